@@ -1,0 +1,5 @@
+//! Commands of this family (to be written).
+
+use super::Handler;
+
+pub static HANDLERS: &[(&str, Handler)] = &[];

@@ -1,0 +1,378 @@
+//! Runtime configuration. One table ([`PARAMS`]) lists every parameter with
+//! its getter and setter; `CONFIG GET/SET`, the command line and the config
+//! file all go through it, so they cannot disagree.
+
+use crate::limits;
+
+/// Everything configurable. Defaults match Redis 7.0's.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub port: u16,
+    pub bind: String,
+    pub dir: String,
+    pub io_threads: usize,
+    pub maxclients: usize,
+    pub databases: usize,
+    pub hz: u64,
+    pub proto_max_bulk_len: u64,
+    pub client_query_buffer_limit: usize,
+    /// Seconds of idleness after which a client is closed; 0 = never.
+    pub timeout_s: u64,
+    pub tcp_keepalive_s: u64,
+    pub loglevel: String,
+    pub logfile: String,
+    pub daemonize: bool,
+    pub protected_mode: bool,
+    pub appendonly: bool,
+    pub appendfsync: String,
+    pub save: String,
+    pub maxmemory: u64,
+    /// Capacity of the request ring (not a Redis parameter; ours).
+    pub ring_capacity: usize,
+    /// Seeds the executor's RNG and the hash tables. Production draws it
+    /// from the OS in the driver; the simulator uses the run's seed.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            port: 6379,
+            bind: "127.0.0.1".into(),
+            dir: ".".into(),
+            io_threads: 1,
+            maxclients: 10000,
+            databases: limits::DATABASES_DEFAULT,
+            hz: 10,
+            proto_max_bulk_len: limits::PROTO_MAX_BULK_LEN_DEFAULT,
+            client_query_buffer_limit: limits::CLIENT_QUERY_BUFFER_LIMIT_DEFAULT,
+            timeout_s: 0,
+            tcp_keepalive_s: 300,
+            loglevel: "notice".into(),
+            logfile: String::new(),
+            daemonize: false,
+            protected_mode: true,
+            appendonly: false,
+            appendfsync: "everysec".into(),
+            save: String::new(),
+            maxmemory: 0,
+            ring_capacity: limits::RING_CAPACITY_DEFAULT,
+            seed: 0,
+        }
+    }
+}
+
+/// Why a parameter could not be set. The text is what Redis puts after
+/// `ERR CONFIG SET failed (possibly related to argument '<name>') - `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    UnknownParameter,
+    /// The parameter exists but cannot change at runtime.
+    Immutable,
+    Invalid(String),
+}
+
+/// When a parameter may be changed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Mutability {
+    /// At startup and through CONFIG SET.
+    Runtime,
+    /// Only on the command line or in the config file (Redis `IMMUTABLE_CONFIG`).
+    StartupOnly,
+}
+
+/// One row of the parameter table.
+pub struct Param {
+    pub name: &'static str,
+    pub mutability: Mutability,
+    pub get: fn(&Config) -> String,
+    pub set: fn(&mut Config, &str) -> Result<(), ConfigError>,
+}
+
+fn parse_bool(v: &str) -> Result<bool, ConfigError> {
+    match v.to_ascii_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(ConfigError::Invalid(
+            "argument must be 'yes' or 'no'".into(),
+        )),
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+/// Parses an integer with Redis's memory units (`1k`, `1kb`, `1m`, `1mb`, `1g`, `1gb`).
+pub fn parse_memory(v: &str) -> Option<u64> {
+    let lower = v.to_ascii_lowercase();
+    let (digits, mul) = [
+        ("gb", 1u64 << 30),
+        ("mb", 1 << 20),
+        ("kb", 1 << 10),
+        ("g", 1_000_000_000),
+        ("m", 1_000_000),
+        ("k", 1000),
+        ("b", 1),
+    ]
+    .iter()
+    .find_map(|(suffix, mul)| lower.strip_suffix(suffix).map(|d| (d.to_string(), *mul)))
+    .unwrap_or((lower.clone(), 1));
+    let n: u64 = digits.parse().ok()?;
+    n.checked_mul(mul)
+}
+
+fn parse_num<T: std::str::FromStr>(v: &str) -> Result<T, ConfigError> {
+    v.parse()
+        .map_err(|_| ConfigError::Invalid("argument couldn't be parsed into an integer".into()))
+}
+
+fn parse_mem_arg(v: &str) -> Result<u64, ConfigError> {
+    parse_memory(v).ok_or_else(|| ConfigError::Invalid("argument must be a memory value".into()))
+}
+
+/// Values of features that later issues build are accepted only where they
+/// mean "off", so a config written for Redis fails loudly instead of being
+/// silently ignored.
+fn not_yet(what: &str) -> ConfigError {
+    ConfigError::Invalid(format!("{what} is not implemented yet by ferrodis"))
+}
+
+macro_rules! param {
+    ($name:literal, $mutability:ident, |$c:ident| $get:expr, |$cs:ident, $v:ident| $set:expr) => {
+        Param {
+            name: $name,
+            mutability: Mutability::$mutability,
+            get: |$c: &Config| $get,
+            set: |$cs: &mut Config, $v: &str| $set,
+        }
+    };
+}
+
+/// Every parameter we have, sorted by name.
+pub static PARAMS: &[Param] = &[
+    param!("appendfsync", Runtime, |c| c.appendfsync.clone(), |c, v| {
+        match v.to_ascii_lowercase().as_str() {
+            "always" | "everysec" | "no" => {
+                c.appendfsync = v.to_ascii_lowercase();
+                Ok(())
+            }
+            _ => Err(ConfigError::Invalid(
+                "argument(s) must be one of the following: always, everysec, no".into(),
+            )),
+        }
+    }),
+    param!("appendonly", Runtime, |c| yes_no(c.appendonly), |c, v| {
+        if parse_bool(v)? {
+            return Err(not_yet("appendonly yes"));
+        }
+        c.appendonly = false;
+        Ok(())
+    }),
+    param!("bind", StartupOnly, |c| c.bind.clone(), |c, v| {
+        c.bind = v.to_string();
+        Ok(())
+    }),
+    param!(
+        "client-query-buffer-limit",
+        Runtime,
+        |c| c.client_query_buffer_limit.to_string(),
+        |c, v| {
+            let n = parse_mem_arg(v)?;
+            if !(1024 * 1024..=limits::CLIENT_QUERY_BUFFER_LIMIT_DEFAULT as u64 * 1024).contains(&n)
+            {
+                return Err(ConfigError::Invalid(
+                    "argument must be between 1048576 and 1099511627776 inclusive".into(),
+                ));
+            }
+            c.client_query_buffer_limit = n as usize;
+            Ok(())
+        }
+    ),
+    param!("daemonize", StartupOnly, |c| yes_no(c.daemonize), |c, v| {
+        if parse_bool(v)? {
+            return Err(not_yet("daemonize yes"));
+        }
+        c.daemonize = false;
+        Ok(())
+    }),
+    param!(
+        "databases",
+        StartupOnly,
+        |c| c.databases.to_string(),
+        |c, v| {
+            let n: usize = parse_num(v)?;
+            if !(1..=1_000_000).contains(&n) {
+                return Err(ConfigError::Invalid(
+                    "argument must be between 1 and 2147483647 inclusive".into(),
+                ));
+            }
+            c.databases = n;
+            Ok(())
+        }
+    ),
+    param!("dir", StartupOnly, |c| c.dir.clone(), |c, v| {
+        c.dir = v.to_string();
+        Ok(())
+    }),
+    param!("hz", Runtime, |c| c.hz.to_string(), |c, v| {
+        let n: i64 = parse_num(v)?;
+        c.hz = n.clamp(1, 500) as u64;
+        Ok(())
+    }),
+    param!(
+        "io-threads",
+        StartupOnly,
+        |c| c.io_threads.to_string(),
+        |c, v| {
+            let n: usize = parse_num(v)?;
+            if !(1..=128).contains(&n) {
+                return Err(ConfigError::Invalid(
+                    "argument must be between 1 and 128 inclusive".into(),
+                ));
+            }
+            c.io_threads = n;
+            Ok(())
+        }
+    ),
+    param!("logfile", StartupOnly, |c| c.logfile.clone(), |c, v| {
+        c.logfile = v.to_string();
+        Ok(())
+    }),
+    param!("loglevel", Runtime, |c| c.loglevel.clone(), |c, v| {
+        match v.to_ascii_lowercase().as_str() {
+            "debug" | "verbose" | "notice" | "warning" | "nothing" => { c.loglevel = v.to_ascii_lowercase(); Ok(()) }
+            _ => Err(ConfigError::Invalid("argument(s) must be one of the following: debug, verbose, notice, warning, nothing".into())),
+        }
+    }),
+    param!(
+        "maxclients",
+        Runtime,
+        |c| c.maxclients.to_string(),
+        |c, v| {
+            let n: usize = parse_num(v)?;
+            if n < 1 {
+                return Err(ConfigError::Invalid(
+                    "argument must be between 1 and 2147483647 inclusive".into(),
+                ));
+            }
+            c.maxclients = n;
+            Ok(())
+        }
+    ),
+    param!("maxmemory", Runtime, |c| c.maxmemory.to_string(), |c, v| {
+        let n = parse_mem_arg(v)?;
+        if n != 0 {
+            return Err(not_yet("maxmemory other than 0"));
+        }
+        c.maxmemory = n;
+        Ok(())
+    }),
+    param!("port", StartupOnly, |c| c.port.to_string(), |c, v| {
+        let n: u16 = parse_num(v)?;
+        c.port = n;
+        Ok(())
+    }),
+    param!(
+        "protected-mode",
+        Runtime,
+        |c| yes_no(c.protected_mode),
+        |c, v| {
+            c.protected_mode = parse_bool(v)?;
+            Ok(())
+        }
+    ),
+    param!(
+        "proto-max-bulk-len",
+        Runtime,
+        |c| c.proto_max_bulk_len.to_string(),
+        |c, v| {
+            let n = parse_mem_arg(v)?;
+            if n < 1024 * 1024 {
+                return Err(ConfigError::Invalid(
+                    "argument must be between 1048576 and 9223372036854775807 inclusive".into(),
+                ));
+            }
+            c.proto_max_bulk_len = n;
+            Ok(())
+        }
+    ),
+    param!("save", Runtime, |c| c.save.clone(), |c, v| {
+        if !v.trim().is_empty() {
+            return Err(not_yet("save with snapshot points"));
+        }
+        c.save = String::new();
+        Ok(())
+    }),
+    param!(
+        "tcp-keepalive",
+        Runtime,
+        |c| c.tcp_keepalive_s.to_string(),
+        |c, v| {
+            c.tcp_keepalive_s = parse_num(v)?;
+            Ok(())
+        }
+    ),
+    param!("timeout", Runtime, |c| c.timeout_s.to_string(), |c, v| {
+        c.timeout_s = parse_num(v)?;
+        Ok(())
+    }),
+];
+
+/// Finds a parameter by name, case-insensitively.
+pub fn param(name: &str) -> Option<&'static Param> {
+    PARAMS.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
+impl Config {
+    /// Sets one parameter as the command line or the config file would.
+    pub fn set_startup(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        let p = param(name).ok_or(ConfigError::UnknownParameter)?;
+        (p.set)(self, value)
+    }
+
+    /// Sets one parameter as `CONFIG SET` would: startup-only ones refuse.
+    pub fn set_runtime(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        let p = param(name).ok_or(ConfigError::UnknownParameter)?;
+        if p.mutability == Mutability::StartupOnly {
+            return Err(ConfigError::Immutable);
+        }
+        (p.set)(self, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_sorted_and_unique() {
+        for w in PARAMS.windows(2) {
+            assert!(w[0].name < w[1].name, "{} before {}", w[0].name, w[1].name);
+        }
+    }
+
+    #[test]
+    fn memory_units() {
+        assert_eq!(parse_memory("1kb"), Some(1024));
+        assert_eq!(parse_memory("1k"), Some(1000));
+        assert_eq!(parse_memory("512mb"), Some(512 << 20));
+        assert_eq!(parse_memory("12"), Some(12));
+        assert_eq!(parse_memory("x"), None);
+    }
+
+    #[test]
+    fn off_values_accepted_on_values_refused() {
+        let mut c = Config::default();
+        assert!(c.set_startup("appendonly", "no").is_ok());
+        assert!(c.set_startup("appendonly", "yes").is_err());
+        assert!(c.set_startup("save", "").is_ok());
+        assert!(c.set_startup("save", "3600 1").is_err());
+        assert_eq!(
+            c.set_startup("nosuch", "1"),
+            Err(ConfigError::UnknownParameter)
+        );
+        assert_eq!(c.set_runtime("port", "1"), Err(ConfigError::Immutable));
+    }
+}

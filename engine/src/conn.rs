@@ -1,0 +1,246 @@
+//! The connection layer: one [`Connection`] per client, owned by whichever
+//! thread does that client's I/O.
+//!
+//! It buffers received bytes, parses them into requests, pushes them into the
+//! ring (stopping when the ring is full: backpressure), and buffers reply
+//! bytes until the driver has written them.
+//!
+//! # Driver API
+//! - inputs: [`Connection::handle_bytes`] (or [`Connection::read_buf_mut`] to
+//!   read straight into the buffer), [`Connection::handle_peer_closed`],
+//!   [`Connection::handle_response`];
+//! - work: [`Connection::push_requests`] moves parsed requests into the ring;
+//! - outputs: [`Connection::pending_output`] / [`Connection::consume_output`],
+//!   [`Connection::wants_read`], [`Connection::is_finished`].
+
+use bytes::BytesMut;
+
+use crate::limits;
+use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
+use crate::ring::{ClientInfo, Request, RequestKind, Response, Ring};
+use crate::ConnId;
+
+/// Limits a connection enforces, from the config at accept time.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnLimits {
+    pub parser: ParserLimits,
+    pub query_buffer_limit: usize,
+    pub output_pause_bytes: usize,
+}
+
+impl ConnLimits {
+    pub fn from_config(c: &crate::Config) -> ConnLimits {
+        ConnLimits {
+            parser: ParserLimits {
+                proto_max_bulk_len: c.proto_max_bulk_len,
+            },
+            query_buffer_limit: c.client_query_buffer_limit,
+            output_pause_bytes: limits::CONN_OUTPUT_PAUSE_BYTES,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Reading and parsing.
+    Open,
+    /// The peer closed, or we gave up on it: push what is complete, then `Close`.
+    PeerClosed,
+    /// A protocol error was pushed: nothing more is read; the executor will
+    /// answer with `close_after`.
+    Errored,
+    /// `Close` was pushed, or the executor said `close_after`: only writing
+    /// what remains of the output.
+    Done,
+}
+
+/// What [`Connection::push_requests`] achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pushed {
+    pub requests: usize,
+    /// The ring filled up before everything parsable was pushed.
+    pub ring_full: bool,
+}
+
+#[derive(Debug)]
+pub struct Connection {
+    pub id: ConnId,
+    info: Option<ClientInfo>,
+    read_buf: BytesMut,
+    parser: Parser,
+    /// A request that did not fit in the ring; pushed first next time so
+    /// the client's order holds.
+    stalled: Option<Request>,
+    out: Vec<u8>,
+    out_pos: usize,
+    phase: Phase,
+    /// The executor asked to close after the output is written.
+    close_after_output: bool,
+    limits: ConnLimits,
+}
+
+impl Connection {
+    pub fn new(id: ConnId, info: ClientInfo, limits: ConnLimits) -> Connection {
+        Connection {
+            id,
+            info: Some(info),
+            read_buf: BytesMut::new(),
+            parser: Parser::new(limits.parser),
+            stalled: None,
+            out: Vec::new(),
+            out_pos: 0,
+            phase: Phase::Open,
+            close_after_output: false,
+            limits,
+        }
+    }
+
+    /// Bytes arrived from the peer.
+    pub fn handle_bytes(&mut self, bytes: &[u8]) {
+        if self.phase == Phase::Open {
+            self.read_buf.extend_from_slice(bytes);
+        }
+    }
+
+    /// The read buffer, for drivers that read from the socket straight into it.
+    pub fn read_buf_mut(&mut self) -> &mut BytesMut {
+        &mut self.read_buf
+    }
+
+    /// The peer closed its end (or the socket failed).
+    pub fn handle_peer_closed(&mut self) {
+        if self.phase == Phase::Open {
+            self.phase = Phase::PeerClosed;
+        }
+    }
+
+    /// Replies from the executor.
+    pub fn handle_response(&mut self, resp: Response) {
+        debug_assert_eq!(resp.conn, self.id);
+        if self.out_pos == self.out.len() {
+            // Nothing pending: adopt the buffer instead of copying it.
+            self.out = resp.bytes;
+            self.out_pos = 0;
+        } else {
+            self.out.extend_from_slice(&resp.bytes);
+        }
+        if resp.close_after {
+            self.close_after_output = true;
+            self.phase = Phase::Done;
+        }
+    }
+
+    /// Parses what is buffered and pushes requests into `ring` until nothing
+    /// more is complete or the ring is full.
+    pub fn push_requests(&mut self, ring: &Ring) -> Pushed {
+        let mut pushed = Pushed::default();
+        loop {
+            let next = match self.stalled.take() {
+                Some(r) => r,
+                None => match self.next_request() {
+                    Some(r) => r,
+                    None => return pushed,
+                },
+            };
+            let is_close = matches!(next.kind, RequestKind::Close);
+            match ring.push(next) {
+                Ok(()) => {
+                    pushed.requests += 1;
+                    if is_close {
+                        self.phase = Phase::Done;
+                        return pushed;
+                    }
+                }
+                Err(back) => {
+                    self.stalled = Some(back);
+                    pushed.ring_full = true;
+                    return pushed;
+                }
+            }
+        }
+    }
+
+    fn next_request(&mut self) -> Option<Request> {
+        let id = self.id;
+        let make = |kind| Some(Request { conn: id, kind });
+        if let Some(info) = self.info.take() {
+            return make(RequestKind::Open(info));
+        }
+        match self.phase {
+            Phase::Done | Phase::Errored => return None,
+            Phase::Open | Phase::PeerClosed => {}
+        }
+        if self.output_paused() && self.phase == Phase::Open {
+            return None;
+        }
+        match self.parser.parse(&mut self.read_buf) {
+            ParseOutcome::Command(args) => make(RequestKind::Command(args)),
+            ParseOutcome::Error(e) => {
+                self.phase = Phase::Errored;
+                self.read_buf = BytesMut::new();
+                make(RequestKind::ProtocolError(e))
+            }
+            ParseOutcome::Incomplete => {
+                if self.phase == Phase::PeerClosed
+                    || self.read_buf.len() > self.limits.query_buffer_limit
+                {
+                    // Redis closes a client whose query buffer passes the
+                    // limit without a reply; a closed peer's partial command
+                    // is dropped.
+                    self.read_buf = BytesMut::new();
+                    self.phase = Phase::PeerClosed;
+                    return make(RequestKind::Close);
+                }
+                None
+            }
+        }
+    }
+
+    fn output_paused(&self) -> bool {
+        self.out.len() - self.out_pos >= self.limits.output_pause_bytes
+    }
+
+    /// Reply bytes waiting to be written.
+    pub fn pending_output(&self) -> &[u8] {
+        &self.out[self.out_pos..]
+    }
+
+    /// The driver wrote `n` bytes of [`Connection::pending_output`].
+    pub fn consume_output(&mut self, n: usize) {
+        assert!(
+            n <= self.out.len() - self.out_pos,
+            "consumed more than pending"
+        );
+        self.out_pos += n;
+        if self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+        }
+    }
+
+    /// Whether the driver should read more from the socket now.
+    pub fn wants_read(&self) -> bool {
+        self.phase == Phase::Open && self.stalled.is_none() && !self.output_paused()
+    }
+
+    /// Whether there may be more requests to push without new input
+    /// (something stalled, or complete commands still buffered).
+    pub fn has_unpushed(&self) -> bool {
+        self.stalled.is_some()
+            || self.info.is_some()
+            || (matches!(self.phase, Phase::Open | Phase::PeerClosed) && !self.read_buf.is_empty())
+            || self.phase == Phase::PeerClosed
+    }
+
+    /// Nothing more will happen on this connection: the driver may drop it
+    /// and close the socket once [`Connection::pending_output`] is empty (or
+    /// at once, if the peer is gone).
+    pub fn is_finished(&self) -> bool {
+        self.phase == Phase::Done && (self.close_after_output || self.stalled.is_none())
+    }
+
+    /// Whether the driver should close the socket once output is flushed.
+    pub fn close_when_flushed(&self) -> bool {
+        self.close_after_output
+    }
+}

@@ -1,0 +1,341 @@
+//! The executor: owns the databases and the client registry, executes
+//! requests in ring order, runs timed work, and produces responses.
+//!
+//! # API (quinn-proto shape)
+//! - inputs: [`Executor::handle_request`], [`Executor::handle_tick`], each
+//!   with `now_ms` (Unix time in milliseconds, supplied by the driver);
+//! - outputs: [`Executor::poll_response`] (reply bytes per connection),
+//!   [`Executor::poll_deadline`] (when `handle_tick` is next due),
+//!   [`Executor::shutdown_requested`];
+//! - checks: [`Executor::check_invariants`].
+
+pub mod client;
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::cmd::{self, CmdError, CommandTable};
+use crate::db::Db;
+use crate::limits;
+use crate::resp::Reply;
+use crate::ring::{Request, RequestKind, Response};
+use crate::{Config, ConnId};
+pub use client::Client;
+
+/// Counters INFO reports.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub total_connections_received: u64,
+    pub total_commands_processed: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub expired_keys_active: u64,
+    pub rejected_connections: u64,
+    /// Writes since start (Redis `server.dirty` grows the same way).
+    pub dirty: u64,
+}
+
+/// Everything a command may touch except the client registry.
+#[derive(Debug)]
+pub struct Server {
+    pub dbs: Vec<Db>,
+    pub config: Config,
+    pub rng: ChaCha8Rng,
+    /// Time of the current input, Unix ms.
+    pub now_ms: u64,
+    pub start_ms: u64,
+    pub stats: Stats,
+    /// Set by SHUTDOWN; the driver stops once it sees it.
+    pub shutdown: bool,
+    pub table: CommandTable,
+}
+
+pub type Clients = BTreeMap<ConnId, Client>;
+
+/// What a handler sees: the server, the clients, which client is calling,
+/// and where its reply goes.
+pub struct Ctx<'a> {
+    pub srv: &'a mut Server,
+    pub clients: &'a mut Clients,
+    pub conn: ConnId,
+    /// Selected database of the calling client (copied for speed; SELECT
+    /// writes both).
+    pub db_index: usize,
+    pub reply: &'a mut Reply,
+}
+
+impl Ctx<'_> {
+    pub fn now_ms(&self) -> u64 {
+        self.srv.now_ms
+    }
+
+    /// The calling client's selected database.
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.srv.dbs[self.db_index]
+    }
+
+    pub fn client(&mut self) -> &mut Client {
+        self.clients
+            .get_mut(&self.conn)
+            .expect("the calling client is registered")
+    }
+}
+
+#[derive(Debug)]
+pub struct Executor {
+    pub srv: Server,
+    pub clients: Clients,
+    /// Clients with reply bytes not yet polled, in the order they got them.
+    pending: Vec<ConnId>,
+    /// Responses for clients already gone from the registry (close_after).
+    closing: Vec<Response>,
+    reply: Reply,
+    next_tick_ms: u64,
+}
+
+impl Executor {
+    pub fn new(config: Config, now_ms: u64) -> Executor {
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let dbs = (0..config.databases)
+            .map(|_| Db::new(rand::Rng::gen(&mut rng)))
+            .collect();
+        Executor {
+            srv: Server {
+                dbs,
+                config,
+                rng,
+                now_ms,
+                start_ms: now_ms,
+                stats: Stats::default(),
+                shutdown: false,
+                table: cmd::build_table(),
+            },
+            clients: BTreeMap::new(),
+            pending: Vec::new(),
+            closing: Vec::new(),
+            reply: Reply::new(),
+            next_tick_ms: now_ms,
+        }
+    }
+
+    /// One request from the ring.
+    pub fn handle_request(&mut self, req: Request, now_ms: u64) {
+        self.srv.now_ms = now_ms;
+        match req.kind {
+            RequestKind::Open(info) => {
+                self.srv.stats.total_connections_received += 1;
+                let prev = self
+                    .clients
+                    .insert(req.conn, Client::new(req.conn, info, now_ms));
+                assert!(prev.is_none(), "connection id reused");
+            }
+            RequestKind::Close => {
+                self.clients.remove(&req.conn);
+            }
+            RequestKind::ProtocolError(e) => {
+                if self.clients.contains_key(&req.conn) {
+                    self.reply.error(&e.message());
+                    self.finish_reply(req.conn);
+                    self.close_client(req.conn);
+                }
+            }
+            RequestKind::Command(args) => {
+                // A client closed by QUIT or a kill may still have requests in
+                // the ring: they are dropped, as Redis drops a freed client's
+                // query buffer.
+                if self.clients.contains_key(&req.conn) {
+                    self.execute(req.conn, &args);
+                    self.finish_reply(req.conn);
+                    if self.clients[&req.conn].close_after_reply {
+                        self.close_client(req.conn);
+                    }
+                }
+            }
+        }
+    }
+
+    fn execute(&mut self, conn: ConnId, args: &[Bytes]) {
+        debug_assert!(!args.is_empty());
+        self.srv.stats.total_commands_processed += 1;
+        let client = self.clients.get_mut(&conn).expect("checked by caller");
+        client.last_interaction_ms = self.srv.now_ms;
+        let db_index = client.db;
+        let (handler, full_name) = match resolve(&self.srv.table, args) {
+            Ok(found) => found,
+            Err(e) => {
+                self.reply.error(e.message());
+                return;
+            }
+        };
+        client.last_cmd.clear();
+        client.last_cmd.push_str(full_name);
+        let mut ctx = Ctx {
+            srv: &mut self.srv,
+            clients: &mut self.clients,
+            conn,
+            db_index,
+            reply: &mut self.reply,
+        };
+        let mark = ctx.reply.mark();
+        if let Err(e) = handler(&mut ctx, args) {
+            ctx.reply.truncate(mark);
+            ctx.reply.error(e.message());
+        }
+    }
+
+    /// Moves the scratch reply into the client's output.
+    fn finish_reply(&mut self, conn: ConnId) {
+        if self.reply.is_empty() {
+            return;
+        }
+        let client = self
+            .clients
+            .get_mut(&conn)
+            .expect("reply for a registered client");
+        if client.out.is_empty() {
+            self.pending.push(conn);
+            std::mem::swap(&mut client.out, &mut self.reply.buf);
+        } else {
+            client.out.extend_from_slice(&self.reply.buf);
+        }
+        self.reply.buf.clear();
+    }
+
+    fn close_client(&mut self, conn: ConnId) {
+        let client = self
+            .clients
+            .remove(&conn)
+            .expect("closing a registered client");
+        self.pending.retain(|&c| c != conn);
+        self.closing.push(Response {
+            conn,
+            bytes: client.out,
+            close_after: true,
+        });
+    }
+
+    /// Timed work, due at [`Executor::poll_deadline`]: active expiry and
+    /// rehash steps, each within its budget.
+    pub fn handle_tick(&mut self, now_ms: u64) {
+        self.srv.now_ms = now_ms;
+        if now_ms < self.next_tick_ms {
+            return;
+        }
+        self.next_tick_ms = now_ms + 1000 / self.srv.config.hz.max(1);
+        for db in &mut self.srv.dbs {
+            let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
+            self.srv.stats.expired_keys_active += removed as u64;
+            db.rehash_step(limits::REHASH_EMPTY_VISITS_PER_STEP * 100);
+        }
+    }
+
+    /// The next response to deliver, if any.
+    pub fn poll_response(&mut self) -> Option<Response> {
+        if let Some(r) = self.closing.pop() {
+            return Some(r);
+        }
+        let conn = self.pending.pop()?;
+        let client = self
+            .clients
+            .get_mut(&conn)
+            .expect("pending client is registered");
+        Some(Response {
+            conn,
+            bytes: std::mem::take(&mut client.out),
+            close_after: false,
+        })
+    }
+
+    /// When [`Executor::handle_tick`] next has work, Unix ms.
+    pub fn poll_deadline(&self) -> u64 {
+        self.next_tick_ms
+    }
+
+    pub fn shutdown_requested(&self) -> bool {
+        self.srv.shutdown
+    }
+
+    /// Checks every invariant the executor and its databases keep.
+    pub fn check_invariants(&self) {
+        for db in &self.srv.dbs {
+            db.check_invariants();
+        }
+        for conn in &self.pending {
+            assert!(
+                !self.clients[conn].out.is_empty(),
+                "pending client without output"
+            );
+        }
+        assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
+    }
+}
+
+/// Finds the handler for `args`, checking the name, subcommand and arity
+/// with Redis 7.0's error texts.
+fn resolve<'t>(
+    table: &'t CommandTable,
+    args: &[Bytes],
+) -> Result<(cmd::Handler, &'t str), CmdError> {
+    let Some(cmd) = table.lookup(&args[0]) else {
+        return Err(CmdError::msg(unknown_command_message(args)));
+    };
+    if !cmd.subcommands.is_empty() && cmd.handler.is_none() {
+        if args.len() < 2 {
+            return Err(arity_error(&cmd.full_name));
+        }
+        let Some(sub) = cmd.subcommand(&args[1]) else {
+            return Err(CmdError::msg(format!(
+                "ERR unknown subcommand '{}'. Try {} HELP.",
+                truncate_lossy(&args[1], 128),
+                cmd.def.name.to_ascii_uppercase()
+            )));
+        };
+        if !sub.def.arity_ok(args.len()) {
+            return Err(arity_error(&sub.full_name));
+        }
+        return Ok((
+            sub.handler.expect("subcommands always have handlers"),
+            &sub.full_name,
+        ));
+    }
+    if !cmd.def.arity_ok(args.len()) {
+        return Err(arity_error(&cmd.full_name));
+    }
+    Ok((
+        cmd.handler.expect("checked when the table was built"),
+        &cmd.full_name,
+    ))
+}
+
+fn arity_error(full_name: &str) -> CmdError {
+    CmdError::msg(format!(
+        "ERR wrong number of arguments for '{full_name}' command"
+    ))
+}
+
+fn truncate_lossy(b: &[u8], max: usize) -> String {
+    String::from_utf8_lossy(&b[..b.len().min(max)]).into_owned()
+}
+
+/// Redis's processCommand text: the name (at most 128 bytes) and the first
+/// arguments, quoted, until 128 bytes of them have been printed.
+fn unknown_command_message(args: &[Bytes]) -> String {
+    let mut list = String::new();
+    for a in &args[1..] {
+        if list.len() >= 128 {
+            break;
+        }
+        let room = 128 - list.len();
+        list.push('\'');
+        list.push_str(&truncate_lossy(a, room));
+        list.push_str("' ");
+    }
+    format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        truncate_lossy(&args[0], 128),
+        list
+    )
+}

@@ -1,0 +1,49 @@
+//! ferrodis-engine: the whole behaviour of the server as an I/O-free state
+//! machine.
+//!
+//! Nothing in this crate opens a socket, reads a file, reads a clock, spawns a
+//! thread or asks the OS for randomness (`tests/sans_io.rs` enforces it).
+//! Time arrives as `now_ms` on every call; randomness comes from a seeded
+//! `rand_chacha` generator; bytes come in and go out through buffers the
+//! driver owns the other end of.
+//!
+//! # Layout
+//!
+//! - [`limits`]: every bound the engine enforces, with compile-time checks of
+//!   the relations between them.
+//! - [`config`]: the runtime configuration (`CONFIG GET/SET` reads and writes it).
+//! - [`resp`]: the incremental RESP2 request parser and the reply encoder.
+//! - [`conn`]: the connection layer: per connection, the read buffer, parser
+//!   state, output buffer and flow control. May live on an I/O thread.
+//! - [`ring`]: the bounded queue that carries parsed requests from the
+//!   connection layer to the executor.
+//! - [`exec`]: the executor: clients, dispatch through the command table,
+//!   timed work. One thread.
+//! - [`db`]: the keyspace: our own incrementally rehashed hash table, values,
+//!   expiry, SCAN.
+//! - [`cmd`]: the command table and one module per command family.
+//! - [`machine`]: [`Engine`], the single-threaded composition of the layers
+//!   that the simulator and `--io-threads 1` drive.
+
+pub mod cmd;
+pub mod config;
+pub mod conn;
+pub mod db;
+pub mod exec;
+pub mod limits;
+pub mod machine;
+pub mod resp;
+pub mod ring;
+
+pub use config::Config;
+pub use machine::Engine;
+
+/// Identifies one client connection for its whole life. Never reused within
+/// one engine: the driver allocates them in increasing order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConnId(pub u64);
+
+/// The Redis version we report and whose behaviour we match byte for byte.
+pub const REDIS_COMPAT_VERSION: &str = "7.0.15";
+/// Our own version.
+pub const FERRODIS_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,41 @@
+//! Every bound the engine enforces, in one place (TIGER_STYLE: put a limit on
+//! everything). Values that Redis makes configurable are the defaults of the
+//! matching `Config` fields; the constants here are the hard ceilings.
+
+/// `proto-max-bulk-len` default: the largest bulk string a client may send.
+pub const PROTO_MAX_BULK_LEN_DEFAULT: u64 = 512 * 1024 * 1024;
+/// Largest multibulk count accepted (Redis: `ll > INT_MAX` is invalid).
+pub const PROTO_MAX_MULTIBULK_LEN: u64 = i32::MAX as u64;
+/// Largest inline command line and largest multibulk/bulk header line
+/// (Redis `PROTO_INLINE_MAX_SIZE`).
+pub const PROTO_INLINE_MAX_SIZE: usize = 64 * 1024;
+/// `client-query-buffer-limit` default.
+pub const CLIENT_QUERY_BUFFER_LIMIT_DEFAULT: usize = 1024 * 1024 * 1024;
+/// Arguments are preallocated at most this many at a time, so a huge declared
+/// multibulk count cannot make us allocate before the bytes arrive.
+pub const PARSER_ARGS_PREALLOC_MAX: usize = 1024;
+/// Capacity of the request ring between the connection layer and executor.
+pub const RING_CAPACITY_DEFAULT: usize = 4096;
+/// A connection stops reading (backpressure) while this many reply bytes wait
+/// to be written to it.
+pub const CONN_OUTPUT_PAUSE_BYTES: usize = 64 * 1024 * 1024;
+/// Databases, as Redis's `databases` default.
+pub const DATABASES_DEFAULT: usize = 16;
+/// Upper bound on buckets visited by one rehash step (Redis: n*10 empty visits).
+pub const REHASH_EMPTY_VISITS_PER_STEP: usize = 10;
+/// Time budget of the rehash work done in `tick`, per database, in ms.
+pub const REHASH_TICK_BUDGET_MS: u64 = 1;
+/// Keys sampled per database per active-expire loop (Redis ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).
+pub const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;
+/// Keys the active expire cycle may visit per tick at most, as its budget.
+pub const ACTIVE_EXPIRE_VISITS_PER_TICK: usize = 20_000;
+/// Interval of the timed work (Redis `hz 10`).
+pub const TICK_INTERVAL_MS: u64 = 100;
+/// Longest client name accepted by CLIENT SETNAME.
+pub const CLIENT_NAME_MAX: usize = 64 * 1024;
+/// Maximum string value size (Redis checkStringLength: proto-max-bulk-len).
+pub const STRING_MAX_BYTES: u64 = PROTO_MAX_BULK_LEN_DEFAULT;
+
+const _: () = assert!(PROTO_INLINE_MAX_SIZE as u64 <= PROTO_MAX_BULK_LEN_DEFAULT);
+const _: () = assert!(PROTO_MAX_BULK_LEN_DEFAULT <= CLIENT_QUERY_BUFFER_LIMIT_DEFAULT as u64);
+const _: () = assert!(RING_CAPACITY_DEFAULT >= 1);

@@ -1,0 +1,199 @@
+//! [`Engine`]: the connection layer, the ring and the executor composed on
+//! one thread. The simulator and `ferrodis-server --io-threads 1` drive
+//! this; with I/O threads the driver holds the same three parts apart.
+//!
+//! # API
+//! Inputs (each takes `now_ms`, Unix time in ms, from the driver's clock):
+//! - [`Engine::handle_open`]: a client connected; returns its id.
+//! - [`Engine::handle_bytes`]: bytes arrived on a connection, any split.
+//! - [`Engine::handle_close`]: the peer went away, or the driver closed it.
+//! - [`Engine::handle_tick`]: timed work is due (see [`Engine::poll_deadline`]).
+//!
+//! Outputs:
+//! - [`Engine::poll_writable`]: the next connection with new reply bytes;
+//!   then [`Engine::pending_output`] / [`Engine::consume_output`].
+//! - [`Engine::wants_close`]: the connection should be closed now that its
+//!   output is written (QUIT, protocol error); call `handle_close` after.
+//! - [`Engine::poll_deadline`]: when `handle_tick` is next due.
+//! - [`Engine::shutdown_requested`]: SHUTDOWN was executed.
+//!
+//! Every input runs the machine to quiescence before returning: all
+//! complete commands are parsed, pushed through the ring (in ring-sized
+//! batches when it fills up) and executed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::conn::{ConnLimits, Connection};
+use crate::exec::Executor;
+use crate::ring::{new_ring, ClientInfo, Ring};
+use crate::{Config, ConnId};
+
+pub struct Engine {
+    executor: Executor,
+    ring: Ring,
+    conns: BTreeMap<ConnId, Connection>,
+    /// Connections that may have requests to push.
+    ready: BTreeSet<ConnId>,
+    /// Connections that got reply bytes since the driver last polled them.
+    writable: BTreeSet<ConnId>,
+    next_conn: u64,
+    limits: ConnLimits,
+}
+
+impl Engine {
+    pub fn new(config: Config, now_ms: u64) -> Engine {
+        let limits = ConnLimits::from_config(&config);
+        let ring = new_ring(config.ring_capacity);
+        Engine {
+            executor: Executor::new(config, now_ms),
+            ring,
+            conns: BTreeMap::new(),
+            ready: BTreeSet::new(),
+            writable: BTreeSet::new(),
+            next_conn: 1,
+            limits,
+        }
+    }
+
+    /// A client connected.
+    pub fn handle_open(&mut self, info: ClientInfo, now_ms: u64) -> ConnId {
+        let id = ConnId(self.next_conn);
+        self.next_conn += 1;
+        self.conns
+            .insert(id, Connection::new(id, info, self.limits));
+        self.ready.insert(id);
+        self.pump(now_ms);
+        id
+    }
+
+    /// Bytes arrived on `conn`.
+    pub fn handle_bytes(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        c.handle_bytes(bytes);
+        self.ready.insert(conn);
+        self.pump(now_ms);
+    }
+
+    /// The peer of `conn` went away or the driver closed it. Complete
+    /// commands it sent are still executed; their replies are discarded.
+    pub fn handle_close(&mut self, conn: ConnId, now_ms: u64) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        c.handle_peer_closed();
+        self.ready.insert(conn);
+        self.pump(now_ms);
+        if let Some(c) = self.conns.get(&conn) {
+            if c.is_finished() {
+                self.conns.remove(&conn);
+                self.writable.remove(&conn);
+            }
+        }
+    }
+
+    /// Timed work.
+    pub fn handle_tick(&mut self, now_ms: u64) {
+        self.executor.handle_tick(now_ms);
+        self.pump(now_ms);
+    }
+
+    /// Runs parse -> ring -> execute -> deliver until nothing moves.
+    fn pump(&mut self, now_ms: u64) {
+        loop {
+            let mut progress = false;
+            let ready: Vec<ConnId> = self.ready.iter().copied().collect();
+            for id in ready {
+                let Some(c) = self.conns.get_mut(&id) else {
+                    self.ready.remove(&id);
+                    continue;
+                };
+                let pushed = c.push_requests(&self.ring);
+                progress |= pushed.requests > 0;
+                if !pushed.ring_full {
+                    self.ready.remove(&id);
+                }
+                if pushed.ring_full {
+                    break;
+                }
+            }
+            while let Some(req) = self.ring.pop() {
+                self.executor.handle_request(req, now_ms);
+                progress = true;
+            }
+            while let Some(resp) = self.executor.poll_response() {
+                let conn = resp.conn;
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.handle_response(resp);
+                    self.writable.insert(conn);
+                    // Output may have un-paused reading.
+                    self.ready.insert(conn);
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+    }
+
+    /// The next connection with reply bytes to write, if any.
+    pub fn poll_writable(&mut self) -> Option<ConnId> {
+        self.writable.pop_first()
+    }
+
+    /// Reply bytes waiting on `conn` (empty for an unknown connection).
+    pub fn pending_output(&self, conn: ConnId) -> &[u8] {
+        self.conns.get(&conn).map_or(&[], |c| c.pending_output())
+    }
+
+    /// The driver wrote `n` bytes of `conn`'s pending output.
+    pub fn consume_output(&mut self, conn: ConnId, n: usize, now_ms: u64) {
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.consume_output(n);
+            if c.wants_read() {
+                self.ready.insert(conn);
+                self.pump(now_ms);
+            }
+        }
+    }
+
+    /// Whether the driver should read more from `conn` now (false while it
+    /// is backpressured or closing).
+    pub fn wants_read(&self, conn: ConnId) -> bool {
+        self.conns.get(&conn).is_some_and(|c| c.wants_read())
+    }
+
+    /// Whether `conn` should be closed now: the executor asked for it and
+    /// everything it had to say has been consumed.
+    pub fn wants_close(&self, conn: ConnId) -> bool {
+        self.conns
+            .get(&conn)
+            .is_some_and(|c| c.close_when_flushed() && c.pending_output().is_empty())
+    }
+
+    /// When `handle_tick` is next due, Unix ms.
+    pub fn poll_deadline(&self) -> u64 {
+        self.executor.poll_deadline()
+    }
+
+    pub fn shutdown_requested(&self) -> bool {
+        self.executor.shutdown_requested()
+    }
+
+    /// Connections the engine still tracks.
+    pub fn connection_count(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// The executor, for inspection by tests and the simulator.
+    pub fn executor(&self) -> &Executor {
+        &self.executor
+    }
+
+    /// Checks every invariant of the layers; panics on a broken one.
+    pub fn check_invariants(&self) {
+        self.executor.check_invariants();
+        assert!(self.ring.is_empty(), "ring holds requests after pump");
+    }
+}

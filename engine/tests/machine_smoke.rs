@@ -1,0 +1,41 @@
+//! The engine driven with no socket: bytes in, reply bytes out.
+
+use ferrodis_engine::ring::ClientInfo;
+use ferrodis_engine::{Config, Engine};
+
+fn run(engine: &mut Engine, input: &[u8]) -> Vec<u8> {
+    let c = engine.handle_open(ClientInfo::default(), 1_000);
+    engine.handle_bytes(c, input, 1_000);
+    let out = engine.pending_output(c).to_vec();
+    engine.consume_output(c, out.len(), 1_000);
+    engine.check_invariants();
+    out
+}
+
+#[test]
+fn ping_set_get_pipelined() {
+    let mut e = Engine::new(Config::default(), 1_000);
+    let out = run(&mut e, b"*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nget\r\n$1\r\nk\r\n*1\r\n$3\r\nfoo\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "+PONG\r\n+OK\r\n$1\r\nv\r\n-ERR unknown command 'foo', with args beginning with: \r\n"
+    );
+}
+
+#[test]
+fn tiny_ring_keeps_order() {
+    let mut cfg = Config::default();
+    cfg.ring_capacity = 1;
+    let mut e = Engine::new(cfg, 1_000);
+    let mut input = Vec::new();
+    for i in 0..50 {
+        input.extend_from_slice(
+            format!("*2\r\n$4\r\nECHO\r\n${}\r\n{}\r\n", i.to_string().len(), i).as_bytes(),
+        );
+    }
+    let out = run(&mut e, &input);
+    let expected: String = (0..50)
+        .map(|i| format!("${}\r\n{}\r\n", i.to_string().len(), i))
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&out), expected);
+}

@@ -1,0 +1,1 @@
+//! ferrodis-net: the mio shell (to be written).

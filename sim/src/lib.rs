@@ -1,0 +1,1 @@
+//! ferrodis-sim: the simulator (to be written).
