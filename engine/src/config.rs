@@ -94,9 +94,7 @@ fn parse_bool(v: &str) -> Result<bool, ConfigError> {
     match v.to_ascii_lowercase().as_str() {
         "yes" => Ok(true),
         "no" => Ok(false),
-        _ => Err(ConfigError::Invalid(
-            "argument must be 'yes' or 'no'".into(),
-        )),
+        _ => Err(ConfigError::Invalid("argument must be 'yes' or 'no'".into())),
     }
 }
 
@@ -124,8 +122,7 @@ pub fn parse_memory(v: &str) -> Option<u64> {
 }
 
 fn parse_num<T: std::str::FromStr>(v: &str) -> Result<T, ConfigError> {
-    v.parse()
-        .map_err(|_| ConfigError::Invalid("argument couldn't be parsed into an integer".into()))
+    v.parse().map_err(|_| ConfigError::Invalid("argument couldn't be parsed into an integer".into()))
 }
 
 fn parse_mem_arg(v: &str) -> Result<u64, ConfigError> {
@@ -158,9 +155,7 @@ pub static PARAMS: &[Param] = &[
                 c.appendfsync = v.to_ascii_lowercase();
                 Ok(())
             }
-            _ => Err(ConfigError::Invalid(
-                "argument(s) must be one of the following: always, everysec, no".into(),
-            )),
+            _ => Err(ConfigError::Invalid("argument(s) must be one of the following: always, everysec, no".into())),
         }
     }),
     param!("appendonly", Runtime, |c| yes_no(c.appendonly), |c, v| {
@@ -174,22 +169,14 @@ pub static PARAMS: &[Param] = &[
         c.bind = v.to_string();
         Ok(())
     }),
-    param!(
-        "client-query-buffer-limit",
-        Runtime,
-        |c| c.client_query_buffer_limit.to_string(),
-        |c, v| {
-            let n = parse_mem_arg(v)?;
-            if !(1024 * 1024..=limits::CLIENT_QUERY_BUFFER_LIMIT_DEFAULT as u64 * 1024).contains(&n)
-            {
-                return Err(ConfigError::Invalid(
-                    "argument must be between 1048576 and 1099511627776 inclusive".into(),
-                ));
-            }
-            c.client_query_buffer_limit = n as usize;
-            Ok(())
+    param!("client-query-buffer-limit", Runtime, |c| c.client_query_buffer_limit.to_string(), |c, v| {
+        let n = parse_mem_arg(v)?;
+        if !(1024 * 1024..=limits::CLIENT_QUERY_BUFFER_LIMIT_DEFAULT as u64 * 1024).contains(&n) {
+            return Err(ConfigError::Invalid("argument must be between 1048576 and 1099511627776 inclusive".into()));
         }
-    ),
+        c.client_query_buffer_limit = n as usize;
+        Ok(())
+    }),
     param!("daemonize", StartupOnly, |c| yes_no(c.daemonize), |c, v| {
         if parse_bool(v)? {
             return Err(not_yet("daemonize yes"));
@@ -197,21 +184,14 @@ pub static PARAMS: &[Param] = &[
         c.daemonize = false;
         Ok(())
     }),
-    param!(
-        "databases",
-        StartupOnly,
-        |c| c.databases.to_string(),
-        |c, v| {
-            let n: usize = parse_num(v)?;
-            if !(1..=1_000_000).contains(&n) {
-                return Err(ConfigError::Invalid(
-                    "argument must be between 1 and 2147483647 inclusive".into(),
-                ));
-            }
-            c.databases = n;
-            Ok(())
+    param!("databases", StartupOnly, |c| c.databases.to_string(), |c, v| {
+        let n: usize = parse_num(v)?;
+        if !(1..=1_000_000).contains(&n) {
+            return Err(ConfigError::Invalid("argument must be between 1 and 2147483647 inclusive".into()));
         }
-    ),
+        c.databases = n;
+        Ok(())
+    }),
     param!("dir", StartupOnly, |c| c.dir.clone(), |c, v| {
         c.dir = v.to_string();
         Ok(())
@@ -221,46 +201,37 @@ pub static PARAMS: &[Param] = &[
         c.hz = n.clamp(1, 500) as u64;
         Ok(())
     }),
-    param!(
-        "io-threads",
-        StartupOnly,
-        |c| c.io_threads.to_string(),
-        |c, v| {
-            let n: usize = parse_num(v)?;
-            if !(1..=128).contains(&n) {
-                return Err(ConfigError::Invalid(
-                    "argument must be between 1 and 128 inclusive".into(),
-                ));
-            }
-            c.io_threads = n;
-            Ok(())
+    param!("io-threads", StartupOnly, |c| c.io_threads.to_string(), |c, v| {
+        let n: usize = parse_num(v)?;
+        if !(1..=128).contains(&n) {
+            return Err(ConfigError::Invalid("argument must be between 1 and 128 inclusive".into()));
         }
-    ),
+        c.io_threads = n;
+        Ok(())
+    }),
     param!("logfile", StartupOnly, |c| c.logfile.clone(), |c, v| {
         c.logfile = v.to_string();
         Ok(())
     }),
     param!("loglevel", Runtime, |c| c.loglevel.clone(), |c, v| {
         match v.to_ascii_lowercase().as_str() {
-            "debug" | "verbose" | "notice" | "warning" | "nothing" => { c.loglevel = v.to_ascii_lowercase(); Ok(()) }
-            _ => Err(ConfigError::Invalid("argument(s) must be one of the following: debug, verbose, notice, warning, nothing".into())),
+            "debug" | "verbose" | "notice" | "warning" | "nothing" => {
+                c.loglevel = v.to_ascii_lowercase();
+                Ok(())
+            }
+            _ => Err(ConfigError::Invalid(
+                "argument(s) must be one of the following: debug, verbose, notice, warning, nothing".into(),
+            )),
         }
     }),
-    param!(
-        "maxclients",
-        Runtime,
-        |c| c.maxclients.to_string(),
-        |c, v| {
-            let n: usize = parse_num(v)?;
-            if n < 1 {
-                return Err(ConfigError::Invalid(
-                    "argument must be between 1 and 2147483647 inclusive".into(),
-                ));
-            }
-            c.maxclients = n;
-            Ok(())
+    param!("maxclients", Runtime, |c| c.maxclients.to_string(), |c, v| {
+        let n: usize = parse_num(v)?;
+        if n < 1 {
+            return Err(ConfigError::Invalid("argument must be between 1 and 2147483647 inclusive".into()));
         }
-    ),
+        c.maxclients = n;
+        Ok(())
+    }),
     param!("maxmemory", Runtime, |c| c.maxmemory.to_string(), |c, v| {
         let n = parse_mem_arg(v)?;
         if n != 0 {
@@ -274,30 +245,20 @@ pub static PARAMS: &[Param] = &[
         c.port = n;
         Ok(())
     }),
-    param!(
-        "protected-mode",
-        Runtime,
-        |c| yes_no(c.protected_mode),
-        |c, v| {
-            c.protected_mode = parse_bool(v)?;
-            Ok(())
+    param!("protected-mode", Runtime, |c| yes_no(c.protected_mode), |c, v| {
+        c.protected_mode = parse_bool(v)?;
+        Ok(())
+    }),
+    param!("proto-max-bulk-len", Runtime, |c| c.proto_max_bulk_len.to_string(), |c, v| {
+        let n = parse_mem_arg(v)?;
+        if n < 1024 * 1024 {
+            return Err(ConfigError::Invalid(
+                "argument must be between 1048576 and 9223372036854775807 inclusive".into(),
+            ));
         }
-    ),
-    param!(
-        "proto-max-bulk-len",
-        Runtime,
-        |c| c.proto_max_bulk_len.to_string(),
-        |c, v| {
-            let n = parse_mem_arg(v)?;
-            if n < 1024 * 1024 {
-                return Err(ConfigError::Invalid(
-                    "argument must be between 1048576 and 9223372036854775807 inclusive".into(),
-                ));
-            }
-            c.proto_max_bulk_len = n;
-            Ok(())
-        }
-    ),
+        c.proto_max_bulk_len = n;
+        Ok(())
+    }),
     param!("save", Runtime, |c| c.save.clone(), |c, v| {
         if !v.trim().is_empty() {
             return Err(not_yet("save with snapshot points"));
@@ -305,15 +266,10 @@ pub static PARAMS: &[Param] = &[
         c.save = String::new();
         Ok(())
     }),
-    param!(
-        "tcp-keepalive",
-        Runtime,
-        |c| c.tcp_keepalive_s.to_string(),
-        |c, v| {
-            c.tcp_keepalive_s = parse_num(v)?;
-            Ok(())
-        }
-    ),
+    param!("tcp-keepalive", Runtime, |c| c.tcp_keepalive_s.to_string(), |c, v| {
+        c.tcp_keepalive_s = parse_num(v)?;
+        Ok(())
+    }),
     param!("timeout", Runtime, |c| c.timeout_s.to_string(), |c, v| {
         c.timeout_s = parse_num(v)?;
         Ok(())
@@ -369,10 +325,7 @@ mod tests {
         assert!(c.set_startup("appendonly", "yes").is_err());
         assert!(c.set_startup("save", "").is_ok());
         assert!(c.set_startup("save", "3600 1").is_err());
-        assert_eq!(
-            c.set_startup("nosuch", "1"),
-            Err(ConfigError::UnknownParameter)
-        );
+        assert_eq!(c.set_startup("nosuch", "1"), Err(ConfigError::UnknownParameter));
         assert_eq!(c.set_runtime("port", "1"), Err(ConfigError::Immutable));
     }
 }

@@ -31,9 +31,7 @@ pub struct ConnLimits {
 impl ConnLimits {
     pub fn from_config(c: &crate::Config) -> ConnLimits {
         ConnLimits {
-            parser: ParserLimits {
-                proto_max_bulk_len: c.proto_max_bulk_len,
-            },
+            parser: ParserLimits { proto_max_bulk_len: c.proto_max_bulk_len },
             query_buffer_limit: c.client_query_buffer_limit,
             output_pause_bytes: limits::CONN_OUTPUT_PAUSE_BYTES,
         }
@@ -181,9 +179,7 @@ impl Connection {
                 make(RequestKind::ProtocolError(e))
             }
             ParseOutcome::Incomplete => {
-                if self.phase == Phase::PeerClosed
-                    || self.read_buf.len() > self.limits.query_buffer_limit
-                {
+                if self.phase == Phase::PeerClosed || self.read_buf.len() > self.limits.query_buffer_limit {
                     // Redis closes a client whose query buffer passes the
                     // limit without a reply; a closed peer's partial command
                     // is dropped.
@@ -207,10 +203,7 @@ impl Connection {
 
     /// The driver wrote `n` bytes of [`Connection::pending_output`].
     pub fn consume_output(&mut self, n: usize) {
-        assert!(
-            n <= self.out.len() - self.out_pos,
-            "consumed more than pending"
-        );
+        assert!(n <= self.out.len() - self.out_pos, "consumed more than pending");
         self.out_pos += n;
         if self.out_pos == self.out.len() {
             self.out.clear();

@@ -59,8 +59,7 @@ impl Engine {
     pub fn handle_open(&mut self, info: ClientInfo, now_ms: u64) -> ConnId {
         let id = ConnId(self.next_conn);
         self.next_conn += 1;
-        self.conns
-            .insert(id, Connection::new(id, info, self.limits));
+        self.conns.insert(id, Connection::new(id, info, self.limits));
         self.ready.insert(id);
         self.pump(now_ms);
         id
@@ -167,9 +166,7 @@ impl Engine {
     /// Whether `conn` should be closed now: the executor asked for it and
     /// everything it had to say has been consumed.
     pub fn wants_close(&self, conn: ConnId) -> bool {
-        self.conns
-            .get(&conn)
-            .is_some_and(|c| c.close_when_flushed() && c.pending_output().is_empty())
+        self.conns.get(&conn).is_some_and(|c| c.close_when_flushed() && c.pending_output().is_empty())
     }
 
     /// When `handle_tick` is next due, Unix ms.

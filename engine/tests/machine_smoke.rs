@@ -29,13 +29,9 @@ fn tiny_ring_keeps_order() {
     let mut e = Engine::new(cfg, 1_000);
     let mut input = Vec::new();
     for i in 0..50 {
-        input.extend_from_slice(
-            format!("*2\r\n$4\r\nECHO\r\n${}\r\n{}\r\n", i.to_string().len(), i).as_bytes(),
-        );
+        input.extend_from_slice(format!("*2\r\n$4\r\nECHO\r\n${}\r\n{}\r\n", i.to_string().len(), i).as_bytes());
     }
     let out = run(&mut e, &input);
-    let expected: String = (0..50)
-        .map(|i| format!("${}\r\n{}\r\n", i.to_string().len(), i))
-        .collect();
+    let expected: String = (0..50).map(|i| format!("${}\r\n{}\r\n", i.to_string().len(), i)).collect();
     assert_eq!(String::from_utf8_lossy(&out), expected);
 }

@@ -6,12 +6,7 @@
 use super::table::flag::*;
 use super::table::*;
 
-const fn docs(
-    summary: &'static str,
-    since: &'static str,
-    group: &'static str,
-    complexity: &'static str,
-) -> Docs {
+const fn docs(summary: &'static str, since: &'static str, group: &'static str, complexity: &'static str) -> Docs {
     Docs {
         summary,
         since,
@@ -29,21 +24,13 @@ const KEY1_RO: &[KeySpec] = &[KeySpec {
     notes: None,
     flags: &["RO", "access"],
     begin_search: BeginSearch::Index(1),
-    find_keys: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
+    find_keys: FindKeys::Range { lastkey: 0, keystep: 1, limit: 0 },
 }];
 const KEY1_RW: &[KeySpec] = &[KeySpec {
     notes: None,
     flags: &["RW", "access", "update"],
     begin_search: BeginSearch::Index(1),
-    find_keys: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
+    find_keys: FindKeys::Range { lastkey: 0, keystep: 1, limit: 0 },
 }];
 
 pub static COMMANDS: &[CommandDef] = &[
@@ -110,12 +97,7 @@ pub static COMMANDS: &[CommandDef] = &[
         tips: &[],
         key_specs: &[],
         subcommands: &[],
-        docs: docs(
-            "Change the selected database for the current connection",
-            "2.0.0",
-            "connection",
-            "O(1)",
-        ),
+        docs: docs("Change the selected database for the current connection", "2.0.0", "connection", "O(1)"),
     },
     CommandDef {
         name: "set",

@@ -25,9 +25,7 @@ impl CmdError {
     /// The error line without the leading `-` and the CRLF.
     pub fn message(&self) -> &str {
         match self {
-            CmdError::WrongType => {
-                "WRONGTYPE Operation against a key holding the wrong kind of value"
-            }
+            CmdError::WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
             CmdError::NotInteger => "ERR value is not an integer or out of range",
             CmdError::NotFloat => "ERR value is not a valid float",
             CmdError::Syntax => "ERR syntax error",

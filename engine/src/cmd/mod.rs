@@ -17,17 +17,10 @@ pub use table::{CommandDef, CommandTable, Handler};
 
 /// Every family's handlers.
 pub fn all_handlers() -> Vec<(&'static str, Handler)> {
-    [
-        connection::HANDLERS,
-        keys::HANDLERS,
-        expire::HANDLERS,
-        string::HANDLERS,
-        bits::HANDLERS,
-        server::HANDLERS,
-    ]
-    .iter()
-    .flat_map(|h| h.iter().copied())
-    .collect()
+    [connection::HANDLERS, keys::HANDLERS, expire::HANDLERS, string::HANDLERS, bits::HANDLERS, server::HANDLERS]
+        .iter()
+        .flat_map(|h| h.iter().copied())
+        .collect()
 }
 
 pub fn build_table() -> CommandTable {

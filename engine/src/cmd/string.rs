@@ -34,8 +34,7 @@ fn set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if args.len() != 3 {
         return Err(CmdError::Syntax);
     }
-    ctx.db()
-        .set(&args[1], Value::Str(StrValue::from_client(&args[2])), false);
+    ctx.db().set(&args[1], Value::Str(StrValue::from_client(&args[2])), false);
     ctx.srv.stats.dirty += 1;
     ctx.reply.ok();
     Ok(())

@@ -79,26 +79,15 @@ pub const FLAG_NAMES: &[(u32, &str)] = &[
 #[derive(Debug, Clone, Copy)]
 pub enum BeginSearch {
     Index(i32),
-    Keyword {
-        keyword: &'static str,
-        startfrom: i32,
-    },
+    Keyword { keyword: &'static str, startfrom: i32 },
     Unknown,
 }
 
 /// How a key spec finds the rest of its keys.
 #[derive(Debug, Clone, Copy)]
 pub enum FindKeys {
-    Range {
-        lastkey: i32,
-        keystep: i32,
-        limit: i32,
-    },
-    Keynum {
-        keynumidx: i32,
-        firstkey: i32,
-        keystep: i32,
-    },
+    Range { lastkey: i32, keystep: i32, limit: i32 },
+    Keynum { keynumidx: i32, firstkey: i32, keystep: i32 },
     Unknown,
 }
 
@@ -206,10 +195,7 @@ const NAME_MAX: usize = 32;
 impl CommandTable {
     /// Builds the table. Panics if a row lacks a handler or a handler lacks a
     /// row: that is a programming error caught by the first test.
-    pub fn build(
-        defs: &'static [CommandDef],
-        handlers: &[(&'static str, Handler)],
-    ) -> CommandTable {
+    pub fn build(defs: &'static [CommandDef], handlers: &[(&'static str, Handler)]) -> CommandTable {
         let mut by_name: HashMap<&str, Handler> = HashMap::new();
         for &(name, h) in handlers {
             assert!(by_name.insert(name, h).is_none(), "two handlers for {name}");
@@ -224,12 +210,7 @@ impl CommandTable {
             if handler.is_some() {
                 used += 1;
             }
-            Command {
-                def,
-                full_name,
-                handler,
-                subcommands: HashMap::new(),
-            }
+            Command { def, full_name, handler, subcommands: HashMap::new() }
         };
         let mut commands = HashMap::new();
         let mut order = Vec::new();
@@ -240,14 +221,8 @@ impl CommandTable {
                 assert!(s.handler.is_some(), "no handler for {}", s.full_name);
                 cmd.subcommands.insert(sub.name, s);
             }
-            assert!(
-                cmd.handler.is_some() || !def.subcommands.is_empty(),
-                "no handler for {}",
-                def.name
-            );
-            assert!(
-                def.name.len() <= NAME_MAX && def.name.bytes().all(|b| !b.is_ascii_uppercase())
-            );
+            assert!(cmd.handler.is_some() || !def.subcommands.is_empty(), "no handler for {}", def.name);
+            assert!(def.name.len() <= NAME_MAX && def.name.bytes().all(|b| !b.is_ascii_uppercase()));
             order.push(def.name);
             commands.insert(def.name, cmd);
         }

@@ -158,13 +158,8 @@ impl Db {
     /// Timed work: one active-expire pass bounded by `budget_visits` sampled
     /// keys. Returns how many keys it removed.
     pub fn active_expire_cycle(&mut self, now_ms: u64, budget_visits: usize) -> usize {
-        let due: Vec<Box<[u8]>> = self
-            .expires
-            .iter()
-            .filter(|(_, &at)| at <= now_ms)
-            .take(budget_visits)
-            .map(|(k, _)| k.clone())
-            .collect();
+        let due: Vec<Box<[u8]>> =
+            self.expires.iter().filter(|(_, &at)| at <= now_ms).take(budget_visits).map(|(k, _)| k.clone()).collect();
         for k in &due {
             self.expire_if_needed(k, now_ms);
         }
@@ -180,10 +175,7 @@ impl Db {
     /// Checks every structural invariant; panics on a broken one.
     pub fn check_invariants(&self) {
         for k in self.expires.keys() {
-            assert!(
-                self.map.contains_key(k),
-                "expires holds a key the keyspace lacks"
-            );
+            assert!(self.map.contains_key(k), "expires holds a key the keyspace lacks");
         }
     }
 }

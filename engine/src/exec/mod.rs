@@ -78,9 +78,7 @@ impl Ctx<'_> {
     }
 
     pub fn client(&mut self) -> &mut Client {
-        self.clients
-            .get_mut(&self.conn)
-            .expect("the calling client is registered")
+        self.clients.get_mut(&self.conn).expect("the calling client is registered")
     }
 }
 
@@ -99,9 +97,7 @@ pub struct Executor {
 impl Executor {
     pub fn new(config: Config, now_ms: u64) -> Executor {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let dbs = (0..config.databases)
-            .map(|_| Db::new(rand::Rng::gen(&mut rng)))
-            .collect();
+        let dbs = (0..config.databases).map(|_| Db::new(rand::Rng::gen(&mut rng))).collect();
         Executor {
             srv: Server {
                 dbs,
@@ -127,9 +123,7 @@ impl Executor {
         match req.kind {
             RequestKind::Open(info) => {
                 self.srv.stats.total_connections_received += 1;
-                let prev = self
-                    .clients
-                    .insert(req.conn, Client::new(req.conn, info, now_ms));
+                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, now_ms));
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
@@ -172,13 +166,7 @@ impl Executor {
         };
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
-        let mut ctx = Ctx {
-            srv: &mut self.srv,
-            clients: &mut self.clients,
-            conn,
-            db_index,
-            reply: &mut self.reply,
-        };
+        let mut ctx = Ctx { srv: &mut self.srv, clients: &mut self.clients, conn, db_index, reply: &mut self.reply };
         let mark = ctx.reply.mark();
         if let Err(e) = handler(&mut ctx, args) {
             ctx.reply.truncate(mark);
@@ -191,10 +179,7 @@ impl Executor {
         if self.reply.is_empty() {
             return;
         }
-        let client = self
-            .clients
-            .get_mut(&conn)
-            .expect("reply for a registered client");
+        let client = self.clients.get_mut(&conn).expect("reply for a registered client");
         if client.out.is_empty() {
             self.pending.push(conn);
             std::mem::swap(&mut client.out, &mut self.reply.buf);
@@ -205,16 +190,9 @@ impl Executor {
     }
 
     fn close_client(&mut self, conn: ConnId) {
-        let client = self
-            .clients
-            .remove(&conn)
-            .expect("closing a registered client");
+        let client = self.clients.remove(&conn).expect("closing a registered client");
         self.pending.retain(|&c| c != conn);
-        self.closing.push(Response {
-            conn,
-            bytes: client.out,
-            close_after: true,
-        });
+        self.closing.push(Response { conn, bytes: client.out, close_after: true });
     }
 
     /// Timed work, due at [`Executor::poll_deadline`]: active expiry and
@@ -238,15 +216,8 @@ impl Executor {
             return Some(r);
         }
         let conn = self.pending.pop()?;
-        let client = self
-            .clients
-            .get_mut(&conn)
-            .expect("pending client is registered");
-        Some(Response {
-            conn,
-            bytes: std::mem::take(&mut client.out),
-            close_after: false,
-        })
+        let client = self.clients.get_mut(&conn).expect("pending client is registered");
+        Some(Response { conn, bytes: std::mem::take(&mut client.out), close_after: false })
     }
 
     /// When [`Executor::handle_tick`] next has work, Unix ms.
@@ -264,10 +235,7 @@ impl Executor {
             db.check_invariants();
         }
         for conn in &self.pending {
-            assert!(
-                !self.clients[conn].out.is_empty(),
-                "pending client without output"
-            );
+            assert!(!self.clients[conn].out.is_empty(), "pending client without output");
         }
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
     }
@@ -275,10 +243,7 @@ impl Executor {
 
 /// Finds the handler for `args`, checking the name, subcommand and arity
 /// with Redis 7.0's error texts.
-fn resolve<'t>(
-    table: &'t CommandTable,
-    args: &[Bytes],
-) -> Result<(cmd::Handler, &'t str), CmdError> {
+fn resolve<'t>(table: &'t CommandTable, args: &[Bytes]) -> Result<(cmd::Handler, &'t str), CmdError> {
     let Some(cmd) = table.lookup(&args[0]) else {
         return Err(CmdError::msg(unknown_command_message(args)));
     };
@@ -296,24 +261,16 @@ fn resolve<'t>(
         if !sub.def.arity_ok(args.len()) {
             return Err(arity_error(&sub.full_name));
         }
-        return Ok((
-            sub.handler.expect("subcommands always have handlers"),
-            &sub.full_name,
-        ));
+        return Ok((sub.handler.expect("subcommands always have handlers"), &sub.full_name));
     }
     if !cmd.def.arity_ok(args.len()) {
         return Err(arity_error(&cmd.full_name));
     }
-    Ok((
-        cmd.handler.expect("checked when the table was built"),
-        &cmd.full_name,
-    ))
+    Ok((cmd.handler.expect("checked when the table was built"), &cmd.full_name))
 }
 
 fn arity_error(full_name: &str) -> CmdError {
-    CmdError::msg(format!(
-        "ERR wrong number of arguments for '{full_name}' command"
-    ))
+    CmdError::msg(format!("ERR wrong number of arguments for '{full_name}' command"))
 }
 
 fn truncate_lossy(b: &[u8], max: usize) -> String {
@@ -333,9 +290,5 @@ fn unknown_command_message(args: &[Bytes]) -> String {
         list.push_str(&truncate_lossy(a, room));
         list.push_str("' ");
     }
-    format!(
-        "ERR unknown command '{}', with args beginning with: {}",
-        truncate_lossy(&args[0], 128),
-        list
-    )
+    format!("ERR unknown command '{}', with args beginning with: {}", truncate_lossy(&args[0], 128), list)
 }

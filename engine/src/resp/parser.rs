@@ -30,25 +30,15 @@ impl ProtocolError {
     /// The full error line Redis sends, without the leading `-` and CRLF.
     pub fn message(&self) -> String {
         match self {
-            ProtocolError::InvalidMultibulkLength => {
-                "ERR Protocol error: invalid multibulk length".into()
-            }
+            ProtocolError::InvalidMultibulkLength => "ERR Protocol error: invalid multibulk length".into(),
             ProtocolError::InvalidBulkLength => "ERR Protocol error: invalid bulk length".into(),
             ProtocolError::ExpectedDollar(b) => {
                 format!("ERR Protocol error: expected '$', got '{}'", *b as char)
             }
-            ProtocolError::UnbalancedQuotes => {
-                "ERR Protocol error: unbalanced quotes in request".into()
-            }
-            ProtocolError::TooBigInlineRequest => {
-                "ERR Protocol error: too big inline request".into()
-            }
-            ProtocolError::TooBigMultibulkCount => {
-                "ERR Protocol error: too big mbulk count string".into()
-            }
-            ProtocolError::TooBigBulkCount => {
-                "ERR Protocol error: too big bulk count string".into()
-            }
+            ProtocolError::UnbalancedQuotes => "ERR Protocol error: unbalanced quotes in request".into(),
+            ProtocolError::TooBigInlineRequest => "ERR Protocol error: too big inline request".into(),
+            ProtocolError::TooBigMultibulkCount => "ERR Protocol error: too big mbulk count string".into(),
+            ProtocolError::TooBigBulkCount => "ERR Protocol error: too big bulk count string".into(),
         }
     }
 }
@@ -85,20 +75,15 @@ impl Parser {
         let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
             return ParseOutcome::Incomplete;
         };
-        let n: usize = std::str::from_utf8(&buf[1..nl - 1])
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
+        let n: usize = std::str::from_utf8(&buf[1..nl - 1]).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
         let mut pos = nl + 1;
         let mut spans = Vec::new();
         for _ in 0..n {
             let Some(rel) = buf[pos..].iter().position(|&b| b == b'\n') else {
                 return ParseOutcome::Incomplete;
             };
-            let len: usize = std::str::from_utf8(&buf[pos + 1..pos + rel - 1])
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
+            let len: usize =
+                std::str::from_utf8(&buf[pos + 1..pos + rel - 1]).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
             let start = pos + rel + 1;
             if buf.len() < start + len + 2 {
                 return ParseOutcome::Incomplete;
@@ -107,11 +92,6 @@ impl Parser {
             pos = start + len + 2;
         }
         let frame = buf.split_to(pos).freeze();
-        ParseOutcome::Command(
-            spans
-                .into_iter()
-                .map(|(s, l)| frame.slice(s..s + l))
-                .collect(),
-        )
+        ParseOutcome::Command(spans.into_iter().map(|(s, l)| frame.slice(s..s + l)).collect())
     }
 }

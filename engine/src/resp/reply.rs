@@ -30,10 +30,7 @@ impl Reply {
     /// reply stays one line whatever the client sent.
     pub fn error(&mut self, msg: &str) {
         self.buf.push(b'-');
-        self.buf.extend(
-            msg.bytes()
-                .map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
-        );
+        self.buf.extend(msg.bytes().map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
         self.buf.extend_from_slice(b"\r\n");
     }
 
@@ -134,10 +131,7 @@ impl ItoaBuf {
 
 /// Writes `n` in decimal without allocating.
 pub fn itoa_buf(n: i64) -> ItoaBuf {
-    let mut out = ItoaBuf {
-        bytes: [0; 20],
-        start: 20,
-    };
+    let mut out = ItoaBuf { bytes: [0; 20], start: 20 };
     let negative = n < 0;
     let mut v = n.unsigned_abs();
     loop {
@@ -170,11 +164,7 @@ pub fn format_double_g(d: f64, precision: usize) -> String {
         return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if d == 0.0 {
-        return if d.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
+        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
     }
     let p = precision.max(1);
     // Exponent of the value once rounded to p significant digits.
