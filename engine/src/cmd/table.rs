@@ -187,47 +187,55 @@ pub struct CommandTable {
     commands: HashMap<&'static str, Command>,
     /// Top-level names in table order, for COMMAND and COMMAND COUNT.
     order: Vec<&'static str>,
+    missing: Vec<String>,
 }
 
 /// Longest command name we look up; longer names cannot match.
 const NAME_MAX: usize = 32;
 
 impl CommandTable {
-    /// Builds the table. Panics if a row lacks a handler or a handler lacks a
-    /// row: that is a programming error caught by the first test.
+    /// Builds the table. A handler without a row is a programming error and
+    /// panics; a row without a handler (a command whose family is not written
+    /// yet) is left out and listed in [`CommandTable::missing_handlers`].
     pub fn build(defs: &'static [CommandDef], handlers: &[(&'static str, Handler)]) -> CommandTable {
         let mut by_name: HashMap<&str, Handler> = HashMap::new();
         for &(name, h) in handlers {
             assert!(by_name.insert(name, h).is_none(), "two handlers for {name}");
         }
         let mut used = 0usize;
-        let mut make = |def: &'static CommandDef, parent: Option<&str>| -> Command {
-            let full_name = match parent {
-                Some(p) => format!("{p}|{}", def.name),
-                None => def.name.to_string(),
-            };
-            let handler = by_name.get(full_name.as_str()).copied();
-            if handler.is_some() {
-                used += 1;
-            }
-            Command { def, full_name, handler, subcommands: HashMap::new() }
-        };
+        let mut missing = Vec::new();
         let mut commands = HashMap::new();
         let mut order = Vec::new();
         for def in defs {
-            let mut cmd = make(def, None);
-            for sub in def.subcommands {
-                let s = make(sub, Some(def.name));
-                assert!(s.handler.is_some(), "no handler for {}", s.full_name);
-                cmd.subcommands.insert(sub.name, s);
-            }
-            assert!(cmd.handler.is_some() || !def.subcommands.is_empty(), "no handler for {}", def.name);
             assert!(def.name.len() <= NAME_MAX && def.name.bytes().all(|b| !b.is_ascii_uppercase()));
+            let mut subcommands = HashMap::new();
+            for sub in def.subcommands {
+                let full_name = format!("{}|{}", def.name, sub.name);
+                match by_name.get(full_name.as_str()) {
+                    Some(&h) => {
+                        used += 1;
+                        let cmd = Command { def: sub, full_name, handler: Some(h), subcommands: HashMap::new() };
+                        subcommands.insert(sub.name, cmd);
+                    }
+                    None => missing.push(full_name),
+                }
+            }
+            let handler = by_name.get(def.name).copied();
+            used += handler.is_some() as usize;
+            if handler.is_none() && subcommands.is_empty() {
+                missing.push(def.name.to_string());
+                continue;
+            }
             order.push(def.name);
-            commands.insert(def.name, cmd);
+            commands.insert(def.name, Command { def, full_name: def.name.to_string(), handler, subcommands });
         }
         assert_eq!(used, by_name.len(), "a handler has no command row");
-        CommandTable { commands, order }
+        CommandTable { commands, order, missing }
+    }
+
+    /// Rows left out of the table for want of a handler.
+    pub fn missing_handlers(&self) -> &[String] {
+        &self.missing
     }
 
     /// Finds a top-level command by name, case-insensitively.
