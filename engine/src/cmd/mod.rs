@@ -3,11 +3,16 @@
 //! rows live in [`defs`].
 
 pub mod bits;
+pub mod client;
+pub mod command;
 pub mod connection;
 pub mod defs;
 pub mod error;
 pub mod expire;
+pub mod glob;
+pub mod info;
 pub mod keys;
+pub mod lcs;
 pub mod server;
 pub mod string;
 pub mod table;
@@ -17,10 +22,21 @@ pub use table::{CommandDef, CommandTable, Handler};
 
 /// Every family's handlers.
 pub fn all_handlers() -> Vec<(&'static str, Handler)> {
-    [connection::HANDLERS, keys::HANDLERS, expire::HANDLERS, string::HANDLERS, bits::HANDLERS, server::HANDLERS]
-        .iter()
-        .flat_map(|h| h.iter().copied())
-        .collect()
+    [
+        connection::HANDLERS,
+        client::HANDLERS,
+        command::HANDLERS,
+        info::HANDLERS,
+        server::HANDLERS,
+        keys::HANDLERS,
+        expire::HANDLERS,
+        string::HANDLERS,
+        bits::HANDLERS,
+        lcs::HANDLERS,
+    ]
+    .iter()
+    .flat_map(|h| h.iter().copied())
+    .collect()
 }
 
 pub fn build_table() -> CommandTable {

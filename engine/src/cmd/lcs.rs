@@ -1,0 +1,5 @@
+//! (to be written)
+
+use super::Handler;
+
+pub static HANDLERS: &[(&str, Handler)] = &[];
