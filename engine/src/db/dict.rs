@@ -209,8 +209,8 @@ impl<V> Dict<V> {
             return None;
         }
         let h = self.hash(key);
-        let in_first = self.ht[0].find(h, key).is_some();
-        let t = if in_first { 0 } else { 1 };
+        // Outside a rehash there is one table: walk its chain once.
+        let t = if self.is_rehashing() && self.ht[0].find(h, key).is_none() { 1 } else { 0 };
         let link = self.ht[t].find_link(h, key)?;
         link.as_mut().map(EntryMut)
     }
