@@ -1,8 +1,18 @@
 //! One logical database: keys to values, plus expiry.
 //!
-//! INTERIM IMPLEMENTATION over std maps, with the API the commands use. The
-//! real one is built on [`dict`] (incremental rehash, reverse-binary SCAN)
-//! with the same API.
+//! # Design
+//!
+//! - `keys`: a [`Dict<Value>`]: our own table with incremental rehash (see
+//!   [`dict`]), one allocation per key holding the key bytes, the value and
+//!   the chain link (see [`entry`]). The entry's flag bit means "this key has
+//!   a TTL", so a key without one costs nothing more and a lookup of it never
+//!   touches `expires`.
+//! - `expires`: a second [`Dict<u64>`] holding only the volatile keys (key ->
+//!   absolute expire time in Unix ms), as Redis's `db->expires`. It has its
+//!   own copy of the key bytes (one allocation per volatile key), which keeps
+//!   the two tables free of pointers into each other. Both dicts use the same
+//!   seed, so the layout is a function of the seed and the operations.
+//! - Invariant: a key is in `expires` iff it is in `keys` with the flag set.
 //!
 //! Expiry is lazy on every access that goes through [`Db::lookup`] /
 //! [`Db::lookup_mut`] / [`Db::contains`], plus the active cycle in
@@ -10,35 +20,54 @@
 //! logically gone.
 
 pub mod dict;
+pub mod entry;
 pub mod value;
 
-use std::collections::{BTreeMap, HashMap};
+#[cfg(test)]
+mod tests;
 
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+pub use dict::Dict;
 pub use value::{StrValue, Value};
 
-#[derive(Debug, Default)]
+use crate::limits;
+
+/// Expired keys [`Db::random_key`] may delete while looking for a live one
+/// before it gives up (Redis loops until it finds one; we bound the pause).
+pub const RANDOM_KEY_MAX_EXPIRED: usize = 1000;
+/// Scan steps over `expires` per active-expire loop, as a multiple of the
+/// keys it samples (Redis: `num*20` buckets).
+pub const ACTIVE_EXPIRE_STEPS_PER_KEY: usize = 20;
+
+#[derive(Debug)]
 pub struct Db {
-    map: HashMap<Box<[u8]>, Value>,
-    expires: BTreeMap<Box<[u8]>, u64>,
+    keys: Dict<Value>,
+    expires: Dict<u64>,
+    /// Where the active expire cycle resumes its walk over `expires`.
+    expires_cursor: u64,
     /// Keys removed by expiry (lazy or active) since start: INFO's expired_keys.
     pub expired_keys: u64,
 }
 
+impl Default for Db {
+    fn default() -> Db {
+        Db::new(0)
+    }
+}
+
 impl Db {
-    pub fn new(_hash_seed: u64) -> Db {
-        Db::default()
+    pub fn new(hash_seed: u64) -> Db {
+        Db { keys: Dict::new(hash_seed), expires: Dict::new(hash_seed), expires_cursor: 0, expired_keys: 0 }
     }
 
     /// Keys stored, including expired ones not yet removed (as Redis's DBSIZE).
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.keys.is_empty()
     }
 
     /// Keys with a time to live.
@@ -48,44 +77,86 @@ impl Db {
 
     /// Removes `key` if it has expired at `now_ms`. Returns true if it did.
     pub fn expire_if_needed(&mut self, key: &[u8], now_ms: u64) -> bool {
-        match self.expires.get(key) {
-            Some(&at) if at <= now_ms => {
-                self.expires.remove(key);
-                self.map.remove(key);
-                self.expired_keys += 1;
-                true
-            }
-            _ => false,
+        if self.is_expired(key, now_ms) {
+            self.remove(key);
+            self.expired_keys += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Lazy expiry for a key the caller is about to access: only a key whose
+    /// entry carries the TTL flag costs a probe of `expires`. Returns whether
+    /// the key is present (and live) afterwards. Pays one rehash step.
+    fn live(&mut self, key: &[u8], now_ms: u64) -> bool {
+        match self.keys.get_mut(key).map(|e| e.flag()) {
+            None => false,
+            Some(false) => true,
+            Some(true) => !self.expire_if_needed(key, now_ms),
         }
     }
 
     pub fn lookup(&mut self, key: &[u8], now_ms: u64) -> Option<&Value> {
-        self.expire_if_needed(key, now_ms);
-        self.map.get(key)
+        // With no volatile key at all, one probe of `keys` is the whole lookup.
+        if !self.expires.is_empty() && !self.live(key, now_ms) {
+            return None;
+        }
+        self.keys.get_mut(key).map(|e| &*e.into_value_mut())
     }
 
     pub fn lookup_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Value> {
-        self.expire_if_needed(key, now_ms);
-        self.map.get_mut(key)
+        if !self.expires.is_empty() && !self.live(key, now_ms) {
+            return None;
+        }
+        self.keys.get_mut(key).map(|e| e.into_value_mut())
     }
 
     pub fn contains(&mut self, key: &[u8], now_ms: u64) -> bool {
-        self.lookup(key, now_ms).is_some()
+        self.live(key, now_ms)
     }
 
     /// Stores `value` under `key`, replacing any value. The key's TTL is
     /// cleared unless `keep_ttl` (SET's KEEPTTL). Returns the old value.
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) -> Option<Value> {
-        if !keep_ttl {
-            self.expires.remove(key);
+        if let Some(mut e) = self.keys.get_mut(key) {
+            let old = std::mem::replace(e.value_mut(), value);
+            if !keep_ttl && e.flag() {
+                e.set_flag(false);
+                let had = self.expires.remove(key);
+                assert!(had.is_some(), "flagged key missing from expires");
+            }
+            return Some(old);
         }
-        self.map.insert(key.into(), value)
+        self.keys.insert_new(key, value, false);
+        None
     }
 
     /// Removes `key` and its TTL. Does not check expiry: callers look up first.
     pub fn remove(&mut self, key: &[u8]) -> Option<Value> {
-        self.expires.remove(key);
-        self.map.remove(key)
+        let (value, volatile) = self.keys.remove(key)?;
+        if volatile {
+            let had = self.expires.remove(key);
+            assert!(had.is_some(), "flagged key missing from expires");
+        }
+        Some(value)
+    }
+
+    /// Moves the value and TTL of `from` to `to`, replacing whatever `to`
+    /// held. Returns false (and changes nothing) if `from` is absent. Does not
+    /// check expiry: callers look `from` up first.
+    pub fn rename(&mut self, from: &[u8], to: &[u8]) -> bool {
+        if from == to {
+            return self.keys.get(from).is_some();
+        }
+        let Some((value, volatile)) = self.keys.remove(from) else { return false };
+        let expire_at_ms = if volatile { self.expires.remove(from).map(|(at, _)| at) } else { None };
+        self.remove(to);
+        self.keys.insert_new(to, value, false);
+        if let Some(at_ms) = expire_at_ms {
+            self.set_expire(to, at_ms);
+        }
+        true
     }
 
     /// The absolute expire time of `key` in ms, if it has one.
@@ -95,31 +166,43 @@ impl Db {
 
     /// Sets the absolute expire time of an existing key.
     pub fn set_expire(&mut self, key: &[u8], at_ms: u64) {
-        assert!(self.map.contains_key(key), "expire set on a missing key");
-        self.expires.insert(key.into(), at_ms);
+        let mut e = self.keys.get_mut(key).expect("expire set on a missing key");
+        if e.flag() {
+            let mut x = self.expires.get_mut(key).expect("flagged key missing from expires");
+            *x.value_mut() = at_ms;
+        } else {
+            e.set_flag(true);
+            self.expires.insert_new(key, at_ms, false);
+        }
     }
 
     /// Removes the TTL of `key`; true if it had one.
     pub fn persist(&mut self, key: &[u8]) -> bool {
-        self.expires.remove(key).is_some()
+        let Some(mut e) = self.keys.get_mut(key) else { return false };
+        if !e.flag() {
+            return false;
+        }
+        e.set_flag(false);
+        let had = self.expires.remove(key);
+        assert!(had.is_some(), "flagged key missing from expires");
+        true
     }
 
     pub fn clear(&mut self) {
-        self.map.clear();
+        self.keys.clear();
         self.expires.clear();
+        self.expires_cursor = 0;
     }
 
-    /// A random key that is not expired at `now_ms`, or None if there is none.
+    /// A random key that is not expired at `now_ms`, or None if there is
+    /// none. Expired keys it draws are deleted (at most
+    /// [`RANDOM_KEY_MAX_EXPIRED`] of them, then it gives up with None).
     pub fn random_key(&mut self, rng: &mut ChaCha8Rng, now_ms: u64) -> Option<Vec<u8>> {
-        for _ in 0..100 {
-            if self.map.is_empty() {
-                return None;
-            }
-            let mut keys: Vec<&Box<[u8]>> = self.map.keys().collect();
-            keys.sort();
-            let k = keys[rng.gen_range(0..keys.len())].to_vec();
-            if !self.expire_if_needed(&k, now_ms) {
-                return Some(k);
+        for _ in 0..=RANDOM_KEY_MAX_EXPIRED {
+            let (key, _, volatile) = self.keys.random_entry(rng)?;
+            let key = key.to_vec();
+            if !volatile || !self.expire_if_needed(&key, now_ms) {
+                return Some(key);
             }
         }
         None
@@ -128,54 +211,115 @@ impl Db {
     /// Calls `f` for every key and value (for KEYS and the like). Expired
     /// keys are included: callers check [`Db::is_expired`].
     pub fn for_each(&self, mut f: impl FnMut(&[u8], &Value)) {
-        for (k, v) in &self.map {
-            f(k, v);
-        }
+        self.keys.for_each(|k, v, _| f(k, v));
     }
 
     /// Whether `key` has expired at `now_ms` (without removing it).
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
-        matches!(self.expires.get(key), Some(&at) if at <= now_ms)
+        !self.expires.is_empty() && matches!(self.expires.get(key), Some(&at) if at <= now_ms)
     }
 
-    /// One SCAN step: calls `f` for the keys of the buckets visited, returns
-    /// the next cursor (0 when done). `count` is a hint of keys to visit.
+    /// One SCAN call (Redis `scanGenericCommand` over `dictScan`): calls `f`
+    /// for the keys of the buckets visited and returns the next cursor (0
+    /// when done). Stops once about `count` keys were emitted or after
+    /// `count * 10` bucket steps. Every key present for the whole scan is
+    /// emitted at least once, across grows and shrinks; expired keys are
+    /// included (callers check [`Db::is_expired`]).
     pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&[u8], &Value)) -> u64 {
-        let mut keys: Vec<&Box<[u8]>> = self.map.keys().collect();
-        keys.sort();
-        let start = cursor as usize;
-        let end = (start + count.max(1)).min(keys.len());
-        for k in &keys[start.min(keys.len())..end] {
-            f(k, &self.map[*k]);
-        }
-        if end >= keys.len() {
-            0
-        } else {
-            end as u64
+        let count = count.max(1);
+        let mut max_steps = count.saturating_mul(10);
+        let mut emitted = 0;
+        let mut cursor = cursor;
+        loop {
+            cursor = self.keys.scan(cursor, |k, v, _| {
+                emitted += 1;
+                f(k, v)
+            });
+            if cursor == 0 || max_steps == 0 || emitted >= count {
+                return cursor;
+            }
+            max_steps -= 1;
         }
     }
 
-    /// Timed work: one active-expire pass bounded by `budget_visits` sampled
-    /// keys. Returns how many keys it removed.
+    /// Timed work: the active expire cycle (Redis 7 `activeExpireCycle`, which
+    /// walks `expires` with a SCAN cursor that persists between calls). Each
+    /// loop samples [`limits::ACTIVE_EXPIRE_KEYS_PER_LOOP`] volatile keys and
+    /// deletes the expired ones; loops repeat while more than 25% of a sample
+    /// was expired, until `budget_visits` keys and scan steps were spent.
+    /// Returns how many keys it removed.
     pub fn active_expire_cycle(&mut self, now_ms: u64, budget_visits: usize) -> usize {
-        let due: Vec<Box<[u8]>> =
-            self.expires.iter().filter(|(_, &at)| at <= now_ms).take(budget_visits).map(|(k, _)| k.clone()).collect();
-        for k in &due {
-            self.expire_if_needed(k, now_ms);
+        let per_loop = limits::ACTIVE_EXPIRE_KEYS_PER_LOOP;
+        let mut visits = 0;
+        let mut removed_total = 0;
+        while !self.expires.is_empty() && visits < budget_visits {
+            let (mut sampled, mut expired, mut steps) = (0usize, 0usize, 0usize);
+            let keys = &mut self.keys;
+            while sampled < per_loop && steps < per_loop * ACTIVE_EXPIRE_STEPS_PER_KEY {
+                steps += 1;
+                self.expires_cursor = self.expires.scan_remove(
+                    self.expires_cursor,
+                    |_, &at_ms| {
+                        sampled += 1;
+                        at_ms <= now_ms
+                    },
+                    |e| {
+                        let gone = keys.remove(e.key());
+                        assert!(matches!(gone, Some((_, true))), "expires held a key without a flagged entry");
+                        expired += 1;
+                    },
+                );
+                if self.expires_cursor == 0 {
+                    break;
+                }
+            }
+            visits += sampled + steps;
+            removed_total += expired;
+            self.expired_keys += expired as u64;
+            if expired * 4 <= sampled {
+                break;
+            }
         }
-        due.len()
+        removed_total
     }
 
-    /// Timed work: incremental rehash steps within a budget. Returns whether
-    /// a rehash is still in progress.
-    pub fn rehash_step(&mut self, _budget: usize) -> bool {
-        false
+    /// Timed work: starts pending shrinks and moves up to `budget` buckets
+    /// of each table (each with at most ten empty-bucket visits per bucket).
+    /// Returns whether a rehash is still in progress.
+    pub fn rehash_step(&mut self, budget: usize) -> bool {
+        let keys = self.keys.rehash_step(budget);
+        let expires = self.expires.rehash_step(budget);
+        keys || expires
     }
 
-    /// Checks every structural invariant; panics on a broken one.
+    /// Whether either table is mid-rehash.
+    pub fn is_rehashing(&self) -> bool {
+        self.keys.is_rehashing() || self.expires.is_rehashing()
+    }
+
+    /// Bucket counts of the keys table (both halves during a rehash).
+    pub fn bucket_counts(&self) -> [usize; 2] {
+        self.keys.bucket_counts()
+    }
+
+    /// While a fork child shares our pages, call with false: the tables stop
+    /// shrinking and only grow when badly overfull (Redis `dict_can_resize`).
+    pub fn set_resize_allowed(&mut self, allowed: bool) {
+        self.keys.set_resize_allowed(allowed);
+        self.expires.set_resize_allowed(allowed);
+    }
+
+    /// Checks every structural invariant; panics on a broken one. O(n).
     pub fn check_invariants(&self) {
-        for k in self.expires.keys() {
-            assert!(self.map.contains_key(k), "expires holds a key the keyspace lacks");
-        }
+        let flagged = self.keys.check_invariants();
+        let expires_flagged = self.expires.check_invariants();
+        assert_eq!(expires_flagged, 0, "flag set on an expires entry");
+        assert_eq!(flagged, self.expires.len(), "TTL flags and expires disagree");
+        self.expires.for_each(|k, _, _| {
+            assert!(
+                matches!(self.keys.get_with_flag(k), Some((_, true))),
+                "expires holds a key the keyspace lacks or has unflagged"
+            );
+        });
     }
 }
