@@ -25,6 +25,12 @@ pub struct Db {
     expires: BTreeMap<Box<[u8]>, u64>,
     /// Keys removed by expiry (lazy or active) since start: INFO's expired_keys.
     pub expired_keys: u64,
+    /// Per-key metadata Redis keeps in the value object (see the keyspace
+    /// commands' block at the end of this file).
+    meta: HashMap<Box<[u8]>, KeyMeta>,
+    /// The latest `now_ms` this database was told about; new keys take it as
+    /// their access time (`set` has no clock argument).
+    clock_ms: u64,
 }
 
 impl Db {
@@ -48,10 +54,12 @@ impl Db {
 
     /// Removes `key` if it has expired at `now_ms`. Returns true if it did.
     pub fn expire_if_needed(&mut self, key: &[u8], now_ms: u64) -> bool {
+        self.set_clock(now_ms);
         match self.expires.get(key) {
             Some(&at) if at <= now_ms => {
                 self.expires.remove(key);
                 self.map.remove(key);
+                self.meta.remove(key);
                 self.expired_keys += 1;
                 true
             }
@@ -59,13 +67,22 @@ impl Db {
         }
     }
 
+    /// Looks `key` up and, like Redis's lookupKey without LOOKUP_NOTOUCH,
+    /// updates its access time (OBJECT IDLETIME).
     pub fn lookup(&mut self, key: &[u8], now_ms: u64) -> Option<&Value> {
         self.expire_if_needed(key, now_ms);
+        self.touch_access(key, now_ms);
         self.map.get(key)
     }
 
+    /// As [`Db::lookup`], for a value the caller may change in place. A
+    /// COPY-made integer stops counting as unshared (see `KeyMeta`).
     pub fn lookup_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Value> {
         self.expire_if_needed(key, now_ms);
+        self.touch_access(key, now_ms);
+        if let Some(m) = self.meta.get_mut(key) {
+            m.unshared_int = false;
+        }
         self.map.get_mut(key)
     }
 
@@ -79,12 +96,14 @@ impl Db {
         if !keep_ttl {
             self.expires.remove(key);
         }
+        self.meta.insert(key.into(), KeyMeta { access_s: self.clock_ms / 1000, unshared_int: false });
         self.map.insert(key.into(), value)
     }
 
     /// Removes `key` and its TTL. Does not check expiry: callers look up first.
     pub fn remove(&mut self, key: &[u8]) -> Option<Value> {
         self.expires.remove(key);
+        self.meta.remove(key);
         self.map.remove(key)
     }
 
@@ -107,6 +126,7 @@ impl Db {
     pub fn clear(&mut self) {
         self.map.clear();
         self.expires.clear();
+        self.meta.clear();
     }
 
     /// A random key that is not expired at `now_ms`, or None if there is none.
@@ -144,7 +164,7 @@ impl Db {
         let mut keys: Vec<&Box<[u8]>> = self.map.keys().collect();
         keys.sort();
         let start = cursor as usize;
-        let end = (start + count.max(1)).min(keys.len());
+        let end = start.saturating_add(count.max(1)).min(keys.len());
         for k in &keys[start.min(keys.len())..end] {
             f(k, &self.map[*k]);
         }
@@ -176,6 +196,85 @@ impl Db {
     pub fn check_invariants(&self) {
         for k in self.expires.keys() {
             assert!(self.map.contains_key(k), "expires holds a key the keyspace lacks");
+        }
+        assert_eq!(self.meta.len(), self.map.len(), "every key has its metadata");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Added for the keyspace and expiry commands (cmd/keys.rs, cmd/expire.rs).
+// To be ported to the real table: per-key access time and the "unshared
+// integer" bit (both live in Redis's robj header), whole-entry moves for
+// RENAME/MOVE, and lookups that do not touch the access time.
+// ---------------------------------------------------------------------------
+
+/// What Redis keeps in a value's object header besides the value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyMeta {
+    /// Last access, Unix seconds (Redis's LRU clock has 1 s resolution).
+    pub access_s: u64,
+    /// An integer 0..=9999 that is NOT Redis's shared integer object: COPY
+    /// duplicates integers (`dupStringObject`), so OBJECT REFCOUNT on the copy
+    /// says 1, not 2147483647.
+    pub unshared_int: bool,
+}
+
+/// A key's whole entry, for moving it between names or databases with its
+/// TTL and metadata (RENAME and MOVE keep the object, so its idle time too).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub value: Value,
+    pub expire_at_ms: Option<u64>,
+    pub meta: KeyMeta,
+}
+
+impl Db {
+    /// Tells the database the current time (new keys take it as their access
+    /// time). Never moves backwards.
+    pub fn set_clock(&mut self, now_ms: u64) {
+        self.clock_ms = self.clock_ms.max(now_ms);
+    }
+
+    /// Looks `key` up with lazy expiry but without touching its access time
+    /// (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT).
+    pub fn lookup_notouch(&mut self, key: &[u8], now_ms: u64) -> Option<&Value> {
+        self.expire_if_needed(key, now_ms);
+        self.map.get(key)
+    }
+
+    /// The key's metadata, if the key is stored (expired or not).
+    pub fn meta(&self, key: &[u8]) -> Option<KeyMeta> {
+        self.meta.get(key).copied()
+    }
+
+    /// Marks a stored key's value as a private (unshared) integer.
+    pub fn mark_unshared_int(&mut self, key: &[u8]) {
+        if let Some(m) = self.meta.get_mut(key) {
+            m.unshared_int = true;
+        }
+    }
+
+    /// Removes `key` with its TTL and metadata. Does not check expiry.
+    pub fn take_entry(&mut self, key: &[u8]) -> Option<Entry> {
+        let value = self.map.remove(key)?;
+        let expire_at_ms = self.expires.remove(key);
+        let meta = self.meta.remove(key).unwrap_or_default();
+        Some(Entry { value, expire_at_ms, meta })
+    }
+
+    /// Stores a whole entry under `key`, replacing any existing one.
+    pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
+        self.map.insert(key.into(), entry.value);
+        self.meta.insert(key.into(), entry.meta);
+        match entry.expire_at_ms {
+            Some(at) => self.expires.insert(key.into(), at),
+            None => self.expires.remove(key),
+        };
+    }
+
+    fn touch_access(&mut self, key: &[u8], now_ms: u64) {
+        if let Some(m) = self.meta.get_mut(key) {
+            m.access_s = now_ms / 1000;
         }
     }
 }
