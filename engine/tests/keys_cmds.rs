@@ -375,3 +375,40 @@ fn keyspace_hits_and_misses_as_redis_counts_them() {
         );
     }
 }
+
+#[test]
+fn scan_iteration_returns_every_key_once() {
+    let mut c = Client::new(T0);
+    for i in 0..100 {
+        c.cmd(&format!("SET key:{i} {i}"), T0);
+    }
+    for count in [1, 7, 1000] {
+        let mut cursor = "0".to_string();
+        let mut seen = std::collections::BTreeSet::new();
+        loop {
+            let raw = c.raw(&[b"SCAN", cursor.as_bytes(), b"COUNT", count.to_string().as_bytes()], T0);
+            let text = String::from_utf8(raw).expect("ascii reply");
+            let lines: Vec<&str> = text.split("\r\n").collect();
+            cursor = lines[2].to_string();
+            for key in lines[4..].iter().skip(1).step_by(2) {
+                assert!(seen.insert(key.to_string()), "{key} returned twice with COUNT {count}");
+            }
+            if cursor == "0" {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 100, "COUNT {count}");
+    }
+}
+
+#[test]
+fn scan_type_none_returns_a_key_that_just_expired() {
+    // Redis 7.0's filter order: the TYPE check looks the key up (expiring
+    // it, so its type is "none"), and the expiry check that follows finds
+    // nothing left to expire.
+    let mut c = Client::new(T0);
+    c.cmd("SET gone 1", T0);
+    c.cmd("PEXPIRE gone 10", T0);
+    assert_eq!(c.cmd("SCAN 0 TYPE none", T0 + 10), "*2\r\n$1\r\n0\r\n*1\r\n$4\r\ngone\r\n");
+    assert_eq!(c.cmd("DBSIZE", T0 + 10), ":0\r\n");
+}
