@@ -134,6 +134,12 @@ impl<'a, V> EntryMut<'a, V> {
     pub fn value_mut(&mut self) -> &mut V {
         self.0.value_mut()
     }
+    pub fn aux(&self) -> u32 {
+        self.0.aux()
+    }
+    pub fn set_aux(&mut self, aux: u32) {
+        self.0.set_aux(aux)
+    }
     pub fn into_value_mut(self) -> &'a mut V {
         self.0.value_mut()
     }
@@ -195,6 +201,11 @@ impl<V> Dict<V> {
     /// Looks `key` up without rehash work (for `&self` callers).
     pub fn get(&self, key: &[u8]) -> Option<&V> {
         self.find_entry(key).map(EntryBox::value)
+    }
+
+    /// The whole entry of `key`, without rehash work.
+    pub fn get_entry(&self, key: &[u8]) -> Option<&EntryBox<V>> {
+        self.find_entry(key)
     }
 
     /// The value and flag of `key`, without rehash work.

@@ -1,4 +1,4 @@
-//! One hash-table entry in one heap allocation: `[next | value | key_len+flag | key bytes]`.
+//! One hash-table entry in one heap allocation: `[next | value | key_len+flag | aux | key bytes]`.
 //!
 //! # Why
 //!
@@ -12,9 +12,11 @@
 //! # Layout and invariants
 //!
 //! The allocation starts with a `#[repr(C)] Header<V>` holding `next` (the
-//! chain link, owned), `value` (owned) and `meta` (key length in the low 31
-//! bits, one caller-defined flag in the top bit). The key bytes start right
-//! after `meta`, at [`key_offset`], which may lie inside the header's trailing
+//! chain link, owned), `value` (owned), `meta` (key length in the low 31
+//! bits, one caller-defined flag in the top bit) and `aux` (a caller-defined
+//! word: the keyspace keeps the LRU clock there, as Redis keeps it in the
+//! robj header; it fills what would otherwise be padding for an 8-aligned
+//! value). The key bytes start right after `aux`, at [`key_offset`], which may lie inside the header's trailing
 //! padding: that is why no `&Header` is ever created; fields are reached by
 //! raw field projections, and the allocation is at least `size_of::<Header>()`
 //! bytes so every projection stays in bounds. The key never changes after
@@ -40,6 +42,7 @@ struct Header<V> {
     next: Option<EntryBox<V>>,
     value: V,
     meta: u32,
+    aux: u32,
 }
 
 /// The owning thin pointer to one entry. Like `Box`, it is unique: the chain
@@ -58,7 +61,7 @@ unsafe impl<V: Sync> Sync for EntryBox<V> {}
 
 /// Offset of the first key byte from the start of the allocation.
 pub fn key_offset<V>() -> usize {
-    offset_of!(Header<V>, meta) + size_of::<u32>()
+    offset_of!(Header<V>, aux) + size_of::<u32>()
 }
 
 /// Bytes requested from the allocator for an entry with a key of `key_len` bytes.
@@ -89,6 +92,7 @@ impl<V> EntryBox<V> {
             addr_of_mut!((*ptr.as_ptr()).next).write(None);
             addr_of_mut!((*ptr.as_ptr()).value).write(value);
             addr_of_mut!((*ptr.as_ptr()).meta).write(meta);
+            addr_of_mut!((*ptr.as_ptr()).aux).write(0);
             std::ptr::copy_nonoverlapping(key.as_ptr(), raw.add(key_offset::<V>()), key.len());
         }
         EntryBox { ptr, _owns: PhantomData }
@@ -127,6 +131,17 @@ impl<V> EntryBox<V> {
         let meta = (self.meta() & !FLAG_BIT) | if flag { FLAG_BIT } else { 0 };
         // SAFETY: `&mut self` gives unique access to the live `meta` field.
         unsafe { addr_of_mut!((*self.ptr.as_ptr()).meta).write(meta) }
+    }
+
+    /// The caller-defined word (0 for a new entry).
+    pub fn aux(&self) -> u32 {
+        // SAFETY: `ptr` is live and `aux` was initialised in `new`.
+        unsafe { addr_of!((*self.ptr.as_ptr()).aux).read() }
+    }
+
+    pub fn set_aux(&mut self, aux: u32) {
+        // SAFETY: `&mut self` gives unique access to the live `aux` field.
+        unsafe { addr_of_mut!((*self.ptr.as_ptr()).aux).write(aux) }
     }
 
     pub(super) fn next(&self) -> &Option<EntryBox<V>> {
@@ -217,6 +232,10 @@ mod tests {
             assert_eq!(e.flag(), len % 2 == 0);
             e.set_flag(len % 2 != 0);
             assert_eq!(e.flag(), len % 2 != 0);
+            assert_eq!(e.key(), &key[..]);
+            assert_eq!(e.aux(), 0);
+            e.set_aux(0xdead_beef);
+            assert_eq!(e.aux(), 0xdead_beef);
             assert_eq!(e.key(), &key[..]);
             e.value_mut().push(3);
             assert_eq!(e.value(), &vec![1, 2, 3]);

@@ -13,6 +13,10 @@
 //!   the two tables free of pointers into each other. Both dicts use the same
 //!   seed, so the layout is a function of the seed and the operations.
 //! - Invariant: a key is in `expires` iff it is in `keys` with the flag set.
+//! - Each `keys` entry's aux word holds what Redis keeps in the robj header
+//!   besides the value: the LRU clock (last access, Unix seconds modulo
+//!   2^31, for OBJECT IDLETIME) and the "unshared integer" bit (see
+//!   [`KeyMeta`]). It costs no memory: it fills the header's padding.
 //!
 //! Expiry is lazy on every access that goes through [`Db::lookup`] /
 //! [`Db::lookup_mut`] / [`Db::contains`], plus the active cycle in
@@ -48,6 +52,9 @@ pub struct Db {
     expires_cursor: u64,
     /// Keys removed by expiry (lazy or active) since start: INFO's expired_keys.
     pub expired_keys: u64,
+    /// The latest `now_ms` this database was told about; new keys take it as
+    /// their access time (`set` has no clock argument).
+    clock_ms: u64,
 }
 
 impl Default for Db {
@@ -58,7 +65,13 @@ impl Default for Db {
 
 impl Db {
     pub fn new(hash_seed: u64) -> Db {
-        Db { keys: Dict::new(hash_seed), expires: Dict::new(hash_seed), expires_cursor: 0, expired_keys: 0 }
+        Db {
+            keys: Dict::new(hash_seed),
+            expires: Dict::new(hash_seed),
+            expires_cursor: 0,
+            expired_keys: 0,
+            clock_ms: 0,
+        }
     }
 
     /// Keys stored, including expired ones not yet removed (as Redis's DBSIZE).
@@ -97,19 +110,29 @@ impl Db {
         }
     }
 
+    /// Looks `key` up and, like Redis's lookupKey without LOOKUP_NOTOUCH,
+    /// updates its access time (OBJECT IDLETIME).
     pub fn lookup(&mut self, key: &[u8], now_ms: u64) -> Option<&Value> {
         // With no volatile key at all, one probe of `keys` is the whole lookup.
         if !self.expires.is_empty() && !self.live(key, now_ms) {
             return None;
         }
-        self.keys.get_mut(key).map(|e| &*e.into_value_mut())
+        self.keys.get_mut(key).map(|mut e| {
+            e.set_aux(lru_touch(e.aux(), now_ms));
+            &*e.into_value_mut()
+        })
     }
 
+    /// As [`Db::lookup`], for a value the caller may change in place. A
+    /// COPY-made integer stops counting as unshared (see [`KeyMeta`]).
     pub fn lookup_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Value> {
         if !self.expires.is_empty() && !self.live(key, now_ms) {
             return None;
         }
-        self.keys.get_mut(key).map(|e| e.into_value_mut())
+        self.keys.get_mut(key).map(|mut e| {
+            e.set_aux(lru_touch(e.aux(), now_ms) & !UNSHARED_INT_BIT);
+            e.into_value_mut()
+        })
     }
 
     pub fn contains(&mut self, key: &[u8], now_ms: u64) -> bool {
@@ -128,7 +151,8 @@ impl Db {
             }
             return Some(old);
         }
-        self.keys.insert_new(key, value, false);
+        let aux = lru_touch(0, self.clock_ms);
+        self.keys.insert_new(key, value, false).set_aux(aux);
         None
     }
 
@@ -149,13 +173,8 @@ impl Db {
         if from == to {
             return self.keys.get(from).is_some();
         }
-        let Some((value, volatile)) = self.keys.remove(from) else { return false };
-        let expire_at_ms = if volatile { self.expires.remove(from).map(|(at, _)| at) } else { None };
-        self.remove(to);
-        self.keys.insert_new(to, value, false);
-        if let Some(at_ms) = expire_at_ms {
-            self.set_expire(to, at_ms);
-        }
+        let Some(entry) = self.take_entry(from) else { return false };
+        self.put_entry(to, entry);
         true
     }
 
@@ -321,5 +340,92 @@ impl Db {
                 "expires holds a key the keyspace lacks or has unflagged"
             );
         });
+    }
+}
+
+/// Bit of the aux word marking an integer 0..=9999 that is NOT one of
+/// Redis's shared integer objects.
+const UNSHARED_INT_BIT: u32 = 1 << 31;
+/// Bits of the aux word holding the LRU clock.
+const LRU_MASK: u32 = !UNSHARED_INT_BIT;
+
+/// The aux word with its LRU clock set to `now_ms`.
+fn lru_touch(aux: u32, now_ms: u64) -> u32 {
+    (aux & UNSHARED_INT_BIT) | ((now_ms / 1000) as u32 & LRU_MASK)
+}
+
+/// What Redis keeps in a value's object header besides the value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyMeta {
+    /// Last access, Unix seconds (Redis's LRU clock has 1 s resolution).
+    pub access_s: u64,
+    /// An integer 0..=9999 that is NOT Redis's shared integer object: COPY
+    /// duplicates integers (`dupStringObject`), so OBJECT REFCOUNT on the copy
+    /// says 1, not 2147483647.
+    pub unshared_int: bool,
+}
+
+/// A key's whole entry, for moving it between names or databases with its
+/// TTL and metadata (RENAME and MOVE keep the object, so its idle time too).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub value: Value,
+    pub expire_at_ms: Option<u64>,
+    aux: u32,
+}
+
+impl Db {
+    /// Tells the database the current time (new keys take it as their access
+    /// time). Never moves backwards.
+    pub fn set_clock(&mut self, now_ms: u64) {
+        self.clock_ms = self.clock_ms.max(now_ms);
+    }
+
+    /// Looks `key` up with lazy expiry but without touching its access time
+    /// (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT).
+    pub fn lookup_notouch(&mut self, key: &[u8], now_ms: u64) -> Option<&Value> {
+        if !self.expires.is_empty() && !self.live(key, now_ms) {
+            return None;
+        }
+        self.keys.get(key)
+    }
+
+    /// The key's metadata, if the key is stored (expired or not).
+    pub fn meta(&self, key: &[u8]) -> Option<KeyMeta> {
+        let aux = self.keys.get_entry(key)?.aux();
+        // The clock is kept modulo 2^31 s; rebuild the absolute second
+        // nearest before the database's clock.
+        let now_s = self.clock_ms / 1000;
+        let idle_s = (now_s as u32).wrapping_sub(aux & LRU_MASK) & LRU_MASK;
+        Some(KeyMeta { access_s: now_s.saturating_sub(idle_s as u64), unshared_int: aux & UNSHARED_INT_BIT != 0 })
+    }
+
+    /// Marks a stored key's value as a private (unshared) integer.
+    pub fn mark_unshared_int(&mut self, key: &[u8]) {
+        if let Some(mut e) = self.keys.get_mut(key) {
+            e.set_aux(e.aux() | UNSHARED_INT_BIT);
+        }
+    }
+
+    /// Removes `key` with its TTL and metadata. Does not check expiry.
+    pub fn take_entry(&mut self, key: &[u8]) -> Option<Entry> {
+        let entry = self.keys.remove_entry(key)?;
+        let (volatile, aux) = (entry.flag(), entry.aux());
+        let expire_at_ms = if volatile {
+            let (at_ms, _) = self.expires.remove(key).expect("flagged key missing from expires");
+            Some(at_ms)
+        } else {
+            None
+        };
+        Some(Entry { value: entry.into_value(), expire_at_ms, aux })
+    }
+
+    /// Stores a whole entry under `key`, replacing any existing one.
+    pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
+        self.remove(key);
+        self.keys.insert_new(key, entry.value, false).set_aux(entry.aux);
+        if let Some(at_ms) = entry.expire_at_ms {
+            self.set_expire(key, at_ms);
+        }
     }
 }

@@ -43,8 +43,8 @@ fn memory_per_key_layout() {
         glibc_chunk_bytes(entry::alloc_bytes::<u64>(key_len)),
     );
     assert_eq!(std::mem::size_of::<Option<entry::EntryBox<Value>>>(), 8);
-    // Header is next (8) + value + key length/flag (4), with no padding before the key.
-    assert_eq!(entry::key_offset::<Value>(), 8 + value_bytes + 4);
+    // Header is next (8) + value + key length/flag (4) + aux (4), with no padding before the key.
+    assert_eq!(entry::key_offset::<Value>(), 8 + value_bytes + 4 + 4);
     // Redis 7.0 spends ~90-100 bytes per such key; stay well under with a
     // short value whose bytes live inside `Value` (an integer).
     assert!(chunk + bucket_bytes <= 80, "per-key estimate {} too high", chunk + bucket_bytes);

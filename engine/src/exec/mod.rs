@@ -157,6 +157,8 @@ impl Executor {
         let client = self.clients.get_mut(&conn).expect("checked by caller");
         client.last_interaction_ms = self.srv.now_ms;
         let db_index = client.db;
+        // New keys take the command's time as their access time (OBJECT IDLETIME).
+        self.srv.dbs[db_index].set_clock(self.srv.now_ms);
         let (handler, full_name) = match resolve(&self.srv.table, args) {
             Ok(found) => found,
             Err(e) => {
