@@ -213,6 +213,24 @@ impl std::fmt::Debug for StrValue {
 }
 
 impl Value {
+    /// The string inside, or None for another type (the caller replies
+    /// WRONGTYPE).
+    pub fn as_str(&self) -> Option<&StrValue> {
+        #[allow(unreachable_patterns)]
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_str_mut(&mut self) -> Option<&mut StrValue> {
+        #[allow(unreachable_patterns)]
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The name TYPE replies with.
     pub fn type_name(&self) -> &'static str {
         match self {

@@ -103,7 +103,8 @@ impl ThinBytes {
             return;
         }
         const GREEDY_LIMIT_BYTES: usize = 1024 * 1024;
-        let new_cap = if min_cap < GREEDY_LIMIT_BYTES { min_cap * 2 } else { min_cap.saturating_add(GREEDY_LIMIT_BYTES) };
+        let new_cap =
+            if min_cap < GREEDY_LIMIT_BYTES { min_cap * 2 } else { min_cap.saturating_add(GREEDY_LIMIT_BYTES) };
         let new_layout = Self::layout(new_cap);
         // SAFETY: ptr was allocated with layout(old_cap); the new size is nonzero.
         let raw = unsafe { alloc::realloc(self.ptr.as_ptr() as *mut u8, Self::layout(old_cap), new_layout.size()) };
