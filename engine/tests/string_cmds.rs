@@ -1,0 +1,173 @@
+//! The string and bit diff-case files (`tests/diff/strings.txt`,
+//! `tests/diff/bits.txt`) run through the engine and compared byte for byte
+//! with golden replies recorded from a real Redis 7.0.15
+//! (`engine/tests/data/*.redis.out`).
+//!
+//! The case files use commands of other families (LPUSH to make a key of
+//! another type, OBJECT ENCODING, TTL, ...). While a family is missing from
+//! the table, its lines answer "unknown command": such a line is skipped and
+//! unless it only observes state (TTL, EXISTS, OBJECT ...) its key (first
+//! argument) is "tainted", so later lines naming that key are skipped too
+//! instead of failing on a state the missing command would have made. Once every family has landed, nothing is skipped.
+//!
+//! To refresh a golden file, run the case file against redis-server with
+//! any client that prints replies in the format below (`> <line>` then the
+//! reply bytes, printable ASCII as is and everything else as `\xHH`).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use ferrodis_engine::ring::ClientInfo;
+use ferrodis_engine::{Config, Engine};
+
+/// Splits a line like redis-cli (`sdssplitargs`): double quotes with
+/// escapes (`\xHH`, `\n`, ...), single quotes with `\'`.
+fn split_args(line: &str) -> Vec<Vec<u8>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return out;
+        }
+        let mut cur = Vec::new();
+        let (mut in_dq, mut in_sq) = (false, false);
+        loop {
+            if in_dq {
+                assert!(i < b.len(), "unbalanced quotes: {line}");
+                let is_hex = |c: u8| c.is_ascii_hexdigit();
+                if b[i] == b'\\' && i + 3 < b.len() && b[i + 1] == b'x' && is_hex(b[i + 2]) && is_hex(b[i + 3]) {
+                    let hex = std::str::from_utf8(&b[i + 2..i + 4]).expect("ascii");
+                    cur.push(u8::from_str_radix(hex, 16).expect("hex digits"));
+                    i += 3;
+                } else if b[i] == b'\\' && i + 1 < b.len() {
+                    i += 1;
+                    cur.push(match b[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        c => c,
+                    });
+                } else if b[i] == b'"' {
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(b[i]);
+                }
+            } else if in_sq {
+                assert!(i < b.len(), "unbalanced quotes: {line}");
+                if b[i] == b'\\' && i + 1 < b.len() && b[i + 1] == b'\'' {
+                    i += 1;
+                    cur.push(b'\'');
+                } else if b[i] == b'\'' {
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(b[i]);
+                }
+            } else if i >= b.len() || b[i].is_ascii_whitespace() {
+                break;
+            } else if b[i] == b'"' {
+                in_dq = true;
+            } else if b[i] == b'\'' {
+                in_sq = true;
+            } else {
+                cur.push(b[i]);
+            }
+            i += 1;
+        }
+        out.push(cur);
+    }
+}
+
+fn escape(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&c| if (0x20..0x7f).contains(&c) && c != b'\\' { (c as char).to_string() } else { format!("\\x{c:02x}") })
+        .collect()
+}
+
+fn encode(args: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Commands of other families the case files use only to observe state:
+/// while they are missing, skipping them changes no later reply.
+const READ_ONLY_ELSEWHERE: &[&str] = &["ttl", "pttl", "expiretime", "pexpiretime", "exists", "object", "type"];
+
+fn run_case_file(name: &str) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cases = std::fs::read_to_string(root.join("../tests/diff").join(format!("{name}.txt"))).expect("case file");
+    let golden =
+        std::fs::read_to_string(root.join("tests/data").join(format!("{name}.redis.out"))).expect("golden file");
+    let mut expected = golden.lines();
+    let mut now_ms = 1_700_000_000_000u64;
+    let mut engine = Engine::new(Config::default(), now_ms);
+    let conn = engine.handle_open(ClientInfo::default(), now_ms);
+    let mut tainted: HashSet<Vec<u8>> = HashSet::new();
+    let (mut compared, mut skipped, mut failures) = (0, 0, Vec::new());
+    for line in cases.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(ms) = line.strip_prefix("!sleep") {
+            now_ms += ms.trim().parse::<u64>().expect("!sleep <ms>");
+            engine.handle_tick(now_ms);
+            continue;
+        }
+        assert_eq!(expected.next(), Some(format!("> {line}").as_str()), "golden file out of step");
+        let want = expected.next().expect("golden reply");
+        let args = split_args(line);
+        engine.handle_bytes(conn, &encode(&args), now_ms);
+        let out = engine.pending_output(conn).to_vec();
+        engine.consume_output(conn, out.len(), now_ms);
+        engine.check_invariants();
+        let got = escape(&out);
+        if got.starts_with("-ERR unknown command") {
+            let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+            if !READ_ONLY_ELSEWHERE.contains(&name.as_str()) {
+                if let Some(key) = args.get(1) {
+                    tainted.insert(key.clone());
+                }
+            }
+            skipped += 1;
+        } else if args[1..].iter().any(|a| tainted.contains(a)) {
+            skipped += 1;
+        } else {
+            compared += 1;
+            if got != want {
+                failures.push(format!("{line}\n  redis: {want}\n  ours:  {got}"));
+            }
+        }
+    }
+    eprintln!("{name}: {compared} replies compared, {skipped} skipped (commands of families not merged yet)");
+    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn strings_match_redis() {
+    run_case_file("strings");
+}
+
+#[test]
+fn bits_match_redis() {
+    run_case_file("bits");
+}
+
+#[test]
+fn split_args_like_redis_cli() {
+    assert_eq!(split_args(r#"set "a b" 'c\'d' "\x41\n""#), vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec(), b"A\n".to_vec()]);
+    assert_eq!(split_args("  get   k  "), vec![b"get".to_vec(), b"k".to_vec()]);
+    assert_eq!(split_args(r#"set k """#), vec![b"set".to_vec(), b"k".to_vec(), b"".to_vec()]);
+}
