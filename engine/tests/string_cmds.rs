@@ -167,7 +167,103 @@ fn bits_match_redis() {
 
 #[test]
 fn split_args_like_redis_cli() {
-    assert_eq!(split_args(r#"set "a b" 'c\'d' "\x41\n""#), vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec(), b"A\n".to_vec()]);
+    assert_eq!(
+        split_args(r#"set "a b" 'c\'d' "\x41\n""#),
+        vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec(), b"A\n".to_vec()]
+    );
     assert_eq!(split_args("  get   k  "), vec![b"get".to_vec(), b"k".to_vec()]);
     assert_eq!(split_args(r#"set k """#), vec![b"set".to_vec(), b"k".to_vec(), b"".to_vec()]);
+}
+
+/// Runs whitespace-separated commands (no quoting) and returns each reply,
+/// escaped as in the golden files.
+fn run_plain(engine: &mut Engine, lines: &[&str]) -> Vec<String> {
+    let now_ms = 1_700_000_000_000u64;
+    let conn = engine.handle_open(ClientInfo::default(), now_ms);
+    let mut replies = Vec::new();
+    for line in lines {
+        let args: Vec<Vec<u8>> = line.split_whitespace().map(|a| a.as_bytes().to_vec()).collect();
+        engine.handle_bytes(conn, &encode(&args), now_ms);
+        let out = engine.pending_output(conn).to_vec();
+        engine.consume_output(conn, out.len(), now_ms);
+        replies.push(escape(&out));
+    }
+    engine.check_invariants();
+    replies
+}
+
+/// Every growth is checked against `proto-max-bulk-len` (here Redis's
+/// smallest allowed value, 1 MB); expected replies are Redis 7.0.15's.
+#[test]
+fn size_limits_follow_proto_max_bulk_len() {
+    let mut config = Config::default();
+    config.proto_max_bulk_len = 1024 * 1024;
+    let mut engine = Engine::new(config, 1_700_000_000_000);
+    let too_big = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\\x0d\\x0a";
+    let bad_offset = "-ERR bit offset is not an integer or out of range\\x0d\\x0a";
+    let lcs_too_big = "-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\\x0d\\x0a";
+    let cases: &[(&str, &str)] = &[
+        ("setrange k 1048575 a", ":1048576\\x0d\\x0a"),
+        ("append k x", too_big),
+        ("setrange k 1048576 a", too_big),
+        ("setrange k 1048575 ab", too_big),
+        ("setbit k2 8388607 1", ":0\\x0d\\x0a"),
+        ("setbit k2 8388608 1", bad_offset),
+        ("getbit k2 8388608", bad_offset),
+        ("setrange a1 599 x", ":600\\x0d\\x0a"),
+        ("setrange a2 599 y", ":600\\x0d\\x0a"),
+        ("lcs a1 a2", lcs_too_big),
+        ("lcs a1 a2 len", lcs_too_big),
+        ("setrange a3 510 x", ":511\\x0d\\x0a"),
+        ("setrange a4 510 y", ":511\\x0d\\x0a"),
+        ("lcs a3 a4 len", ":510\\x0d\\x0a"),
+    ];
+    let lines: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let got = run_plain(&mut engine, &lines);
+    for ((line, want), got) in cases.iter().zip(&got) {
+        assert_eq!(got, want, "{line}");
+    }
+}
+
+/// keyspace_hits/misses follow Redis's lookupKeyRead and `dirty` its
+/// server.dirty; the expected counts are what Redis 7.0.15 reports
+/// (INFO stats, rdb_changes_since_last_save) for the same commands.
+#[test]
+fn stats_count_like_redis() {
+    let mut engine = Engine::new(Config::default(), 1_700_000_000_000);
+    let lines = [
+        "get k",
+        "set k v",
+        "get k",
+        "mget k nokey",
+        "strlen k",
+        "bitcount k",
+        "lcs k nokey",
+        "set k v2 get",
+        "getex k",
+        "getdel k",
+        "incr n",
+        "incrbyfloat f 1",
+        "append a x",
+        "setrange a 0 y",
+        "setbit a 0 1",
+        "setbit a 0 1",
+        "setbit a 100 0",
+        "getbit a 0",
+        "bitpos a 1",
+        "getrange a 0 1",
+        "getset a z",
+        "mset a 1 b 2 c 3",
+        "msetnx a 1",
+        "msetnx d 1 e 2",
+        "setnx d 1",
+        "getex d persist",
+        "set d 1 ex 100",
+        "getex d persist",
+        "getex d ex 100",
+        "setrange a 0 \"\"",
+    ];
+    run_plain(&mut engine, &lines);
+    let stats = &engine.executor().srv.stats;
+    assert_eq!((stats.keyspace_hits, stats.keyspace_misses, stats.dirty), (15, 3, 19));
 }
