@@ -196,8 +196,7 @@ fn run_plain(engine: &mut Engine, lines: &[&str]) -> Vec<String> {
 /// smallest allowed value, 1 MB); expected replies are Redis 7.0.15's.
 #[test]
 fn size_limits_follow_proto_max_bulk_len() {
-    let mut config = Config::default();
-    config.proto_max_bulk_len = 1024 * 1024;
+    let config = Config { proto_max_bulk_len: 1024 * 1024, ..Config::default() };
     let mut engine = Engine::new(config, 1_700_000_000_000);
     let too_big = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\\x0d\\x0a";
     let bad_offset = "-ERR bit offset is not an integer or out of range\\x0d\\x0a";
@@ -266,4 +265,96 @@ fn stats_count_like_redis() {
     run_plain(&mut engine, &lines);
     let stats = &engine.executor().srv.stats;
     assert_eq!((stats.keyspace_hits, stats.keyspace_misses, stats.dirty), (15, 3, 19));
+}
+
+/// Hostile argument mixes never panic and keep the invariants: a fixed
+/// pseudo-random walk over the family's commands with edge-case arguments
+/// (limit kept at 1 MB so the walk stays small).
+#[test]
+fn random_commands_never_panic() {
+    let config = Config { proto_max_bulk_len: 1024 * 1024, ..Config::default() };
+    let mut engine = Engine::new(config, 1_700_000_000_000);
+    let names = [
+        "get",
+        "set",
+        "setnx",
+        "setex",
+        "psetex",
+        "getset",
+        "getdel",
+        "getex",
+        "mget",
+        "mset",
+        "msetnx",
+        "append",
+        "strlen",
+        "incr",
+        "decr",
+        "incrby",
+        "decrby",
+        "incrbyfloat",
+        "getrange",
+        "setrange",
+        "substr",
+        "lcs",
+        "setbit",
+        "getbit",
+        "bitcount",
+        "bitpos",
+    ];
+    let words: &[&[u8]] = &[
+        b"k",
+        b"k2",
+        b"0",
+        b"1",
+        b"-1",
+        b"7",
+        b"100",
+        b"8388607",
+        b"8388608",
+        b"1048575",
+        b"9223372036854775807",
+        b"-9223372036854775808",
+        b"1.5",
+        b"1e308",
+        b"inf",
+        b"0x1p3",
+        b"",
+        b"\xe2\x82\xac1",
+        b"\x00",
+        b"ex",
+        b"px",
+        b"exat",
+        b"pxat",
+        b"nx",
+        b"xx",
+        b"get",
+        b"keepttl",
+        b"persist",
+        b"bit",
+        b"byte",
+        b"idx",
+        b"len",
+        b"minmatchlen",
+        b"withmatchlen",
+        b"abcdefghijklmnopqrstuvwxyz0123456789",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let conn = engine.handle_open(ClientInfo::default(), 1_700_000_000_000);
+    for step in 0..3000u64 {
+        let mut args = vec![names[next(names.len())].as_bytes().to_vec()];
+        for _ in 0..next(7) {
+            args.push(words[next(words.len())].to_vec());
+        }
+        let now_ms = 1_700_000_000_000 + step * 10;
+        engine.handle_bytes(conn, &encode(&args), now_ms);
+        let out = engine.pending_output(conn).to_vec();
+        assert!(!out.is_empty(), "no reply to {args:?}");
+        engine.consume_output(conn, out.len(), now_ms);
+    }
+    engine.check_invariants();
 }

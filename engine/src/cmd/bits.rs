@@ -200,8 +200,8 @@ fn bitpos(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// index, or -1. Masked-off bits count as not matching. Without an explicit
 /// end, a search for 0 in an all-ones range answers the first bit past it.
 fn find_bit(b: &[u8], r: &BitRange, want_one: bool, end_given: bool) -> i64 {
-    for i in r.start..=r.end {
-        let mut byte = b[i];
+    for (i, &raw) in b.iter().enumerate().take(r.end + 1).skip(r.start) {
+        let mut byte = raw;
         let mut skip = 0u8;
         if i == r.start {
             skip |= r.first_mask;

@@ -361,7 +361,7 @@ fn mget(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// # Format
 /// `MSET key value [key value ...]`
 fn mset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
-    if args.len() % 2 == 0 {
+    if args.len() & 1 == 0 {
         return Err(CmdError::msg("ERR wrong number of arguments for 'mset' command"));
     }
     mset_all(ctx, args);
@@ -373,7 +373,7 @@ fn mset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// `MSETNX key value [key value ...]`: 1 if all were set, 0 (and nothing
 /// set) if any key existed.
 fn msetnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
-    if args.len() % 2 == 0 {
+    if args.len() & 1 == 0 {
         return Err(CmdError::msg("ERR wrong number of arguments for 'msetnx' command"));
     }
     let now_ms = ctx.now_ms();

@@ -301,8 +301,8 @@ mod tests {
         #[allow(dead_code)]
         enum Grown {
             Str(StrValue),
-            List(Box<Vec<u8>>),
-            Hash(Box<Vec<u8>>),
+            List(Box<[u64; 4]>),
+            Hash(Box<[u64; 4]>),
         }
         assert_eq!(std::mem::size_of::<Grown>(), 16);
     }

@@ -131,7 +131,7 @@ pub fn parse_long_double(text: &[u8]) -> Option<f64> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let magnitude = if unsigned.len() > 2 && unsigned[..2].eq_ignore_ascii_case("0x") {
+    let magnitude = if unsigned.len() > 2 && unsigned.as_bytes()[..2].eq_ignore_ascii_case(b"0x") {
         parse_hex_float(&unsigned[2..])?
     } else {
         // Rust's grammar is strtold's for decimals, inf and infinity, except
@@ -253,7 +253,9 @@ mod tests {
         assert_eq!(p("inf"), Some(f64::INFINITY));
         assert_eq!(p("-Infinity"), Some(f64::NEG_INFINITY));
         assert_eq!(p("1\0abc"), Some(1.0));
-        for bad in ["", " 1", "1 ", "1e", "abc", "nan", "--1", "+-1", "0x", "1e400", "0xp3", "0x1p"] {
+        for bad in
+            ["\u{20ac}1", "0\u{20ac}", "", " 1", "1 ", "1e", "abc", "nan", "--1", "+-1", "0x", "1e400", "0xp3", "0x1p"]
+        {
             assert_eq!(p(bad), None, "{bad:?}");
         }
     }
