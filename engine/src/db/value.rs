@@ -1,9 +1,30 @@
 //! Values stored in the keyspace.
 //!
+//! # String encodings
 //! A string remembers which of Redis's three encodings it has, because
-//! `OBJECT ENCODING` reports it and the rules for which one a value gets
-//! (set from a client, made by INCR, grown by APPEND) are part of Redis's
-//! observable behaviour.
+//! `OBJECT ENCODING` reports it and the rules for which one a value gets are
+//! part of Redis's observable behaviour (checked against Redis 7.0):
+//! - set from a client (SET, MSET, GETSET, APPEND/SETRANGE creating the key
+//!   with the client's bytes...): `int` if it is a canonical i64 of at most
+//!   20 bytes, `embstr` if at most 44 bytes, `raw` otherwise
+//!   ([`StrValue::from_client`], Redis `tryObjectEncoding`);
+//! - INCR/DECR/INCRBY/DECRBY results: `int` ([`StrValue::from_int`]);
+//! - INCRBYFLOAT results: `embstr` (or `raw` past 44 bytes), never `int`
+//!   ([`StrValue::from_computed`]);
+//! - modified in place (APPEND on an existing key, SETRANGE with a non-empty
+//!   value, SETBIT): `raw`, whatever the length ([`StrValue::raw_mut`]).
+//!
+//! # Representation
+//! `Value` is 16 bytes, paid once per key. A string is an `i64`, up to
+//! [`INLINE_MAX_BYTES`] bytes stored inline, or a [`ThinBytes`] (one 8-byte
+//! pointer to a block with the length in front). The encoding Redis would
+//! report is kept apart from the representation: a short `raw` string stays
+//! inline. Other data types add `Value` variants holding one `Box` each, so
+//! the enum stays 16 bytes (the tag reuses the niche in `StrValue`'s tag).
+
+mod thin;
+
+pub use thin::ThinBytes;
 
 /// A value of any type. Later data types add variants.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,18 +32,48 @@ pub enum Value {
     Str(StrValue),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum StrValue {
+/// A string value. See the module doc for the encoding rules.
+#[derive(Clone)]
+pub struct StrValue(Repr);
+
+/// Longest string kept inside the value itself.
+pub const INLINE_MAX_BYTES: usize = 14;
+
+#[derive(Clone, Copy)]
+struct Inline {
+    len: u8,
+    buf: [u8; INLINE_MAX_BYTES],
+}
+
+#[derive(Clone)]
+enum Repr {
     /// Redis `OBJ_ENCODING_INT`.
     Int(i64),
-    /// Redis `OBJ_ENCODING_EMBSTR`: short, never modified in place.
-    Emb(Box<[u8]>),
-    /// Redis `OBJ_ENCODING_RAW`.
-    Raw(Vec<u8>),
+    /// `OBJ_ENCODING_EMBSTR`, short enough to live inline.
+    InlineEmb(Inline),
+    /// `OBJ_ENCODING_RAW`, short enough to live inline.
+    InlineRaw(Inline),
+    /// `OBJ_ENCODING_EMBSTR` on the heap.
+    Emb(ThinBytes),
+    /// `OBJ_ENCODING_RAW` on the heap.
+    Raw(ThinBytes),
 }
 
 /// Longest string Redis stores as embstr.
 pub const EMBSTR_MAX_BYTES: usize = 44;
+
+impl Inline {
+    fn new(bytes: &[u8]) -> Inline {
+        assert!(bytes.len() <= INLINE_MAX_BYTES);
+        let mut buf = [0u8; INLINE_MAX_BYTES];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Inline { len: bytes.len() as u8, buf }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len as usize]
+    }
+}
 
 impl StrValue {
     /// The encoding Redis gives a string value received from a client
@@ -30,43 +81,156 @@ impl StrValue {
     pub fn from_client(bytes: &[u8]) -> StrValue {
         if bytes.len() <= 20 {
             if let Some(n) = parse_strict_i64(bytes) {
-                return StrValue::Int(n);
+                return StrValue(Repr::Int(n));
             }
         }
-        if bytes.len() <= EMBSTR_MAX_BYTES {
-            StrValue::Emb(bytes.into())
+        StrValue::from_computed(bytes)
+    }
+
+    /// A string built by the server from bytes (INCRBYFLOAT's result,
+    /// Redis `createStringObject`): embstr up to 44 bytes, raw beyond, never int.
+    pub fn from_computed(bytes: &[u8]) -> StrValue {
+        if bytes.len() <= INLINE_MAX_BYTES {
+            StrValue(Repr::InlineEmb(Inline::new(bytes)))
+        } else if bytes.len() <= EMBSTR_MAX_BYTES {
+            StrValue(Repr::Emb(ThinBytes::from_slice(bytes)))
         } else {
-            StrValue::Raw(bytes.to_vec())
+            StrValue(Repr::Raw(ThinBytes::from_slice(bytes)))
+        }
+    }
+
+    /// An integer-encoded string (INCR and friends).
+    pub fn from_int(n: i64) -> StrValue {
+        StrValue(Repr::Int(n))
+    }
+
+    /// A raw-encoded string holding `bytes` (a value built by SETRANGE or
+    /// SETBIT on a missing key).
+    pub fn raw(bytes: &[u8]) -> StrValue {
+        if bytes.len() <= INLINE_MAX_BYTES {
+            StrValue(Repr::InlineRaw(Inline::new(bytes)))
+        } else {
+            StrValue(Repr::Raw(ThinBytes::from_slice(bytes)))
         }
     }
 
     pub fn encoding_name(&self) -> &'static str {
-        match self {
-            StrValue::Int(_) => "int",
-            StrValue::Emb(_) => "embstr",
-            StrValue::Raw(_) => "raw",
+        match &self.0 {
+            Repr::Int(_) => "int",
+            Repr::InlineEmb(_) | Repr::Emb(_) => "embstr",
+            Repr::InlineRaw(_) | Repr::Raw(_) => "raw",
         }
     }
 
     /// Calls `f` with the value's bytes (an integer is rendered on the stack).
     pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        match self {
-            StrValue::Int(n) => f(crate::resp::reply::itoa_buf(*n).as_str().as_bytes()),
-            StrValue::Emb(b) => f(b),
-            StrValue::Raw(v) => f(v),
+        match &self.0 {
+            Repr::Int(n) => f(crate::resp::reply::itoa_buf(*n).as_str().as_bytes()),
+            Repr::InlineEmb(i) | Repr::InlineRaw(i) => f(i.as_slice()),
+            Repr::Emb(t) | Repr::Raw(t) => f(t.as_slice()),
+        }
+    }
+
+    /// The bytes, copied.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.with_bytes(|b| b.to_vec())
+    }
+
+    /// The value as an i64 if it is one in Redis's strict sense
+    /// (`getLongLongFromObject`).
+    pub fn as_i64(&self) -> Option<i64> {
+        match &self.0 {
+            Repr::Int(n) => Some(*n),
+            _ => self.with_bytes(parse_strict_i64),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.with_bytes(|b| b.len())
+        match &self.0 {
+            Repr::Int(n) => crate::resp::reply::itoa_buf(*n).as_str().len(),
+            Repr::InlineEmb(i) | Repr::InlineRaw(i) => i.len as usize,
+            Repr::Emb(t) | Repr::Raw(t) => t.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Makes the value raw-encoded (Redis `dbUnshareStringValue`), at least
+    /// `min_len` bytes long (new bytes zero), and returns its bytes for
+    /// writing. The caller has checked `min_len` against the size limit.
+    pub fn raw_mut(&mut self, min_len: usize) -> &mut [u8] {
+        let len = self.len();
+        let target = len.max(min_len);
+        let keep_inline = matches!(self.0, Repr::InlineRaw(_)) && target <= INLINE_MAX_BYTES;
+        let already_heap_raw = matches!(self.0, Repr::Raw(_));
+        if !keep_inline && !already_heap_raw {
+            self.0 = if target <= INLINE_MAX_BYTES {
+                self.with_bytes(|b| Repr::InlineRaw(Inline::new(b)))
+            } else {
+                let mut t = ThinBytes::with_capacity(target);
+                self.with_bytes(|b| t.extend_from_slice(b));
+                Repr::Raw(t)
+            };
+        }
+        match &mut self.0 {
+            Repr::InlineRaw(i) => {
+                // Bytes past len are zero: Inline::new zero-fills and raw
+                // inline strings never shrink.
+                i.len = target as u8;
+                &mut i.buf[..target]
+            }
+            Repr::Raw(t) => {
+                t.grow_zeroed(target);
+                t.as_mut_slice()
+            }
+            _ => unreachable!("converted to raw above"),
+        }
+    }
+
+    /// Appends `bytes`, making the value raw-encoded. Returns the new length.
+    /// The caller has checked the new length against the size limit.
+    pub fn append(&mut self, bytes: &[u8]) -> usize {
+        let len = self.len();
+        let new_len = len + bytes.len();
+        self.raw_mut(new_len)[len..].copy_from_slice(bytes);
+        new_len
+    }
+}
+
+impl PartialEq for StrValue {
+    /// Equal bytes and equal encoding (how the value was made is observable).
+    fn eq(&self, other: &StrValue) -> bool {
+        self.encoding_name() == other.encoding_name() && self.with_bytes(|a| other.with_bytes(|b| a == b))
+    }
+}
+
+impl std::fmt::Debug for StrValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.with_bytes(|b| write!(f, "{}({:?})", self.encoding_name(), String::from_utf8_lossy(b)))
+    }
 }
 
 impl Value {
+    /// The string inside, or None for another type (the caller replies
+    /// WRONGTYPE).
+    pub fn as_str(&self) -> Option<&StrValue> {
+        #[allow(unreachable_patterns)]
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_str_mut(&mut self) -> Option<&mut StrValue> {
+        #[allow(unreachable_patterns)]
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The name TYPE replies with.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -122,6 +286,47 @@ mod tests {
     fn encodings() {
         assert_eq!(StrValue::from_client(b"123").encoding_name(), "int");
         assert_eq!(StrValue::from_client(b"abc").encoding_name(), "embstr");
+        assert_eq!(StrValue::from_client(&[b'a'; 44]).encoding_name(), "embstr");
         assert_eq!(StrValue::from_client(&[b'a'; 45]).encoding_name(), "raw");
+        assert_eq!(StrValue::from_client(b"12345678901234567890").encoding_name(), "embstr");
+        assert_eq!(StrValue::from_computed(b"3000").encoding_name(), "embstr");
+        assert_eq!(StrValue::from_int(7).encoding_name(), "int");
+    }
+
+    #[test]
+    fn value_is_small() {
+        assert_eq!(std::mem::size_of::<StrValue>(), 16);
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        // A future variant holding one Box must not grow the enum.
+        #[allow(dead_code)]
+        enum Grown {
+            Str(StrValue),
+            List(Box<[u64; 4]>),
+            Hash(Box<[u64; 4]>),
+        }
+        assert_eq!(std::mem::size_of::<Grown>(), 16);
+    }
+
+    #[test]
+    fn mutation_makes_raw() {
+        for start in [&b"12"[..], b"abc", &[b'x'; 20], &[b'y'; 50]] {
+            let mut v = StrValue::from_client(start);
+            let n = v.append(b"Z");
+            assert_eq!(n, start.len() + 1);
+            assert_eq!(v.encoding_name(), "raw");
+            assert_eq!(&v.to_vec()[..start.len()], start);
+            assert_eq!(v.to_vec()[start.len()], b'Z');
+        }
+        let mut v = StrValue::raw(b"ab");
+        v.raw_mut(20)[19] = 1;
+        assert_eq!(v.len(), 20);
+        assert_eq!(&v.to_vec()[..3], b"ab\0");
+        assert_eq!(v.to_vec()[19], 1);
+        let mut v = StrValue::from_int(-5);
+        assert_eq!(v.as_i64(), Some(-5));
+        v.raw_mut(0);
+        assert_eq!(v.encoding_name(), "raw");
+        assert_eq!(v.to_vec(), b"-5");
+        assert_eq!(v.as_i64(), Some(-5));
     }
 }

@@ -1,0 +1,360 @@
+//! The string and bit diff-case files (`tests/diff/strings.txt`,
+//! `tests/diff/bits.txt`) run through the engine and compared byte for byte
+//! with golden replies recorded from a real Redis 7.0.15
+//! (`engine/tests/data/*.redis.out`).
+//!
+//! The case files use commands of other families (LPUSH to make a key of
+//! another type, OBJECT ENCODING, TTL, ...). While a family is missing from
+//! the table, its lines answer "unknown command": such a line is skipped and
+//! unless it only observes state (TTL, EXISTS, OBJECT ...) its key (first
+//! argument) is "tainted", so later lines naming that key are skipped too
+//! instead of failing on a state the missing command would have made. Once every family has landed, nothing is skipped.
+//!
+//! To refresh a golden file, run the case file against redis-server with
+//! any client that prints replies in the format below (`> <line>` then the
+//! reply bytes, printable ASCII as is and everything else as `\xHH`).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use ferrodis_engine::ring::ClientInfo;
+use ferrodis_engine::{Config, Engine};
+
+/// Splits a line like redis-cli (`sdssplitargs`): double quotes with
+/// escapes (`\xHH`, `\n`, ...), single quotes with `\'`.
+fn split_args(line: &str) -> Vec<Vec<u8>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return out;
+        }
+        let mut cur = Vec::new();
+        let (mut in_dq, mut in_sq) = (false, false);
+        loop {
+            if in_dq {
+                assert!(i < b.len(), "unbalanced quotes: {line}");
+                let is_hex = |c: u8| c.is_ascii_hexdigit();
+                if b[i] == b'\\' && i + 3 < b.len() && b[i + 1] == b'x' && is_hex(b[i + 2]) && is_hex(b[i + 3]) {
+                    let hex = std::str::from_utf8(&b[i + 2..i + 4]).expect("ascii");
+                    cur.push(u8::from_str_radix(hex, 16).expect("hex digits"));
+                    i += 3;
+                } else if b[i] == b'\\' && i + 1 < b.len() {
+                    i += 1;
+                    cur.push(match b[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        c => c,
+                    });
+                } else if b[i] == b'"' {
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(b[i]);
+                }
+            } else if in_sq {
+                assert!(i < b.len(), "unbalanced quotes: {line}");
+                if b[i] == b'\\' && i + 1 < b.len() && b[i + 1] == b'\'' {
+                    i += 1;
+                    cur.push(b'\'');
+                } else if b[i] == b'\'' {
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(b[i]);
+                }
+            } else if i >= b.len() || b[i].is_ascii_whitespace() {
+                break;
+            } else if b[i] == b'"' {
+                in_dq = true;
+            } else if b[i] == b'\'' {
+                in_sq = true;
+            } else {
+                cur.push(b[i]);
+            }
+            i += 1;
+        }
+        out.push(cur);
+    }
+}
+
+fn escape(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&c| if (0x20..0x7f).contains(&c) && c != b'\\' { (c as char).to_string() } else { format!("\\x{c:02x}") })
+        .collect()
+}
+
+fn encode(args: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Commands of other families the case files use only to observe state:
+/// while they are missing, skipping them changes no later reply.
+const READ_ONLY_ELSEWHERE: &[&str] = &["ttl", "pttl", "expiretime", "pexpiretime", "exists", "object", "type"];
+
+fn run_case_file(name: &str) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cases = std::fs::read_to_string(root.join("../tests/diff").join(format!("{name}.txt"))).expect("case file");
+    let golden =
+        std::fs::read_to_string(root.join("tests/data").join(format!("{name}.redis.out"))).expect("golden file");
+    let mut expected = golden.lines();
+    let mut now_ms = 1_700_000_000_000u64;
+    let mut engine = Engine::new(Config::default(), now_ms);
+    let conn = engine.handle_open(ClientInfo::default(), now_ms);
+    let mut tainted: HashSet<Vec<u8>> = HashSet::new();
+    let (mut compared, mut skipped, mut failures) = (0, 0, Vec::new());
+    for line in cases.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(ms) = line.strip_prefix("!sleep") {
+            now_ms += ms.trim().parse::<u64>().expect("!sleep <ms>");
+            engine.handle_tick(now_ms);
+            continue;
+        }
+        assert_eq!(expected.next(), Some(format!("> {line}").as_str()), "golden file out of step");
+        let want = expected.next().expect("golden reply");
+        let args = split_args(line);
+        engine.handle_bytes(conn, &encode(&args), now_ms);
+        let out = engine.pending_output(conn).to_vec();
+        engine.consume_output(conn, out.len(), now_ms);
+        engine.check_invariants();
+        let got = escape(&out);
+        if got.starts_with("-ERR unknown command") {
+            let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+            if !READ_ONLY_ELSEWHERE.contains(&name.as_str()) {
+                if let Some(key) = args.get(1) {
+                    tainted.insert(key.clone());
+                }
+            }
+            skipped += 1;
+        } else if args[1..].iter().any(|a| tainted.contains(a)) {
+            skipped += 1;
+        } else {
+            compared += 1;
+            if got != want {
+                failures.push(format!("{line}\n  redis: {want}\n  ours:  {got}"));
+            }
+        }
+    }
+    eprintln!("{name}: {compared} replies compared, {skipped} skipped (commands of families not merged yet)");
+    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn strings_match_redis() {
+    run_case_file("strings");
+}
+
+#[test]
+fn bits_match_redis() {
+    run_case_file("bits");
+}
+
+#[test]
+fn split_args_like_redis_cli() {
+    assert_eq!(
+        split_args(r#"set "a b" 'c\'d' "\x41\n""#),
+        vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec(), b"A\n".to_vec()]
+    );
+    assert_eq!(split_args("  get   k  "), vec![b"get".to_vec(), b"k".to_vec()]);
+    assert_eq!(split_args(r#"set k """#), vec![b"set".to_vec(), b"k".to_vec(), b"".to_vec()]);
+}
+
+/// Runs whitespace-separated commands (no quoting) and returns each reply,
+/// escaped as in the golden files.
+fn run_plain(engine: &mut Engine, lines: &[&str]) -> Vec<String> {
+    let now_ms = 1_700_000_000_000u64;
+    let conn = engine.handle_open(ClientInfo::default(), now_ms);
+    let mut replies = Vec::new();
+    for line in lines {
+        let args: Vec<Vec<u8>> = line.split_whitespace().map(|a| a.as_bytes().to_vec()).collect();
+        engine.handle_bytes(conn, &encode(&args), now_ms);
+        let out = engine.pending_output(conn).to_vec();
+        engine.consume_output(conn, out.len(), now_ms);
+        replies.push(escape(&out));
+    }
+    engine.check_invariants();
+    replies
+}
+
+/// Every growth is checked against `proto-max-bulk-len` (here Redis's
+/// smallest allowed value, 1 MB); expected replies are Redis 7.0.15's.
+#[test]
+fn size_limits_follow_proto_max_bulk_len() {
+    let config = Config { proto_max_bulk_len: 1024 * 1024, ..Config::default() };
+    let mut engine = Engine::new(config, 1_700_000_000_000);
+    let too_big = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\\x0d\\x0a";
+    let bad_offset = "-ERR bit offset is not an integer or out of range\\x0d\\x0a";
+    let lcs_too_big = "-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\\x0d\\x0a";
+    let cases: &[(&str, &str)] = &[
+        ("setrange k 1048575 a", ":1048576\\x0d\\x0a"),
+        ("append k x", too_big),
+        ("setrange k 1048576 a", too_big),
+        ("setrange k 1048575 ab", too_big),
+        ("setbit k2 8388607 1", ":0\\x0d\\x0a"),
+        ("setbit k2 8388608 1", bad_offset),
+        ("getbit k2 8388608", bad_offset),
+        ("setrange a1 599 x", ":600\\x0d\\x0a"),
+        ("setrange a2 599 y", ":600\\x0d\\x0a"),
+        ("lcs a1 a2", lcs_too_big),
+        ("lcs a1 a2 len", lcs_too_big),
+        ("setrange a3 510 x", ":511\\x0d\\x0a"),
+        ("setrange a4 510 y", ":511\\x0d\\x0a"),
+        ("lcs a3 a4 len", ":510\\x0d\\x0a"),
+    ];
+    let lines: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let got = run_plain(&mut engine, &lines);
+    for ((line, want), got) in cases.iter().zip(&got) {
+        assert_eq!(got, want, "{line}");
+    }
+}
+
+/// keyspace_hits/misses follow Redis's lookupKeyRead and `dirty` its
+/// server.dirty; the expected counts are what Redis 7.0.15 reports
+/// (INFO stats, rdb_changes_since_last_save) for the same commands.
+#[test]
+fn stats_count_like_redis() {
+    let mut engine = Engine::new(Config::default(), 1_700_000_000_000);
+    let lines = [
+        "get k",
+        "set k v",
+        "get k",
+        "mget k nokey",
+        "strlen k",
+        "bitcount k",
+        "lcs k nokey",
+        "set k v2 get",
+        "getex k",
+        "getdel k",
+        "incr n",
+        "incrbyfloat f 1",
+        "append a x",
+        "setrange a 0 y",
+        "setbit a 0 1",
+        "setbit a 0 1",
+        "setbit a 100 0",
+        "getbit a 0",
+        "bitpos a 1",
+        "getrange a 0 1",
+        "getset a z",
+        "mset a 1 b 2 c 3",
+        "msetnx a 1",
+        "msetnx d 1 e 2",
+        "setnx d 1",
+        "getex d persist",
+        "set d 1 ex 100",
+        "getex d persist",
+        "getex d ex 100",
+        "setrange a 0 \"\"",
+    ];
+    run_plain(&mut engine, &lines);
+    let stats = &engine.executor().srv.stats;
+    assert_eq!((stats.keyspace_hits, stats.keyspace_misses, stats.dirty), (15, 3, 19));
+}
+
+/// Hostile argument mixes never panic and keep the invariants: a fixed
+/// pseudo-random walk over the family's commands with edge-case arguments
+/// (limit kept at 1 MB so the walk stays small).
+#[test]
+fn random_commands_never_panic() {
+    let config = Config { proto_max_bulk_len: 1024 * 1024, ..Config::default() };
+    let mut engine = Engine::new(config, 1_700_000_000_000);
+    let names = [
+        "get",
+        "set",
+        "setnx",
+        "setex",
+        "psetex",
+        "getset",
+        "getdel",
+        "getex",
+        "mget",
+        "mset",
+        "msetnx",
+        "append",
+        "strlen",
+        "incr",
+        "decr",
+        "incrby",
+        "decrby",
+        "incrbyfloat",
+        "getrange",
+        "setrange",
+        "substr",
+        "lcs",
+        "setbit",
+        "getbit",
+        "bitcount",
+        "bitpos",
+    ];
+    let words: &[&[u8]] = &[
+        b"k",
+        b"k2",
+        b"0",
+        b"1",
+        b"-1",
+        b"7",
+        b"100",
+        b"8388607",
+        b"8388608",
+        b"1048575",
+        b"9223372036854775807",
+        b"-9223372036854775808",
+        b"1.5",
+        b"1e308",
+        b"inf",
+        b"0x1p3",
+        b"",
+        b"\xe2\x82\xac1",
+        b"\x00",
+        b"ex",
+        b"px",
+        b"exat",
+        b"pxat",
+        b"nx",
+        b"xx",
+        b"get",
+        b"keepttl",
+        b"persist",
+        b"bit",
+        b"byte",
+        b"idx",
+        b"len",
+        b"minmatchlen",
+        b"withmatchlen",
+        b"abcdefghijklmnopqrstuvwxyz0123456789",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let conn = engine.handle_open(ClientInfo::default(), 1_700_000_000_000);
+    for step in 0..3000u64 {
+        let mut args = vec![names[next(names.len())].as_bytes().to_vec()];
+        for _ in 0..next(7) {
+            args.push(words[next(words.len())].to_vec());
+        }
+        let now_ms = 1_700_000_000_000 + step * 10;
+        engine.handle_bytes(conn, &encode(&args), now_ms);
+        let out = engine.pending_output(conn).to_vec();
+        assert!(!out.is_empty(), "no reply to {args:?}");
+        engine.consume_output(conn, out.len(), now_ms);
+    }
+    engine.check_invariants();
+}
