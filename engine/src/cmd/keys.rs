@@ -15,7 +15,7 @@
 use bytes::Bytes;
 
 use super::{glob, parse_i64, CmdError, CmdResult, Handler};
-use crate::db::{Db, StrValue, Value};
+use crate::db::{Db, Value};
 use crate::exec::Ctx;
 use crate::resp::Reply;
 
@@ -277,7 +277,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     // Redis duplicates the object, so a small integer stops being shared.
-    let unshared = matches!(value, Value::Str(StrValue::Int(n)) if (0..SHARED_INTEGERS).contains(&n));
+    let unshared = is_small_int(&value);
     dst.remove(target);
     dst.set(target, value, false);
     if let Some(at) = expire_at_ms {
@@ -455,6 +455,13 @@ fn object_idletime(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// Whether Redis would hold `v` as one of its shared integer objects.
+fn is_small_int(v: &Value) -> bool {
+    match v {
+        Value::Str(s) => s.encoding_name() == "int" && s.as_i64().is_some_and(|n| (0..SHARED_INTEGERS).contains(&n)),
+    }
+}
+
 /// # Format
 /// `OBJECT REFCOUNT key`: 2147483647 for Redis's shared integers 0..=9999,
 /// else 1 (we never share values between keys).
@@ -464,8 +471,7 @@ fn object_refcount(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             ctx.reply.null();
             return Ok(());
         }
-        Some(Value::Str(StrValue::Int(n))) => (0..SHARED_INTEGERS).contains(n),
-        Some(_) => false,
+        Some(v) => is_small_int(v),
     };
     let shared = small_int && !ctx.db().meta(&args[2]).is_some_and(|m| m.unshared_int);
     ctx.reply.int(if shared { SHARED_REFCOUNT } else { 1 });

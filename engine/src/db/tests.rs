@@ -12,7 +12,7 @@ use super::entry;
 use super::{Db, StrValue, Value};
 
 fn int(n: i64) -> Value {
-    Value::Str(StrValue::Int(n))
+    Value::Str(StrValue::from_int(n))
 }
 
 fn key(i: u64) -> Vec<u8> {
