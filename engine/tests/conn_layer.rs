@@ -221,9 +221,7 @@ fn parser_state_does_not_outgrow_the_input() {
 // ---- Through the engine ----
 
 fn engine_with(limit: usize) -> Engine {
-    let mut cfg = Config::default();
-    cfg.client_query_buffer_limit = limit;
-    Engine::new(cfg, 1_000)
+    Engine::new(Config { client_query_buffer_limit: limit, ..Config::default() }, 1_000)
 }
 
 fn take_output(e: &mut Engine, c: ConnId) -> Vec<u8> {
@@ -264,9 +262,7 @@ fn engine_protocol_error_replies_after_earlier_replies_then_closes() {
 fn engine_peer_close_with_buffered_commands() {
     // Output is never consumed, so reading pauses with commands buffered;
     // then the peer closes. Nothing may panic and the connection goes away.
-    let mut cfg = Config::default();
-    cfg.ring_capacity = 1;
-    let mut e = Engine::new(cfg, 1_000);
+    let mut e = Engine::new(Config { ring_capacity: 1, ..Config::default() }, 1_000);
     let c = e.handle_open(ClientInfo::default(), 1_000);
     let big = "x".repeat(1 << 20);
     let mut input = Vec::new();

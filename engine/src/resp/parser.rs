@@ -318,6 +318,7 @@ impl Parser {
         }
         self.state = State::Start;
         if self.inline_args.is_empty() {
+            // Blank: nothing was pushed, so nothing to shrink.
             buf.advance(newline + 1);
             return None;
         }
@@ -330,6 +331,9 @@ impl Parser {
                 InlineArg::Owned(v) => Bytes::from(v),
             })
             .collect();
+        if self.inline_args.capacity() > PARSER_ARGS_PREALLOC_MAX {
+            self.inline_args.shrink_to(PARSER_ARGS_PREALLOC_MAX);
+        }
         Some(ParseOutcome::Command(args))
     }
 }
