@@ -186,18 +186,26 @@ impl Parser {
                     LineEnd::Error(e) => return self.fail(e),
                 },
                 State::MultibulkCount => {
-                    let cr = match self.find_line_end(buf, 0, b'\r', ProtocolError::TooBigMultibulkCount) {
-                        LineEnd::At(cr) => cr,
-                        LineEnd::Wait => return ParseOutcome::Incomplete,
-                        LineEnd::Error(e) => return self.fail(e),
+                    let (count, cr) = match quick_number(&buf[1..]) {
+                        Some((n, at)) => (n as i64, 1 + at),
+                        None => {
+                            let cr = match self.find_line_end(buf, 0, b'\r', ProtocolError::TooBigMultibulkCount) {
+                                LineEnd::At(cr) => cr,
+                                LineEnd::Wait => return ParseOutcome::Incomplete,
+                                LineEnd::Error(e) => return self.fail(e),
+                            };
+                            if buf.len() - cr < 2 {
+                                return ParseOutcome::Incomplete;
+                            }
+                            match string2ll(&buf[1..cr]) {
+                                Some(n) => (n, cr),
+                                None => return self.fail(ProtocolError::InvalidMultibulkLength),
+                            }
+                        }
                     };
-                    if buf.len() - cr < 2 {
-                        return ParseOutcome::Incomplete;
+                    if count > PROTO_MAX_MULTIBULK_LEN as i64 {
+                        return self.fail(ProtocolError::InvalidMultibulkLength);
                     }
-                    let count = match string2ll(&buf[1..cr]) {
-                        Some(n) if n <= PROTO_MAX_MULTIBULK_LEN as i64 => n,
-                        _ => return self.fail(ProtocolError::InvalidMultibulkLength),
-                    };
                     if count <= 0 {
                         buf.advance(cr + 2);
                         self.state = State::Start;
@@ -213,21 +221,33 @@ impl Parser {
                 }
                 State::BulkLen { left } => {
                     let start = self.pos;
-                    let cr = match self.find_line_end(buf, start, b'\r', ProtocolError::TooBigBulkCount) {
-                        LineEnd::At(cr) => cr,
-                        LineEnd::Wait => return ParseOutcome::Incomplete,
-                        LineEnd::Error(e) => return self.fail(e),
+                    let quick = match buf.get(start) {
+                        Some(b'$') => quick_number(&buf[start + 1..]),
+                        _ => None,
                     };
-                    if buf.len() - cr < 2 {
-                        return ParseOutcome::Incomplete;
-                    }
-                    if buf[start] != b'$' {
-                        return self.fail(ProtocolError::ExpectedDollar(buf[start]));
-                    }
-                    let len = match string2ll(&buf[start + 1..cr]) {
-                        Some(n) if n >= 0 && n as u64 <= self.limits.proto_max_bulk_len => n,
-                        _ => return self.fail(ProtocolError::InvalidBulkLength),
+                    let (len, cr) = match quick {
+                        Some((n, at)) => (n as i64, start + 1 + at),
+                        None => {
+                            let cr = match self.find_line_end(buf, start, b'\r', ProtocolError::TooBigBulkCount) {
+                                LineEnd::At(cr) => cr,
+                                LineEnd::Wait => return ParseOutcome::Incomplete,
+                                LineEnd::Error(e) => return self.fail(e),
+                            };
+                            if buf.len() - cr < 2 {
+                                return ParseOutcome::Incomplete;
+                            }
+                            if buf[start] != b'$' {
+                                return self.fail(ProtocolError::ExpectedDollar(buf[start]));
+                            }
+                            match string2ll(&buf[start + 1..cr]) {
+                                Some(n) => (n, cr),
+                                None => return self.fail(ProtocolError::InvalidBulkLength),
+                            }
+                        }
                     };
+                    if len < 0 || len as u64 > self.limits.proto_max_bulk_len {
+                        return self.fail(ProtocolError::InvalidBulkLength);
+                    }
                     let Ok(len) = usize::try_from(len) else {
                         return self.fail(ProtocolError::InvalidBulkLength);
                     };
@@ -246,8 +266,16 @@ impl Parser {
                         self.state = State::BulkLen { left: left - 1 };
                         continue;
                     }
-                    let frame = buf.split_to(self.pos).freeze();
-                    let args = self.spans.iter().map(|&(at, len)| frame.slice(at..at + len)).collect();
+                    // One refcount increment per argument: each is split off
+                    // the buffer itself (no intermediate frame to clone and drop).
+                    let mut args = Vec::with_capacity(self.spans.len());
+                    let mut consumed = 0;
+                    for &(at, len) in &self.spans {
+                        buf.advance(at - consumed);
+                        args.push(buf.split_to(len).freeze());
+                        consumed = at + len;
+                    }
+                    buf.advance(self.pos - consumed);
                     self.spans.clear();
                     if self.spans.capacity() > PARSER_ARGS_PREALLOC_MAX {
                         self.spans.shrink_to(PARSER_ARGS_PREALLOC_MAX);
@@ -335,6 +363,32 @@ impl Parser {
             self.inline_args.shrink_to(PARSER_ARGS_PREALLOC_MAX);
         }
         Some(ParseOutcome::Command(args))
+    }
+}
+
+/// The hot path for a header number: 1 to 18 plain digits (no leading
+/// zero) followed by `\r` and one more byte. Returns the value and the
+/// offset of the `\r`; `None` sends the caller down the general path, which
+/// gives the same answer for every line this accepts.
+#[inline]
+fn quick_number(b: &[u8]) -> Option<(u64, usize)> {
+    let first = *b.first()?;
+    if !first.is_ascii_digit() {
+        return None;
+    }
+    let mut value = u64::from(first - b'0');
+    let mut i = 1;
+    while i < b.len() && i < 18 && b[i].is_ascii_digit() {
+        value = value * 10 + u64::from(b[i] - b'0');
+        i += 1;
+    }
+    if first == b'0' && i > 1 {
+        return None;
+    }
+    if i + 1 < b.len() && b[i] == b'\r' {
+        Some((value, i))
+    } else {
+        None
     }
 }
 
