@@ -11,7 +11,21 @@
 //!   [`Connection::handle_response`];
 //! - work: [`Connection::push_requests`] moves parsed requests into the ring;
 //! - outputs: [`Connection::pending_output`] / [`Connection::consume_output`],
-//!   [`Connection::wants_read`], [`Connection::is_finished`].
+//!   [`Connection::wants_read`], [`Connection::close_when_flushed`],
+//!   [`Connection::is_finished`].
+//!
+//! # Closing
+//! - protocol error: the parser's error is pushed after every command before
+//!   it (so their replies come first); nothing more is read; the executor
+//!   replies and answers with `close_after`.
+//! - `client-query-buffer-limit`: when the one incomplete command left in
+//!   the buffer passes it (or the buffer does while the driver should not be
+//!   reading), the connection gives up: `Close` is pushed and
+//!   [`Connection::close_when_flushed`] turns true, with no reply, as in
+//!   Redis. No output announces this: a driver checks `close_when_flushed`
+//!   after feeding bytes, not only after writing.
+//! - peer closed: complete commands still go to the executor, a partial one
+//!   is dropped, then `Close`.
 
 use bytes::BytesMut;
 
