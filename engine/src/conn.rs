@@ -11,7 +11,21 @@
 //!   [`Connection::handle_response`];
 //! - work: [`Connection::push_requests`] moves parsed requests into the ring;
 //! - outputs: [`Connection::pending_output`] / [`Connection::consume_output`],
-//!   [`Connection::wants_read`], [`Connection::is_finished`].
+//!   [`Connection::wants_read`], [`Connection::close_when_flushed`],
+//!   [`Connection::is_finished`].
+//!
+//! # Closing
+//! - protocol error: the parser's error is pushed after every command before
+//!   it (so their replies come first); nothing more is read; the executor
+//!   replies and answers with `close_after`.
+//! - `client-query-buffer-limit`: when the one incomplete command left in
+//!   the buffer passes it (or the buffer does while the driver should not be
+//!   reading), the connection gives up: `Close` is pushed and
+//!   [`Connection::close_when_flushed`] turns true, with no reply, as in
+//!   Redis. No output announces this: a driver checks `close_when_flushed`
+//!   after feeding bytes, not only after writing.
+//! - peer closed: complete commands still go to the executor, a partial one
+//!   is dropped, then `Close`.
 
 use bytes::BytesMut;
 
@@ -93,10 +107,20 @@ impl Connection {
         }
     }
 
-    /// Bytes arrived from the peer.
+    /// Bytes arrived from the peer. Ignored once the connection stopped
+    /// reading (protocol error, peer closed, closing).
+    ///
+    /// While the connection is not parsing (output paused or a request
+    /// stalled on a full ring) a driver should not read at all (see
+    /// [`Connection::wants_read`]); if one does anyway, the query buffer limit
+    /// still bounds what is kept, as Redis checks it right after each read.
     pub fn handle_bytes(&mut self, bytes: &[u8]) {
-        if self.phase == Phase::Open {
-            self.read_buf.extend_from_slice(bytes);
+        if self.phase != Phase::Open {
+            return;
+        }
+        self.read_buf.extend_from_slice(bytes);
+        if !self.wants_read() && self.read_buf.len() > self.limits.query_buffer_limit {
+            self.give_up();
         }
     }
 
@@ -179,17 +203,29 @@ impl Connection {
                 make(RequestKind::ProtocolError(e))
             }
             ParseOutcome::Incomplete => {
-                if self.phase == Phase::PeerClosed || self.read_buf.len() > self.limits.query_buffer_limit {
-                    // Redis closes a client whose query buffer passes the
-                    // limit without a reply; a closed peer's partial command
-                    // is dropped.
+                // What is left is one incomplete command, so the limit
+                // applies to it alone, however the bytes were split.
+                if self.read_buf.len() > self.limits.query_buffer_limit {
+                    self.give_up();
+                }
+                if self.phase == Phase::PeerClosed {
+                    // A closed peer's partial command is dropped.
                     self.read_buf = BytesMut::new();
-                    self.phase = Phase::PeerClosed;
                     return make(RequestKind::Close);
                 }
                 None
             }
         }
+    }
+
+    /// The query buffer passed `client-query-buffer-limit`: Redis closes the
+    /// client without a reply. Complete commands already pushed still run
+    /// (their replies are discarded with the client); the driver learns to
+    /// close through [`Connection::close_when_flushed`].
+    fn give_up(&mut self) {
+        self.read_buf = BytesMut::new();
+        self.phase = Phase::PeerClosed;
+        self.close_after_output = true;
     }
 
     fn output_paused(&self) -> bool {
@@ -206,8 +242,13 @@ impl Connection {
         assert!(n <= self.out.len() - self.out_pos, "consumed more than pending");
         self.out_pos += n;
         if self.out_pos == self.out.len() {
-            self.out.clear();
             self.out_pos = 0;
+            if self.out.capacity() > limits::CONN_OUTPUT_RETAIN_BYTES {
+                // An adopted big reply: do not keep its memory for an idle client.
+                self.out = Vec::new();
+            } else {
+                self.out.clear();
+            }
         }
     }
 
@@ -232,8 +273,19 @@ impl Connection {
         self.phase == Phase::Done && (self.close_after_output || self.stalled.is_none())
     }
 
-    /// Whether the driver should close the socket once output is flushed.
+    /// Whether the driver should close the socket once output is flushed
+    /// (QUIT, protocol error, CLIENT KILL, query buffer limit).
     pub fn close_when_flushed(&self) -> bool {
         self.close_after_output
+    }
+
+    /// Bytes received and not yet parsed into pushed requests.
+    pub fn buffered_bytes(&self) -> usize {
+        self.read_buf.len()
+    }
+
+    /// Heap held by the parser itself, beyond [`Connection::buffered_bytes`].
+    pub fn parser_heap_bytes(&self) -> usize {
+        self.parser.heap_bytes()
     }
 }

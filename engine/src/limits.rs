@@ -19,6 +19,9 @@ pub const RING_CAPACITY_DEFAULT: usize = 4096;
 /// A connection stops reading (backpressure) while this many reply bytes wait
 /// to be written to it.
 pub const CONN_OUTPUT_PAUSE_BYTES: usize = 64 * 1024 * 1024;
+/// A connection's output buffer keeps at most this much capacity once it
+/// has been written out; a bigger one (an adopted large reply) is freed.
+pub const CONN_OUTPUT_RETAIN_BYTES: usize = 64 * 1024;
 /// Databases, as Redis's `databases` default.
 pub const DATABASES_DEFAULT: usize = 16;
 /// Upper bound on buckets visited by one rehash step (Redis: n*10 empty visits).

@@ -127,11 +127,14 @@ impl Executor {
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
+                // Its replies are discarded with it, including any not yet
+                // polled (a command and the close in one batch).
                 self.clients.remove(&req.conn);
+                self.pending.retain(|&c| c != req.conn);
             }
             RequestKind::ProtocolError(e) => {
                 if self.clients.contains_key(&req.conn) {
-                    self.reply.error(&e.message());
+                    self.reply.error_bytes(&e.message_bytes());
                     self.finish_reply(req.conn);
                     self.close_client(req.conn);
                 }

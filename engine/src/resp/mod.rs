@@ -1,5 +1,6 @@
 //! RESP2: the incremental request parser and the reply encoder.
 
+pub mod inline;
 pub mod parser;
 pub mod reply;
 

@@ -1,16 +1,48 @@
-//! Incremental RESP2 request parser (multibulk and inline).
+//! Incremental RESP2 request parser: multibulk (`*2\r\n$3\r\nGET\r\n...`)
+//! and inline (`GET k\r\n`) commands, with Redis 7.0's exact rules and
+//! errors (networking.c `processMultibulkBuffer`, `processInlineBuffer`).
 //!
-//! INTERFACE STUB: the full parser replaces this file. The contract:
-//! - [`Parser::parse`] looks at the unconsumed bytes in `buf`. If they hold a
-//!   whole command it removes exactly those bytes from `buf` and returns its
-//!   arguments as `Bytes` slices of them (no copy per argument for
-//!   multibulk); if not, it returns `Incomplete` and keeps whatever state
-//!   lets the next call resume without rescanning.
-//! - Empty commands (`*0\r\n`, `*-1\r\n`, a blank inline line) are consumed and
-//!   skipped, as Redis does.
-//! - Every limit is checked before allocating.
+//! # Contract
+//! [`Parser::parse`] looks at the unconsumed bytes at the front of `buf`.
+//! Between calls the caller may only append to `buf`. If the bytes hold a
+//! whole command, it removes exactly those bytes and returns the arguments
+//! as `Bytes` slices of them; if not, it returns `Incomplete` and remembers
+//! how far it got, so the next call resumes there: a 100 MB bulk arriving
+//! one byte at a time costs O(1) per call, not a rescan. Empty commands
+//! (`*0`, `*-1`, a blank inline line) are consumed and skipped, as Redis does.
+//! After an error the parser keeps answering with that error.
+//!
+//! # Zero copy
+//! While a multibulk command is incomplete only offsets are kept (`spans`,
+//! reused across commands). Once it is complete, the command's bytes are
+//! `split_to(..).freeze()`d and every argument is a refcounted slice of them.
+//! Inline arguments are slices too, unless quoted (escapes need new bytes).
+//!
+//! # Redis quirks kept on purpose
+//! - Header lines end at the first `\r`; the byte after it is skipped
+//!   without a check, and so are the two bytes after a bulk's data.
+//!   Inline lines end at `\n`, with an optional `\r` before it.
+//! - Redis finds line ends with `strchr`, which stops at a NUL byte: a NUL
+//!   before the end of a header or inline line means the line never ends,
+//!   and only the "too big" error can follow, once more than
+//!   [`PROTO_INLINE_MAX_SIZE`] bytes are buffered from the line's start.
+//! - Numbers follow `string2ll`: optional `-`, no `+`, no leading zeros, at
+//!   most 20 characters.
+//!
+//! # Limits, independent of how the bytes were split
+//! Redis checks "too big" (more than [`PROTO_INLINE_MAX_SIZE`] bytes without
+//! a line end) only while the line end has not arrived, so whether a long
+//! line passes depends on its read sizes. We check the line's length
+//! whether or not its end has arrived, which is what Redis does when the
+//! bytes come one at a time: a line with more than `PROTO_INLINE_MAX_SIZE`
+//! bytes before its terminator is always "too big". The scan for a line end
+//! never looks further than that, so it is bounded too.
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
+use memchr::memchr2;
+
+use super::inline::{split_args, InlineArg};
+use crate::limits::{PARSER_ARGS_PREALLOC_MAX, PROTO_INLINE_MAX_SIZE, PROTO_MAX_MULTIBULK_LEN};
 
 /// A protocol violation. The connection gets `-ERR Protocol error: <text>`
 /// and is closed after the reply, as in Redis.
@@ -19,6 +51,7 @@ use bytes::{Bytes, BytesMut};
 pub enum ProtocolError {
     InvalidMultibulkLength,
     InvalidBulkLength,
+    /// The byte found where a bulk header's `$` should be.
     ExpectedDollar(u8),
     UnbalancedQuotes,
     TooBigInlineRequest,
@@ -28,23 +61,38 @@ pub enum ProtocolError {
 
 impl ProtocolError {
     /// The full error line Redis sends, without the leading `-` and CRLF.
+    /// Redis puts the raw byte of [`ProtocolError::ExpectedDollar`] in the
+    /// line; where that byte is not ASCII, this `String` form cannot, so
+    /// the executor should send [`ProtocolError::message_bytes`].
     pub fn message(&self) -> String {
-        match self {
-            ProtocolError::InvalidMultibulkLength => "ERR Protocol error: invalid multibulk length".into(),
-            ProtocolError::InvalidBulkLength => "ERR Protocol error: invalid bulk length".into(),
+        String::from_utf8_lossy(&self.message_bytes()).into_owned()
+    }
+
+    /// The exact error line Redis sends, without the leading `-` and CRLF.
+    /// (Redis then turns a `\r` or `\n` in it into a space, as the reply
+    /// encoder does for every error.)
+    pub fn message_bytes(&self) -> Vec<u8> {
+        let text: &[u8] = match self {
+            ProtocolError::InvalidMultibulkLength => b"ERR Protocol error: invalid multibulk length",
+            ProtocolError::InvalidBulkLength => b"ERR Protocol error: invalid bulk length",
             ProtocolError::ExpectedDollar(b) => {
-                format!("ERR Protocol error: expected '$', got '{}'", *b as char)
+                let mut v = b"ERR Protocol error: expected '$', got '".to_vec();
+                v.push(*b);
+                v.push(b'\'');
+                return v;
             }
-            ProtocolError::UnbalancedQuotes => "ERR Protocol error: unbalanced quotes in request".into(),
-            ProtocolError::TooBigInlineRequest => "ERR Protocol error: too big inline request".into(),
-            ProtocolError::TooBigMultibulkCount => "ERR Protocol error: too big mbulk count string".into(),
-            ProtocolError::TooBigBulkCount => "ERR Protocol error: too big bulk count string".into(),
-        }
+            ProtocolError::UnbalancedQuotes => b"ERR Protocol error: unbalanced quotes in request",
+            ProtocolError::TooBigInlineRequest => b"ERR Protocol error: too big inline request",
+            ProtocolError::TooBigMultibulkCount => b"ERR Protocol error: too big mbulk count string",
+            ProtocolError::TooBigBulkCount => b"ERR Protocol error: too big bulk count string",
+        };
+        text.to_vec()
     }
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ParseOutcome {
+    /// One command; never empty.
     Command(Vec<Bytes>),
     Incomplete,
     Error(ProtocolError),
@@ -56,42 +104,328 @@ pub struct ParserLimits {
     pub proto_max_bulk_len: u64,
 }
 
+/// `string2ll` rejects strings of `LONG_STR_SIZE` (21) characters or more.
+const INT_STRING_LEN_MAX: usize = 20;
+
+/// Where the parser is within the command at the front of the buffer.
+/// Offsets are from the front of the buffer, which is where the current
+/// command starts (nothing is consumed until the command is complete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Nothing of the next command has been looked at.
+    Start,
+    /// An inline line; the search for its `\n` resumes at `scan`.
+    Inline,
+    /// `*<count>\r`; the search for `\r` resumes at `scan`.
+    MultibulkCount,
+    /// A `$<len>\r` header starts at `pos`; `left` arguments are still to come.
+    BulkLen {
+        left: usize,
+    },
+    /// `len` data bytes plus two skipped bytes start at `pos`.
+    BulkData {
+        left: usize,
+        len: usize,
+    },
+    /// A NUL came before the line end of the line starting at `line_start`:
+    /// the line can never end (see the module doc).
+    NulStuck {
+        line_start: usize,
+        error: ProtocolError,
+    },
+    Failed(ProtocolError),
+}
+
+/// What the search for a line end found.
+enum LineEnd {
+    /// The terminator is at this offset.
+    At(usize),
+    Wait,
+    Error(ProtocolError),
+}
+
 #[derive(Debug)]
 pub struct Parser {
     limits: ParserLimits,
+    state: State,
+    /// Offset of the next header or bulk of a multibulk command.
+    pos: usize,
+    /// Offset where the search for the current line's end resumes.
+    scan: usize,
+    /// `(offset, len)` of each argument read so far of the current multibulk
+    /// command. Kept across commands so the hot path does not allocate.
+    spans: Vec<(usize, usize)>,
+    /// Scratch for inline splitting, kept across commands.
+    inline_args: Vec<InlineArg>,
 }
 
 impl Parser {
     pub fn new(limits: ParserLimits) -> Parser {
-        Parser { limits }
+        Parser { limits, state: State::Start, pos: 0, scan: 0, spans: Vec::new(), inline_args: Vec::new() }
     }
 
+    /// Parses the next command at the front of `buf` (see the module doc).
     pub fn parse(&mut self, buf: &mut BytesMut) -> ParseOutcome {
-        let _ = self.limits;
-        // Stub: multibulk only, no resumption, minimal checks.
-        if buf.is_empty() || buf[0] != b'*' {
-            return ParseOutcome::Incomplete;
-        }
-        let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
-            return ParseOutcome::Incomplete;
-        };
-        let n: usize = std::str::from_utf8(&buf[1..nl - 1]).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
-        let mut pos = nl + 1;
-        let mut spans = Vec::new();
-        for _ in 0..n {
-            let Some(rel) = buf[pos..].iter().position(|&b| b == b'\n') else {
-                return ParseOutcome::Incomplete;
-            };
-            let len: usize =
-                std::str::from_utf8(&buf[pos + 1..pos + rel - 1]).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let start = pos + rel + 1;
-            if buf.len() < start + len + 2 {
-                return ParseOutcome::Incomplete;
+        loop {
+            match self.state {
+                State::Start => {
+                    let Some(&first) = buf.first() else {
+                        return ParseOutcome::Incomplete;
+                    };
+                    self.pos = 0;
+                    self.scan = 0;
+                    self.state = if first == b'*' { State::MultibulkCount } else { State::Inline };
+                }
+                State::Inline => match self.find_line_end(buf, 0, b'\n', ProtocolError::TooBigInlineRequest) {
+                    LineEnd::At(newline) => {
+                        if let Some(outcome) = self.finish_inline(buf, newline) {
+                            return outcome;
+                        }
+                    }
+                    LineEnd::Wait => return ParseOutcome::Incomplete,
+                    LineEnd::Error(e) => return self.fail(e),
+                },
+                State::MultibulkCount => {
+                    let (count, cr) = match quick_number(&buf[1..]) {
+                        Some((n, at)) => (n as i64, 1 + at),
+                        None => {
+                            let cr = match self.find_line_end(buf, 0, b'\r', ProtocolError::TooBigMultibulkCount) {
+                                LineEnd::At(cr) => cr,
+                                LineEnd::Wait => return ParseOutcome::Incomplete,
+                                LineEnd::Error(e) => return self.fail(e),
+                            };
+                            if buf.len() - cr < 2 {
+                                return ParseOutcome::Incomplete;
+                            }
+                            match string2ll(&buf[1..cr]) {
+                                Some(n) => (n, cr),
+                                None => return self.fail(ProtocolError::InvalidMultibulkLength),
+                            }
+                        }
+                    };
+                    if count > PROTO_MAX_MULTIBULK_LEN as i64 {
+                        return self.fail(ProtocolError::InvalidMultibulkLength);
+                    }
+                    if count <= 0 {
+                        buf.advance(cr + 2);
+                        self.state = State::Start;
+                        continue;
+                    }
+                    // Bounded by PROTO_MAX_MULTIBULK_LEN, so it fits a usize.
+                    let count = count as usize;
+                    self.spans.clear();
+                    self.spans.reserve(count.min(PARSER_ARGS_PREALLOC_MAX));
+                    self.pos = cr + 2;
+                    self.scan = self.pos;
+                    self.state = State::BulkLen { left: count };
+                }
+                State::BulkLen { left } => {
+                    let start = self.pos;
+                    let quick = match buf.get(start) {
+                        Some(b'$') => quick_number(&buf[start + 1..]),
+                        _ => None,
+                    };
+                    let (len, cr) = match quick {
+                        Some((n, at)) => (n as i64, start + 1 + at),
+                        None => {
+                            let cr = match self.find_line_end(buf, start, b'\r', ProtocolError::TooBigBulkCount) {
+                                LineEnd::At(cr) => cr,
+                                LineEnd::Wait => return ParseOutcome::Incomplete,
+                                LineEnd::Error(e) => return self.fail(e),
+                            };
+                            if buf.len() - cr < 2 {
+                                return ParseOutcome::Incomplete;
+                            }
+                            if buf[start] != b'$' {
+                                return self.fail(ProtocolError::ExpectedDollar(buf[start]));
+                            }
+                            match string2ll(&buf[start + 1..cr]) {
+                                Some(n) => (n, cr),
+                                None => return self.fail(ProtocolError::InvalidBulkLength),
+                            }
+                        }
+                    };
+                    if len < 0 || len as u64 > self.limits.proto_max_bulk_len {
+                        return self.fail(ProtocolError::InvalidBulkLength);
+                    }
+                    let Ok(len) = usize::try_from(len) else {
+                        return self.fail(ProtocolError::InvalidBulkLength);
+                    };
+                    self.pos = cr + 2;
+                    self.state = State::BulkData { left, len };
+                }
+                State::BulkData { left, len } => {
+                    // `len` is at most proto-max-bulk-len, far from overflowing.
+                    if buf.len() - self.pos < len + 2 {
+                        return ParseOutcome::Incomplete;
+                    }
+                    self.spans.push((self.pos, len));
+                    self.pos += len + 2;
+                    if left > 1 {
+                        self.scan = self.pos;
+                        self.state = State::BulkLen { left: left - 1 };
+                        continue;
+                    }
+                    // One refcount increment per argument: each is split off
+                    // the buffer itself (no intermediate frame to clone and drop).
+                    let mut args = Vec::with_capacity(self.spans.len());
+                    let mut consumed = 0;
+                    for &(at, len) in &self.spans {
+                        buf.advance(at - consumed);
+                        args.push(buf.split_to(len).freeze());
+                        consumed = at + len;
+                    }
+                    buf.advance(self.pos - consumed);
+                    self.spans.clear();
+                    if self.spans.capacity() > PARSER_ARGS_PREALLOC_MAX {
+                        self.spans.shrink_to(PARSER_ARGS_PREALLOC_MAX);
+                    }
+                    self.state = State::Start;
+                    return ParseOutcome::Command(args);
+                }
+                State::NulStuck { line_start, error } => {
+                    if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
+                        return self.fail(error);
+                    }
+                    return ParseOutcome::Incomplete;
+                }
+                State::Failed(e) => return ParseOutcome::Error(e),
             }
-            spans.push((start, len));
-            pos = start + len + 2;
         }
-        let frame = buf.split_to(pos).freeze();
-        ParseOutcome::Command(spans.into_iter().map(|(s, l)| frame.slice(s..s + l)).collect())
+    }
+
+    /// Bytes of heap the parser holds itself (the buffer is the caller's).
+    /// While a command is incomplete this grows with its argument count only,
+    /// which its received bytes bound (every argument takes at least 6).
+    pub fn heap_bytes(&self) -> usize {
+        self.spans.capacity() * std::mem::size_of::<(usize, usize)>()
+            + self.inline_args.capacity() * std::mem::size_of::<InlineArg>()
+    }
+
+    fn fail(&mut self, e: ProtocolError) -> ParseOutcome {
+        self.state = State::Failed(e);
+        self.spans = Vec::new();
+        self.inline_args = Vec::new();
+        ParseOutcome::Error(e)
+    }
+
+    /// Searches for `term` in the line starting at `line_start`, resuming at
+    /// `self.scan`, never past the longest allowed line.
+    fn find_line_end(&mut self, buf: &[u8], line_start: usize, term: u8, too_big: ProtocolError) -> LineEnd {
+        let window_end = buf.len().min(line_start + PROTO_INLINE_MAX_SIZE + 1);
+        if self.scan < window_end {
+            if let Some(found) = memchr2(term, 0, &buf[self.scan..window_end]) {
+                let at = self.scan + found;
+                // Resuming here finds the same end at once if the caller
+                // has to wait for the byte after it.
+                self.scan = at;
+                if buf[at] == 0 {
+                    self.state = State::NulStuck { line_start, error: too_big };
+                    if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
+                        return LineEnd::Error(too_big);
+                    }
+                    return LineEnd::Wait;
+                }
+                return LineEnd::At(at);
+            }
+            self.scan = window_end;
+        }
+        if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
+            return LineEnd::Error(too_big);
+        }
+        LineEnd::Wait
+    }
+
+    /// The inline line ends with the `\n` at `newline`. Returns the outcome,
+    /// or `None` when the line was blank and has been skipped.
+    fn finish_inline(&mut self, buf: &mut BytesMut, newline: usize) -> Option<ParseOutcome> {
+        let line_len = if newline > 0 && buf[newline - 1] == b'\r' { newline - 1 } else { newline };
+        self.inline_args.clear();
+        if split_args(&buf[..line_len], &mut self.inline_args).is_err() {
+            return Some(self.fail(ProtocolError::UnbalancedQuotes));
+        }
+        self.state = State::Start;
+        if self.inline_args.is_empty() {
+            // Blank: nothing was pushed, so nothing to shrink.
+            buf.advance(newline + 1);
+            return None;
+        }
+        let frame = buf.split_to(newline + 1).freeze();
+        let args = self
+            .inline_args
+            .drain(..)
+            .map(|a| match a {
+                InlineArg::Span(start, end) => frame.slice(start..end),
+                InlineArg::Owned(v) => Bytes::from(v),
+            })
+            .collect();
+        if self.inline_args.capacity() > PARSER_ARGS_PREALLOC_MAX {
+            self.inline_args.shrink_to(PARSER_ARGS_PREALLOC_MAX);
+        }
+        Some(ParseOutcome::Command(args))
     }
 }
+
+/// The hot path for a header number: 1 to 18 plain digits (no leading
+/// zero) followed by `\r` and one more byte. Returns the value and the
+/// offset of the `\r`; `None` sends the caller down the general path, which
+/// gives the same answer for every line this accepts.
+#[inline]
+fn quick_number(b: &[u8]) -> Option<(u64, usize)> {
+    let first = *b.first()?;
+    if !first.is_ascii_digit() {
+        return None;
+    }
+    let mut value = u64::from(first - b'0');
+    let mut i = 1;
+    while i < b.len() && i < 18 && b[i].is_ascii_digit() {
+        value = value * 10 + u64::from(b[i] - b'0');
+        i += 1;
+    }
+    if first == b'0' && i > 1 {
+        return None;
+    }
+    if i + 1 < b.len() && b[i] == b'\r' {
+        Some((value, i))
+    } else {
+        None
+    }
+}
+
+/// Redis's `string2ll`: an optional `-`, then `0` alone or a digit 1-9 and
+/// more digits, nothing else, at most 20 characters, within `i64`.
+fn string2ll(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > INT_STRING_LEN_MAX {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (negative, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    match digits.first() {
+        Some(b'1'..=b'9') => {}
+        _ => return None,
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    if negative {
+        if v > i64::MAX as u64 + 1 {
+            return None;
+        }
+        Some((v as i64).wrapping_neg())
+    } else {
+        i64::try_from(v).ok()
+    }
+}
+
+#[cfg(test)]
+#[path = "parser_tests.rs"]
+mod tests;

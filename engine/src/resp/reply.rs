@@ -29,8 +29,14 @@ impl Reply {
     /// like Redis's addReplyError, CR and LF inside become spaces so the
     /// reply stays one line whatever the client sent.
     pub fn error(&mut self, msg: &str) {
+        self.error_bytes(msg.as_bytes());
+    }
+
+    /// As [`Reply::error`], for messages that carry raw client bytes (Redis
+    /// puts them in unchanged, e.g. "expected '$', got '\xc3'").
+    pub fn error_bytes(&mut self, msg: &[u8]) {
         self.buf.push(b'-');
-        self.buf.extend(msg.bytes().map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+        self.buf.extend(msg.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
         self.buf.extend_from_slice(b"\r\n");
     }
 

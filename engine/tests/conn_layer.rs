@@ -1,0 +1,277 @@
+//! The connection layer driven by hand: a `Connection`, a tiny ring and a
+//! stand-in executor, so backpressure, limits, closes and output handling
+//! can be stepped one request at a time. The last tests go through `Engine`.
+
+use ferrodis_engine::conn::{ConnLimits, Connection};
+use ferrodis_engine::resp::parser::ParserLimits;
+use ferrodis_engine::ring::{new_ring, ClientInfo, Request, RequestKind, Response, Ring};
+use ferrodis_engine::{Config, ConnId, Engine};
+
+const ID: ConnId = ConnId(7);
+
+fn limits() -> ConnLimits {
+    ConnLimits {
+        parser: ParserLimits { proto_max_bulk_len: 512 * 1024 * 1024 },
+        query_buffer_limit: 1024,
+        output_pause_bytes: 100,
+    }
+}
+
+fn conn() -> Connection {
+    Connection::new(ID, ClientInfo::default(), limits())
+}
+
+/// A short readable form of a request, for comparisons.
+fn show(r: &Request) -> String {
+    assert_eq!(r.conn, ID);
+    match &r.kind {
+        RequestKind::Open(_) => "open".into(),
+        RequestKind::Command(args) => {
+            args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" ")
+        }
+        RequestKind::ProtocolError(e) => format!("error: {}", e.message()),
+        RequestKind::Close => "close".into(),
+    }
+}
+
+fn drain(ring: &Ring) -> Vec<String> {
+    std::iter::from_fn(|| ring.pop()).map(|r| show(&r)).collect()
+}
+
+fn echo(s: &str) -> String {
+    format!("*2\r\n$4\r\nECHO\r\n${}\r\n{}\r\n", s.len(), s)
+}
+
+#[test]
+fn full_ring_stalls_without_dropping_or_reordering() {
+    let ring = new_ring(2);
+    let mut c = conn();
+    let input: String = (0..10).map(|i| echo(&i.to_string())).collect();
+    c.handle_bytes(input.as_bytes());
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        let pushed = c.push_requests(&ring);
+        assert!(pushed.requests <= 2);
+        if pushed.ring_full {
+            assert!(!c.wants_read(), "must not read while a request is stalled");
+            assert!(c.has_unpushed());
+        }
+        // The executor takes one request per step: the ring stays full.
+        if let Some(r) = ring.pop() {
+            seen.push(show(&r));
+        }
+    }
+    seen.extend(drain(&ring));
+    let mut want = vec!["open".to_string()];
+    want.extend((0..10).map(|i| format!("ECHO {i}")));
+    assert_eq!(seen, want);
+    assert!(c.wants_read());
+}
+
+#[test]
+fn a_stalled_close_keeps_its_place() {
+    let ring = new_ring(1);
+    let mut c = conn();
+    c.handle_bytes(echo("a").as_bytes());
+    c.handle_peer_closed();
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        c.push_requests(&ring);
+        seen.extend(drain(&ring));
+    }
+    assert_eq!(seen, ["open", "ECHO a", "close"]);
+    assert!(c.is_finished());
+}
+
+#[test]
+fn peer_close_mid_command_runs_the_complete_ones_and_drops_the_rest() {
+    let ring = new_ring(16);
+    let mut c = conn();
+    c.handle_bytes(format!("{}{}*2\r\n$4\r\nECHO\r\n$5\r\nab", echo("x"), "PING\r\n").as_bytes());
+    c.push_requests(&ring);
+    assert_eq!(drain(&ring), ["open", "ECHO x", "PING"]);
+    c.handle_peer_closed();
+    assert!(!c.wants_read());
+    c.handle_bytes(b"cde\r\n");
+    c.push_requests(&ring);
+    assert_eq!(drain(&ring), ["close"]);
+    assert!(c.is_finished());
+    assert!(!c.close_when_flushed());
+    c.push_requests(&ring);
+    assert!(ring.is_empty(), "close is the last request");
+}
+
+#[test]
+fn protocol_error_follows_the_commands_before_it() {
+    let ring = new_ring(16);
+    let mut c = conn();
+    c.handle_bytes(format!("{}PING\r\n*1\r\nx\r\n{}", echo("a"), echo("b")).as_bytes());
+    c.push_requests(&ring);
+    assert_eq!(drain(&ring), ["open", "ECHO a", "PING", "error: ERR Protocol error: expected '$', got 'x'"]);
+    assert!(!c.wants_read());
+    c.handle_bytes(echo("c").as_bytes());
+    c.push_requests(&ring);
+    assert!(ring.is_empty());
+    // The executor answers and asks to close.
+    c.handle_response(Response { conn: ID, bytes: b"-ERR ...\r\n".to_vec(), close_after: true });
+    assert!(c.close_when_flushed());
+    assert!(c.is_finished());
+    c.handle_peer_closed();
+    c.push_requests(&ring);
+    assert!(ring.is_empty(), "the executor already forgot the client: no close");
+}
+
+#[test]
+fn query_buffer_limit_closes_without_a_reply() {
+    let ring = new_ring(16);
+    let mut c = conn();
+    c.handle_bytes(echo("a").as_bytes());
+    // A command whose bytes pass the limit (1024) before it is complete.
+    c.handle_bytes(b"*2\r\n$4\r\nECHO\r\n$5000\r\n");
+    c.handle_bytes(&[b'x'; 1100]);
+    c.push_requests(&ring);
+    assert_eq!(drain(&ring), ["open", "ECHO a", "close"]);
+    assert!(c.close_when_flushed());
+    assert!(c.is_finished());
+    assert_eq!(c.buffered_bytes(), 0);
+    c.handle_bytes(&[b'x'; 1000]);
+    assert_eq!(c.buffered_bytes(), 0);
+}
+
+#[test]
+fn query_buffer_limit_counts_only_the_incomplete_command() {
+    // Many complete commands in one read pass the limit together, but each
+    // is parsed before the check: nothing is closed.
+    let ring = new_ring(4096);
+    let mut c = conn();
+    let input: String = (0..200).map(|i| echo(&i.to_string())).collect();
+    assert!(input.len() > limits().query_buffer_limit);
+    c.handle_bytes(input.as_bytes());
+    c.push_requests(&ring);
+    assert_eq!(drain(&ring).len(), 201);
+    assert!(c.wants_read());
+}
+
+#[test]
+fn reading_while_stalled_is_bounded_by_the_query_buffer_limit() {
+    let ring = new_ring(1);
+    let mut c = conn();
+    c.handle_bytes(b"PING\r\n");
+    c.push_requests(&ring); // open fits, PING stalls
+    assert!(!c.wants_read());
+    // A driver that ignores wants_read is cut off at the limit.
+    for _ in 0..300 {
+        c.handle_bytes(b"PING\r\n");
+    }
+    assert!(c.buffered_bytes() <= limits().query_buffer_limit);
+    assert!(c.close_when_flushed());
+}
+
+#[test]
+fn output_is_adopted_then_appended_and_pauses_reading() {
+    let ring = new_ring(16);
+    let mut c = conn();
+    let first = b"+PONG\r\n".to_vec();
+    let first_ptr = first.as_ptr();
+    c.handle_response(Response { conn: ID, bytes: first, close_after: false });
+    assert_eq!(c.pending_output().as_ptr(), first_ptr, "adopted, not copied");
+    c.handle_response(Response { conn: ID, bytes: b"+OK\r\n".to_vec(), close_after: false });
+    assert_eq!(c.pending_output(), b"+PONG\r\n+OK\r\n");
+    c.consume_output(3);
+    assert_eq!(c.pending_output(), b"NG\r\n+OK\r\n");
+    c.consume_output(9);
+    assert!(c.pending_output().is_empty());
+
+    // 100 or more bytes waiting: stop reading and parsing.
+    c.push_requests(&ring);
+    assert_eq!(drain(&ring), ["open"]);
+    c.handle_response(Response { conn: ID, bytes: vec![b'x'; 150], close_after: false });
+    assert!(!c.wants_read());
+    c.handle_bytes(b"PING\r\n");
+    c.push_requests(&ring);
+    assert!(ring.is_empty(), "no parsing while output is paused");
+    c.consume_output(60);
+    assert!(c.wants_read());
+    c.push_requests(&ring);
+    assert_eq!(drain(&ring), ["PING"]);
+}
+
+#[test]
+fn quit_style_close_after_output() {
+    let mut c = conn();
+    c.handle_response(Response { conn: ID, bytes: b"+OK\r\n".to_vec(), close_after: true });
+    assert!(c.close_when_flushed());
+    assert!(!c.wants_read());
+    assert_eq!(c.pending_output(), b"+OK\r\n");
+}
+
+#[test]
+fn parser_state_does_not_outgrow_the_input() {
+    let ring = new_ring(16);
+    let mut c = conn();
+    c.handle_bytes(b"*2147483647\r\n");
+    for _ in 0..100 {
+        c.handle_bytes(b"$0\r\n\r\n");
+    }
+    c.push_requests(&ring);
+    assert!(c.parser_heap_bytes() <= 1024 * 16 + 64);
+    assert_eq!(drain(&ring), ["open"]);
+}
+
+// ---- Through the engine ----
+
+fn engine_with(limit: usize) -> Engine {
+    Engine::new(Config { client_query_buffer_limit: limit, ..Config::default() }, 1_000)
+}
+
+fn take_output(e: &mut Engine, c: ConnId) -> Vec<u8> {
+    let out = e.pending_output(c).to_vec();
+    e.consume_output(c, out.len(), 1_000);
+    out
+}
+
+#[test]
+fn engine_query_buffer_limit_in_the_same_batch_as_a_command() {
+    // A complete command and a too-big partial one arrive together: the
+    // command runs, the client is closed without a reply, nothing panics.
+    let mut e = engine_with(1024);
+    let c = e.handle_open(ClientInfo::default(), 1_000);
+    let mut input = b"PING\r\n*2\r\n$4\r\nECHO\r\n$9000\r\n".to_vec();
+    input.resize(input.len() + 2000, b'x');
+    e.handle_bytes(c, &input, 1_000);
+    e.check_invariants();
+    assert!(e.wants_close(c));
+    assert!(!e.wants_read(c));
+    e.handle_close(c, 1_000);
+    assert_eq!(e.connection_count(), 0);
+}
+
+#[test]
+fn engine_protocol_error_replies_after_earlier_replies_then_closes() {
+    let mut e = engine_with(1 << 20);
+    let c = e.handle_open(ClientInfo::default(), 1_000);
+    e.handle_bytes(c, b"PING\r\n*1\r\n\xc3\r\nPING\r\n", 1_000);
+    assert_eq!(take_output(&mut e, c), b"+PONG\r\n-ERR Protocol error: expected '$', got '\xc3'\r\n");
+    assert!(e.wants_close(c));
+    e.handle_close(c, 1_000);
+    assert_eq!(e.connection_count(), 0);
+    e.check_invariants();
+}
+
+#[test]
+fn engine_peer_close_with_buffered_commands() {
+    // Output is never consumed, so reading pauses with commands buffered;
+    // then the peer closes. Nothing may panic and the connection goes away.
+    let mut e = Engine::new(Config { ring_capacity: 1, ..Config::default() }, 1_000);
+    let c = e.handle_open(ClientInfo::default(), 1_000);
+    let big = "x".repeat(1 << 20);
+    let mut input = Vec::new();
+    for _ in 0..70 {
+        input.extend_from_slice(echo(&big).as_bytes());
+    }
+    e.handle_bytes(c, &input, 1_000);
+    assert!(!e.wants_read(c), "output passed the pause threshold");
+    e.handle_close(c, 1_000);
+    e.check_invariants();
+    assert_eq!(e.connection_count(), 0);
+}
