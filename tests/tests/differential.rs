@@ -60,7 +60,14 @@ fn case_files_match_redis() {
     for error in &errors {
         report.push_str(&format!("error: {error}\n"));
     }
-    assert!(report.is_empty(), "{} mismatches, {} files that could not run:\n{report}", mismatches.len(), errors.len());
+    assert!(
+        report.is_empty(),
+        "{} mismatches, {} files that could not run:\n{report}\n\
+         (FERRODIS_TEST_TARGET=redis runs the case files redis against redis, to tell a bad case from a bug;\n\
+         FERRODIS_DIFF_FILTER=word runs only the files whose name contains `word`)",
+        mismatches.len(),
+        errors.len()
+    );
 }
 
 /// The harness must report a real difference, with the file, the line, the
