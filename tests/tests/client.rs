@@ -78,10 +78,8 @@ fn errors_come_back_as_errors() {
     let () = con.set("text", "abc").unwrap();
     let result: RedisResult<i64> = con.incr("text", 1);
     let err = result.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "An error was signalled by the server - ResponseError: value is not an integer or out of range"
-    );
+    let message = err.to_string();
+    assert!(message.contains("value is not an integer or out of range"), "{message}");
     let result: RedisResult<Value> = redis::cmd("NOSUCHCOMMAND").query(&mut con);
     assert!(result.is_err());
     // The connection is still usable afterwards.
