@@ -125,6 +125,15 @@ fn parse_num<T: std::str::FromStr>(v: &str) -> Result<T, ConfigError> {
     v.parse().map_err(|_| ConfigError::Invalid("argument couldn't be parsed into an integer".into()))
 }
 
+/// An integer parameter with Redis's bounds and its two error texts.
+fn parse_ranged(v: &str, lo: i64, hi: i64) -> Result<i64, ConfigError> {
+    let n: i64 = parse_num(v)?;
+    if !(lo..=hi).contains(&n) {
+        return Err(ConfigError::Invalid(format!("argument must be between {lo} and {hi} inclusive")));
+    }
+    Ok(n)
+}
+
 fn parse_mem_arg(v: &str) -> Result<u64, ConfigError> {
     parse_memory(v).ok_or_else(|| ConfigError::Invalid("argument must be a memory value".into()))
 }
@@ -155,7 +164,7 @@ pub static PARAMS: &[Param] = &[
                 c.appendfsync = v.to_ascii_lowercase();
                 Ok(())
             }
-            _ => Err(ConfigError::Invalid("argument(s) must be one of the following: always, everysec, no".into())),
+            _ => Err(ConfigError::Invalid("argument(s) must be one of the following: everysec, always, no".into())),
         }
     }),
     param!("appendonly", Runtime, |c| yes_no(c.appendonly), |c, v| {
@@ -197,7 +206,7 @@ pub static PARAMS: &[Param] = &[
         Ok(())
     }),
     param!("hz", Runtime, |c| c.hz.to_string(), |c, v| {
-        let n: i64 = parse_num(v)?;
+        let n = parse_ranged(v, 0, i32::MAX as i64)?;
         c.hz = n.clamp(1, 500) as u64;
         Ok(())
     }),
@@ -215,21 +224,17 @@ pub static PARAMS: &[Param] = &[
     }),
     param!("loglevel", Runtime, |c| c.loglevel.clone(), |c, v| {
         match v.to_ascii_lowercase().as_str() {
-            "debug" | "verbose" | "notice" | "warning" | "nothing" => {
+            "debug" | "verbose" | "notice" | "warning" => {
                 c.loglevel = v.to_ascii_lowercase();
                 Ok(())
             }
             _ => Err(ConfigError::Invalid(
-                "argument(s) must be one of the following: debug, verbose, notice, warning, nothing".into(),
+                "argument(s) must be one of the following: debug, verbose, notice, warning".into(),
             )),
         }
     }),
     param!("maxclients", Runtime, |c| c.maxclients.to_string(), |c, v| {
-        let n: usize = parse_num(v)?;
-        if n < 1 {
-            return Err(ConfigError::Invalid("argument must be between 1 and 2147483647 inclusive".into()));
-        }
-        c.maxclients = n;
+        c.maxclients = parse_ranged(v, 1, u32::MAX as i64)? as usize;
         Ok(())
     }),
     param!("maxmemory", Runtime, |c| c.maxmemory.to_string(), |c, v| {
@@ -267,11 +272,11 @@ pub static PARAMS: &[Param] = &[
         Ok(())
     }),
     param!("tcp-keepalive", Runtime, |c| c.tcp_keepalive_s.to_string(), |c, v| {
-        c.tcp_keepalive_s = parse_num(v)?;
+        c.tcp_keepalive_s = parse_ranged(v, 0, i32::MAX as i64)? as u64;
         Ok(())
     }),
     param!("timeout", Runtime, |c| c.timeout_s.to_string(), |c, v| {
-        c.timeout_s = parse_num(v)?;
+        c.timeout_s = parse_ranged(v, 0, i32::MAX as i64)? as u64;
         Ok(())
     }),
 ];

@@ -8,6 +8,7 @@
 //! - [`Engine::handle_bytes`]: bytes arrived on a connection, any split.
 //! - [`Engine::handle_close`]: the peer went away, or the driver closed it.
 //! - [`Engine::handle_tick`]: timed work is due (see [`Engine::poll_deadline`]).
+//! - [`Engine::handle_host_stats`]: fresh host facts (memory, pid) for INFO.
 //!
 //! Outputs:
 //! - [`Engine::poll_writable`]: the next connection with new reply bytes;
@@ -176,6 +177,12 @@ impl Engine {
 
     pub fn shutdown_requested(&self) -> bool {
         self.executor.shutdown_requested()
+    }
+
+    /// Facts about the host process for INFO (memory, pid, executable, ...),
+    /// which the engine cannot read itself.
+    pub fn handle_host_stats(&mut self, host: crate::exec::HostStats) {
+        self.executor.handle_host_stats(host);
     }
 
     /// Connections the engine still tracks.

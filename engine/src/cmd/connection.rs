@@ -1,11 +1,20 @@
-//! Connection commands: PING ECHO QUIT SELECT.
+//! Connection commands: PING ECHO QUIT SELECT HELLO RESET.
+//!
+//! We speak RESP2 only: `HELLO 3` answers `-NOPROTO unsupported protocol
+//! version`, which every RESP3-capable client treats as "stay on RESP2".
+//! There are no ACL users: the only user is `default`, with no password, so
+//! `HELLO ... AUTH default <anything>` succeeds and any other user fails as
+//! Redis's default configuration does.
 
 use bytes::Bytes;
 
+use super::client::{set_name, validate_name};
 use super::{parse_i64, CmdError, CmdResult, Handler};
 use crate::exec::Ctx;
+use crate::REDIS_COMPAT_VERSION;
 
-pub static HANDLERS: &[(&str, Handler)] = &[("ping", ping), ("echo", echo), ("quit", quit), ("select", select)];
+pub static HANDLERS: &[(&str, Handler)] =
+    &[("ping", ping), ("echo", echo), ("quit", quit), ("select", select), ("hello", hello), ("reset", reset)];
 
 /// # Format
 /// `PING [message]`
@@ -26,7 +35,8 @@ fn echo(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `QUIT`: replies OK, then the connection closes.
+/// `QUIT`: replies OK, then the connection closes. Extra arguments are
+/// ignored (arity -1, as Redis).
 fn quit(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     ctx.reply.ok();
     ctx.client().close_after_reply = true;
@@ -34,14 +44,94 @@ fn quit(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `SELECT index`
+/// `SELECT index`: the index is parsed as Redis's getIntFromObject does (a
+/// 64-bit integer that must fit 32 bits), then checked against `databases`.
 fn select(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
-    let index = parse_i64(&args[1]).map_err(|_| CmdError::msg("ERR value is not an integer or out of range"))?;
+    let index = parse_i64(&args[1])?;
+    if i32::try_from(index).is_err() {
+        return Err(CmdError::msg("ERR value is out of range, value must between -2147483648 and 2147483647"));
+    }
     if index < 0 || index as usize >= ctx.srv.dbs.len() {
         return Err(CmdError::DbIndexOutOfRange);
     }
     ctx.db_index = index as usize;
     ctx.client().db = index as usize;
     ctx.reply.ok();
+    Ok(())
+}
+
+/// # Format
+/// `HELLO [protover [AUTH username password] [SETNAME clientname]]`
+///
+/// Replies with the server's handshake map (as a flat RESP2 array):
+/// server, version, proto, id, mode, role, modules.
+fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    if args.len() >= 2 {
+        let version =
+            parse_i64(&args[1]).map_err(|_| CmdError::msg("ERR Protocol version is not an integer or out of range"))?;
+        // 3 is a valid version we do not speak yet.
+        if version != 2 {
+            return Err(CmdError::msg("NOPROTO unsupported protocol version"));
+        }
+    }
+    let mut auth: Option<(&Bytes, &Bytes)> = None;
+    let mut name: Option<&Bytes> = None;
+    let mut j = 2;
+    while j < args.len() {
+        let more = args.len() - 1 - j;
+        let opt = &args[j];
+        if opt.eq_ignore_ascii_case(b"auth") && more >= 2 {
+            auth = Some((&args[j + 1], &args[j + 2]));
+            j += 3;
+        } else if opt.eq_ignore_ascii_case(b"setname") && more >= 1 {
+            validate_name(&args[j + 1])?;
+            name = Some(&args[j + 1]);
+            j += 2;
+        } else {
+            return Err(CmdError::msg(format!("ERR Syntax error in HELLO option '{}'", String::from_utf8_lossy(opt))));
+        }
+    }
+    if let Some((user, _password)) = auth {
+        // The default user has no password, so any password opens it.
+        if user.as_ref() != b"default" {
+            return Err(CmdError::msg("WRONGPASS invalid username-password pair or user is disabled."));
+        }
+    }
+    let id = ctx.conn.0 as i64;
+    let client = ctx.client();
+    if let Some(name) = name {
+        set_name(client, name);
+    }
+    client.resp = 2;
+    let r = &mut *ctx.reply;
+    r.map(7);
+    r.bulk(b"server");
+    r.bulk(b"redis");
+    r.bulk(b"version");
+    r.bulk(REDIS_COMPAT_VERSION.as_bytes());
+    r.bulk(b"proto");
+    r.int(2);
+    r.bulk(b"id");
+    r.int(id);
+    r.bulk(b"mode");
+    r.bulk(b"standalone");
+    r.bulk(b"role");
+    r.bulk(b"master");
+    r.bulk(b"modules");
+    r.array(0);
+    Ok(())
+}
+
+/// # Format
+/// `RESET`: back to a fresh connection's state (database 0, no name,
+/// RESP2), replying `+RESET`. Transaction and subscription state join this
+/// when those features land.
+fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    ctx.db_index = 0;
+    let client = ctx.client();
+    client.db = 0;
+    client.name = None;
+    client.resp = 2;
+    ctx.reply.simple("RESET");
     Ok(())
 }

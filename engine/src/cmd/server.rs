@@ -1,5 +1,340 @@
-//! Commands of this family (to be written).
+//! Server commands: TIME, SHUTDOWN, CONFIG GET/SET/RESETSTAT/HELP.
+//!
+//! CONFIG works over the parameter table in [`crate::config`]; only the
+//! subcommands we implement are in the command table, so `CONFIG REWRITE`
+//! answers "unknown subcommand" (CONFIG HELP still prints Redis's full text).
 
-use super::Handler;
+use bytes::Bytes;
 
-pub static HANDLERS: &[(&str, Handler)] = &[];
+use super::{CmdError, CmdResult, Handler};
+use crate::config::{self, ConfigError, Mutability};
+use crate::exec::Ctx;
+
+pub static HANDLERS: &[(&str, Handler)] = &[
+    ("time", time),
+    ("shutdown", shutdown),
+    ("config|get", config_get),
+    ("config|set", config_set),
+    ("config|resetstat", config_resetstat),
+    ("config|help", config_help),
+];
+
+/// The options SHUTDOWN was given. The driver reads them from
+/// `Server::shutdown_flags` once `Server::shutdown` is set: NOSAVE means
+/// "skip the final persistence step", NOW and FORCE are Redis's "don't wait
+/// for replicas" and "exit even if saving fails".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShutdownFlags {
+    pub nosave: bool,
+    pub save: bool,
+    pub now: bool,
+    pub force: bool,
+}
+
+/// # Format
+/// `TIME`: `[unix seconds, microseconds]`, both as bulk strings. Our clock
+/// has millisecond resolution, so the microseconds are a multiple of 1000.
+fn time(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    let now_ms = ctx.now_ms();
+    ctx.reply.array(2);
+    ctx.reply.bulk_int((now_ms / 1000) as i64);
+    ctx.reply.bulk_int(((now_ms % 1000) * 1000) as i64);
+    Ok(())
+}
+
+/// # Format
+/// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`
+///
+/// On success there is no reply: the connection closes and the driver
+/// stops. `SAVE` asks for an RDB snapshot, which we cannot write, so it fails
+/// the way Redis does when its save fails. `ABORT` has nothing to abort: our
+/// shutdown never waits for replicas.
+fn shutdown(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    let mut flags = ShutdownFlags::default();
+    let mut abort = false;
+    for a in &args[1..] {
+        match a.to_ascii_lowercase().as_slice() {
+            b"nosave" => flags.nosave = true,
+            b"save" => flags.save = true,
+            b"now" => flags.now = true,
+            b"force" => flags.force = true,
+            b"abort" => abort = true,
+            _ => return Err(CmdError::Syntax),
+        }
+    }
+    if (abort && flags != ShutdownFlags::default()) || (flags.nosave && flags.save) {
+        return Err(CmdError::Syntax);
+    }
+    if abort {
+        return Err(CmdError::msg("ERR No shutdown in progress."));
+    }
+    if flags.save && !flags.force {
+        return Err(CmdError::msg("ERR Errors trying to SHUTDOWN. Check logs."));
+    }
+    ctx.srv.shutdown = true;
+    ctx.srv.shutdown_flags = flags;
+    ctx.client().close_after_reply = true;
+    Ok(())
+}
+
+/// # Format
+/// `CONFIG GET parameter [parameter ...]`: a flat map of name, value.
+///
+/// A name without glob characters is looked up exactly (case-insensitively)
+/// and answered under the spelling the client used, as Redis does; a glob
+/// pattern matches case-insensitively and answers canonical names. Each
+/// parameter appears once. Redis orders the pairs by its hash table (a
+/// different order in every process); ours is request order, then table
+/// order within one pattern.
+fn config_get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    let mut found: Vec<(String, &'static config::Param)> = Vec::new();
+    for pattern in &args[2..] {
+        let seen = |found: &[(String, &config::Param)], p: &config::Param| found.iter().any(|(_, q)| q.name == p.name);
+        if !pattern.iter().any(|b| matches!(b, b'[' | b'*' | b'?')) {
+            let Ok(name) = std::str::from_utf8(pattern) else { continue };
+            if let Some(p) = config::param(name) {
+                if !seen(&found, p) {
+                    found.push((name.to_string(), p));
+                }
+            }
+            continue;
+        }
+        for p in config::PARAMS {
+            if !seen(&found, p) && string_match(pattern, p.name.as_bytes(), true) {
+                found.push((p.name.to_string(), p));
+            }
+        }
+    }
+    ctx.reply.map(found.len());
+    for (name, p) in found {
+        ctx.reply.bulk(name.as_bytes());
+        ctx.reply.bulk((p.get)(&ctx.srv.config).as_bytes());
+    }
+    Ok(())
+}
+
+/// # Format
+/// `CONFIG SET parameter value [parameter value ...]`
+///
+/// All pairs are checked first (unknown, immutable, duplicate), then applied
+/// to a copy of the configuration that replaces the live one only if every
+/// value was accepted: all or nothing, as Redis 7.0.
+fn config_set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    if args.len() % 2 == 1 {
+        return Err(CmdError::Syntax);
+    }
+    let pairs: Vec<(&Bytes, &Bytes)> = args[2..].chunks(2).map(|p| (&p[0], &p[1])).collect();
+    let mut params: Vec<&'static config::Param> = Vec::with_capacity(pairs.len());
+    // Redis reports the first problem, but an unknown name seen before any
+    // other problem wins over it.
+    let mut failure: Option<CmdError> = None;
+    for (name, _) in &pairs {
+        let p = std::str::from_utf8(name).ok().and_then(config::param);
+        let Some(p) = p else {
+            if failure.is_none() {
+                return Err(CmdError::msg(format!(
+                    "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
+                    String::from_utf8_lossy(name)
+                )));
+            }
+            continue;
+        };
+        if failure.is_some() {
+            continue;
+        }
+        let problem = if p.mutability == Mutability::StartupOnly {
+            Some("can't set immutable config")
+        } else if params.iter().any(|q| q.name == p.name) {
+            Some("duplicate parameter")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            failure = Some(set_failed(&String::from_utf8_lossy(name), problem));
+        }
+        params.push(p);
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let mut next = ctx.srv.config.clone();
+    for (p, (_, value)) in params.iter().zip(&pairs) {
+        if let Err(e) = (p.set)(&mut next, &String::from_utf8_lossy(value)) {
+            let why = match e {
+                ConfigError::Invalid(why) => why,
+                ConfigError::Immutable => "can't set immutable config".into(),
+                ConfigError::UnknownParameter => "unknown parameter".into(),
+            };
+            return Err(set_failed(p.name, &why));
+        }
+    }
+    ctx.srv.config = next;
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn set_failed(name: &str, why: &str) -> CmdError {
+    CmdError::msg(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"))
+}
+
+/// # Format
+/// `CONFIG RESETSTAT`: zeroes the counters INFO reports (not the dirty
+/// count, as Redis).
+fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    let dirty = ctx.srv.stats.dirty;
+    ctx.srv.stats = Default::default();
+    ctx.srv.stats.dirty = dirty;
+    for db in &mut ctx.srv.dbs {
+        db.expired_keys = 0;
+    }
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// # Format
+/// `CONFIG HELP`: Redis 7.0.15's text, line for line.
+fn config_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    help_reply(
+        ctx,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    );
+    Ok(())
+}
+
+/// Redis's addReplyHelp: a header line, the lines, and the HELP entry, each
+/// a status reply.
+pub fn help_reply(ctx: &mut Ctx<'_>, command: &str, lines: &[&str]) {
+    ctx.reply.array(lines.len() + 3);
+    ctx.reply.simple(&format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+    for line in lines {
+        ctx.reply.simple(line);
+    }
+    ctx.reply.simple("HELP");
+    ctx.reply.simple("    Prints this help.");
+}
+
+/// Redis's stringmatchlen glob: `*`, `?`, `[...]` (with `^`, ranges and
+/// `\` escapes) and `\x`. Runs in O(pattern * string) with the usual
+/// single-backtrack-point algorithm, so a pattern full of stars cannot blow
+/// up the way a naive recursion does.
+pub fn string_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
+    let (mut p, mut i) = (0usize, 0usize);
+    // Where to resume after the last `*`: (pattern after it, string index).
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if p < pattern.len() && pattern[p] == b'*' {
+            while p < pattern.len() && pattern[p] == b'*' {
+                p += 1;
+            }
+            if p == pattern.len() {
+                return true;
+            }
+            star = Some((p, i));
+            continue;
+        }
+        if p == pattern.len() && i == s.len() {
+            return true;
+        }
+        if p < pattern.len() && i < s.len() {
+            if let Some(len) = match_one(&pattern[p..], s[i], nocase) {
+                p += len;
+                i += 1;
+                continue;
+            }
+        }
+        match star {
+            Some((sp, si)) if si < s.len() => {
+                star = Some((sp, si + 1));
+                p = sp;
+                i = si + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Matches one pattern element (not `*`) against `c`: Some(element length)
+/// on a match.
+fn match_one(pattern: &[u8], c: u8, nocase: bool) -> Option<usize> {
+    let eq = |a: u8, b: u8| if nocase { a.eq_ignore_ascii_case(&b) } else { a == b };
+    match pattern[0] {
+        b'?' => Some(1),
+        b'\\' if pattern.len() >= 2 => eq(pattern[1], c).then_some(2),
+        b'[' => {
+            let mut j = 1;
+            let not = pattern.get(1) == Some(&b'^');
+            if not {
+                j += 1;
+            }
+            let mut matched = false;
+            loop {
+                match pattern.get(j) {
+                    // An unterminated class ends at the pattern's end.
+                    None => break,
+                    Some(b']') => {
+                        j += 1;
+                        break;
+                    }
+                    Some(b'\\') if j + 1 < pattern.len() => {
+                        matched |= eq(pattern[j + 1], c);
+                        j += 2;
+                    }
+                    Some(&lo) if pattern.get(j + 1) == Some(&b'-') && j + 2 < pattern.len() => {
+                        let hi = pattern[j + 2];
+                        let (lo, hi) = if lo > hi { (hi, lo) } else { (lo, hi) };
+                        let in_range = |x: u8| lo <= x && x <= hi;
+                        matched |= if nocase {
+                            in_range(c.to_ascii_lowercase()) || in_range(c.to_ascii_uppercase())
+                        } else {
+                            in_range(c)
+                        };
+                        j += 3;
+                    }
+                    Some(&x) => {
+                        matched |= eq(x, c);
+                        j += 1;
+                    }
+                }
+            }
+            (matched != not).then_some(j)
+        }
+        x => eq(x, c).then_some(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_match;
+
+    #[test]
+    fn glob_like_redis() {
+        let m = |p: &str, s: &str| string_match(p.as_bytes(), s.as_bytes(), false);
+        assert!(m("*", ""));
+        assert!(m("p*", "port"));
+        assert!(!m("p*", "hz"));
+        assert!(m("*-*", "io-threads"));
+        assert!(m("h?", "hz"));
+        assert!(!m("h?", "h"));
+        assert!(m("[a-c]x", "bx"));
+        assert!(m("[^a-c]x", "dx"));
+        assert!(!m("[^a-c]x", "ax"));
+        assert!(m("a\\*", "a*"));
+        assert!(!m("a\\*", "ab"));
+        assert!(m("*a*b*c*", "xxaxxbxxcxx"));
+        assert!(!m("*a*b*c*d", "xxaxxbxxcxx"));
+        assert!(string_match(b"PO*", b"port", true));
+        assert!(!string_match(b"PO*", b"port", false));
+        let long = "*".repeat(100) + "z";
+        assert!(!m(&long, &"a".repeat(200)));
+    }
+}

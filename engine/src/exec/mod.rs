@@ -17,6 +17,7 @@ use bytes::Bytes;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use crate::cmd::info::HostStats;
 use crate::cmd::{self, CmdError, CommandTable};
 use crate::db::Db;
 use crate::limits;
@@ -24,6 +25,11 @@ use crate::resp::Reply;
 use crate::ring::{Request, RequestKind, Response};
 use crate::{Config, ConnId};
 pub use client::Client;
+
+/// Most distinct error codes INFO errorstats tracks (Redis's
+/// `ERROR_STATS_NUMBER`); the codes come from our own replies, so this only
+/// guards against a future bug.
+pub const ERROR_CODES_TRACKED_MAX: usize = 128;
 
 /// Counters INFO reports.
 #[derive(Debug, Default, Clone)]
@@ -36,6 +42,25 @@ pub struct Stats {
     pub rejected_connections: u64,
     /// Writes since start (Redis `server.dirty` grows the same way).
     pub dirty: u64,
+    /// Error replies sent to clients (INFO `total_error_replies`).
+    pub total_error_replies: u64,
+    /// Error replies by their code ("ERR", "WRONGTYPE"), for INFO
+    /// errorstats. At most [`ERROR_CODES_TRACKED_MAX`] codes, as
+    /// Redis caps its table: further codes are counted only in the total.
+    pub error_codes: BTreeMap<String, u64>,
+}
+
+impl Stats {
+    /// Counts one error reply whose text (without `-`) is `msg`.
+    pub fn count_error(&mut self, msg: &str) {
+        self.total_error_replies += 1;
+        let code = msg.split(' ').next().unwrap_or(msg);
+        if let Some(n) = self.error_codes.get_mut(code) {
+            *n += 1;
+        } else if self.error_codes.len() < ERROR_CODES_TRACKED_MAX {
+            self.error_codes.insert(code.to_string(), 1);
+        }
+    }
 }
 
 /// Everything a command may touch except the client registry.
@@ -50,7 +75,17 @@ pub struct Server {
     pub stats: Stats,
     /// Set by SHUTDOWN; the driver stops once it sees it.
     pub shutdown: bool,
+    /// The options SHUTDOWN was given, for the driver (NOSAVE, NOW, FORCE).
+    pub shutdown_flags: cmd::server::ShutdownFlags,
     pub table: CommandTable,
+    /// Facts about the host process only the driver can know (memory, pid,
+    /// executable); INFO reports them. Zeros until the driver feeds them.
+    pub host: HostStats,
+    /// 40 hex characters naming this run (INFO `run_id`), drawn from the
+    /// seeded RNG at startup.
+    pub run_id: String,
+    /// Replication ID (INFO `master_replid`), drawn the same way.
+    pub replid: String,
 }
 
 pub type Clients = BTreeMap<ConnId, Client>;
@@ -98,6 +133,8 @@ impl Executor {
     pub fn new(config: Config, now_ms: u64) -> Executor {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let dbs = (0..config.databases).map(|_| Db::new(rand::Rng::gen(&mut rng))).collect();
+        let run_id = random_hex40(&mut rng);
+        let replid = random_hex40(&mut rng);
         Executor {
             srv: Server {
                 dbs,
@@ -107,7 +144,11 @@ impl Executor {
                 start_ms: now_ms,
                 stats: Stats::default(),
                 shutdown: false,
+                shutdown_flags: Default::default(),
                 table: cmd::build_table(),
+                host: HostStats::default(),
+                run_id,
+                replid,
             },
             clients: BTreeMap::new(),
             pending: Vec::new(),
@@ -165,6 +206,7 @@ impl Executor {
         let (handler, full_name) = match resolve(&self.srv.table, args) {
             Ok(found) => found,
             Err(e) => {
+                self.srv.stats.count_error(e.message());
                 self.reply.error(e.message());
                 return;
             }
@@ -176,6 +218,7 @@ impl Executor {
         if let Err(e) = handler(&mut ctx, args) {
             ctx.reply.truncate(mark);
             ctx.reply.error(e.message());
+            ctx.srv.stats.count_error(e.message());
         }
     }
 
@@ -225,6 +268,13 @@ impl Executor {
         Some(Response { conn, bytes: std::mem::take(&mut client.out), close_after: false })
     }
 
+    /// The driver's latest facts about the host process (memory, pid, ...),
+    /// reported by INFO. Call it as often as the figures should be fresh.
+    pub fn handle_host_stats(&mut self, host: HostStats) {
+        let peak = self.srv.host.used_memory_peak_bytes.max(host.used_memory_peak_bytes).max(host.used_memory_bytes);
+        self.srv.host = HostStats { used_memory_peak_bytes: peak, ..host };
+    }
+
     /// When [`Executor::handle_tick`] next has work, Unix ms.
     pub fn poll_deadline(&self) -> u64 {
         self.next_tick_ms
@@ -252,10 +302,10 @@ fn resolve<'t>(table: &'t CommandTable, args: &[Bytes]) -> Result<(cmd::Handler,
     let Some(cmd) = table.lookup(&args[0]) else {
         return Err(CmdError::msg(unknown_command_message(args)));
     };
-    if !cmd.subcommands.is_empty() && cmd.handler.is_none() {
-        if args.len() < 2 {
-            return Err(arity_error(&cmd.full_name));
-        }
+    // Like Redis's lookupCommand: a command with subcommands called with an
+    // argument dispatches on it (COMMAND alone runs COMMAND's own handler,
+    // CONFIG alone fails CONFIG's arity).
+    if !cmd.def.subcommands.is_empty() && args.len() >= 2 {
         let Some(sub) = cmd.subcommand(&args[1]) else {
             return Err(CmdError::msg(format!(
                 "ERR unknown subcommand '{}'. Try {} HELP.",
@@ -271,11 +321,20 @@ fn resolve<'t>(table: &'t CommandTable, args: &[Bytes]) -> Result<(cmd::Handler,
     if !cmd.def.arity_ok(args.len()) {
         return Err(arity_error(&cmd.full_name));
     }
-    Ok((cmd.handler.expect("checked when the table was built"), &cmd.full_name))
+    match cmd.handler {
+        Some(h) => Ok((h, &cmd.full_name)),
+        // A container whose arity admits a lone name (none in Redis 7.0).
+        None => Err(arity_error(&cmd.full_name)),
+    }
 }
 
 fn arity_error(full_name: &str) -> CmdError {
     CmdError::msg(format!("ERR wrong number of arguments for '{full_name}' command"))
+}
+
+/// 40 lowercase hex characters from the seeded RNG (Redis's run id shape).
+fn random_hex40(rng: &mut ChaCha8Rng) -> String {
+    (0..40).map(|_| char::from(b"0123456789abcdef"[rand::Rng::gen_range(rng, 0..16)])).collect()
 }
 
 fn truncate_lossy(b: &[u8], max: usize) -> String {
