@@ -20,7 +20,7 @@ pub enum Invocation {
     Version,
     Help,
     /// Run the server with this configuration.
-    Run(Startup),
+    Run(Box<Startup>),
 }
 
 /// A loaded configuration and where it came from (for the start-up log line).
@@ -132,7 +132,7 @@ pub fn parse_command_line(
     text.push_str(&options);
     let mut config = Config::default();
     load_config_text(&mut config, &text)?;
-    Ok(Invocation::Run(Startup { config, config_file }))
+    Ok(Invocation::Run(Box::new(Startup { config, config_file })))
 }
 
 /// `strerror`-style text of an I/O error (without Rust's " (os error N)").

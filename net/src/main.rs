@@ -73,7 +73,7 @@ fn main() {
             eprint!("{}", usage());
             1
         }
-        Ok(Invocation::Run(startup)) => ferrodis_net::server::run(startup, ALLOCATOR),
+        Ok(Invocation::Run(startup)) => ferrodis_net::server::run(*startup, ALLOCATOR),
         Err(e) => {
             eprintln!("{e}");
             1

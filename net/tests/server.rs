@@ -307,3 +307,23 @@ fn version_and_help() {
     assert_eq!(code, Some(1));
     assert!(text.starts_with("Usage: ./ferrodis-server [/path/to/redis.conf] [options] [-]"), "{text}");
 }
+
+#[test]
+fn clients_vanishing_mid_command_do_not_hurt_others() {
+    for threads in ["1", "3"] {
+        let srv = Server::start(&["--io-threads", threads, "--ring-capacity", "4"]);
+        for i in 0..30 {
+            let mut s = srv.connect();
+            let mut request = Vec::new();
+            for _ in 0..50 {
+                request.extend_from_slice(&cmd(&[b"SET", b"k", b"v"]));
+            }
+            // Cut the last command in half, then vanish without reading.
+            request.extend_from_slice(&cmd(&[b"ECHO", b"unfinished"])[..10 + i % 5]);
+            s.write_all(&request).unwrap();
+        }
+        let mut s = srv.connect();
+        roundtrip(&mut s, &cmd(&[b"GET", b"k"]), b"$1\r\nv\r\n");
+        roundtrip(&mut s, &cmd(&[b"PING"]), b"+PONG\r\n");
+    }
+}

@@ -127,7 +127,10 @@ impl Executor {
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
-                self.clients.remove(&req.conn);
+                // Replies not yet polled go nowhere: the peer is gone.
+                if self.clients.remove(&req.conn).is_some() {
+                    self.pending.retain(|&c| c != req.conn);
+                }
             }
             RequestKind::ProtocolError(e) => {
                 if self.clients.contains_key(&req.conn) {
