@@ -7,6 +7,11 @@
 //! `now_ms` (Unix time read once per event batch) and calls the timed work
 //! when the engine's deadline passes.
 //!
+//! One deliberate difference from redis-server: `--port 0` (which Redis
+//! takes as "no TCP listener") binds a port the kernel picks, and the
+//! start-up log line names it (`port=N`). Tests use it to never race for
+//! ports.
+//!
 //! # Layout
 //!
 //! - [`args`]: command line and redis.conf parsing into `engine::Config`.
