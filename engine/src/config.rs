@@ -264,6 +264,16 @@ pub static PARAMS: &[Param] = &[
         c.proto_max_bulk_len = n;
         Ok(())
     }),
+    // Ours, not Redis's: the request ring's capacity (tests shrink it to
+    // exercise backpressure through the real server).
+    param!("ring-capacity", StartupOnly, |c| c.ring_capacity.to_string(), |c, v| {
+        let n: usize = parse_num(v)?;
+        if !(1..=1 << 20).contains(&n) {
+            return Err(ConfigError::Invalid("argument must be between 1 and 1048576 inclusive".into()));
+        }
+        c.ring_capacity = n;
+        Ok(())
+    }),
     param!("save", Runtime, |c| c.save.clone(), |c, v| {
         if !v.trim().is_empty() {
             return Err(not_yet("save with snapshot points"));

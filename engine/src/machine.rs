@@ -5,7 +5,8 @@
 //! # API
 //! Inputs (each takes `now_ms`, Unix time in ms, from the driver's clock):
 //! - [`Engine::handle_open`]: a client connected; returns its id.
-//! - [`Engine::handle_bytes`]: bytes arrived on a connection, any split.
+//! - [`Engine::handle_bytes`]: bytes arrived on a connection, any split
+//!   (or [`Engine::read_buf_mut`] + [`Engine::handle_read`] to skip a copy).
 //! - [`Engine::handle_close`]: the peer went away, or the driver closed it.
 //! - [`Engine::handle_tick`]: timed work is due (see [`Engine::poll_deadline`]).
 //! - [`Engine::handle_host_stats`]: fresh host facts (memory, pid) for INFO.
@@ -74,6 +75,22 @@ impl Engine {
         c.handle_bytes(bytes);
         self.ready.insert(conn);
         self.pump(now_ms);
+    }
+
+    /// The read buffer of `conn`, for a driver that reads from the socket
+    /// straight into it (no copy through a scratch buffer); follow with
+    /// [`Engine::handle_read`]. `None` for an unknown connection.
+    pub fn read_buf_mut(&mut self, conn: ConnId) -> Option<&mut bytes::BytesMut> {
+        self.conns.get_mut(&conn).map(|c| c.read_buf_mut())
+    }
+
+    /// Bytes were appended to `conn`'s buffer through [`Engine::read_buf_mut`]:
+    /// parse and execute what is complete.
+    pub fn handle_read(&mut self, conn: ConnId, now_ms: u64) {
+        if self.conns.contains_key(&conn) {
+            self.ready.insert(conn);
+            self.pump(now_ms);
+        }
     }
 
     /// The peer of `conn` went away or the driver closed it. Complete
@@ -164,10 +181,11 @@ impl Engine {
         self.conns.get(&conn).is_some_and(|c| c.wants_read())
     }
 
-    /// Whether `conn` should be closed now: the executor asked for it and
-    /// everything it had to say has been consumed.
+    /// Whether `conn` should be closed now: the executor asked for it (or the
+    /// connection layer gave up on the client, e.g. its query buffer passed
+    /// the limit) and everything it had to say has been consumed.
     pub fn wants_close(&self, conn: ConnId) -> bool {
-        self.conns.get(&conn).is_some_and(|c| c.close_when_flushed() && c.pending_output().is_empty())
+        self.conns.get(&conn).is_some_and(|c| c.is_finished() && c.pending_output().is_empty())
     }
 
     /// When `handle_tick` is next due, Unix ms.

@@ -35,3 +35,21 @@ fn tiny_ring_keeps_order() {
     let expected: String = (0..50).map(|i| format!("${}\r\n{}\r\n", i.to_string().len(), i)).collect();
     assert_eq!(String::from_utf8_lossy(&out), expected);
 }
+
+#[test]
+fn close_in_the_same_batch_as_replies_is_fine() {
+    // A reply-producing command and the Close of the same client are
+    // executed before responses are polled (I/O threads drain the ring in
+    // batches): the reply is dropped, not polled for a forgotten client.
+    use ferrodis_engine::exec::Executor;
+    use ferrodis_engine::ring::{Request, RequestKind};
+    use ferrodis_engine::ConnId;
+    let mut x = Executor::new(Config::default(), 1_000);
+    let conn = ConnId(1);
+    x.handle_request(Request { conn, kind: RequestKind::Open(ClientInfo::default()) }, 1_000);
+    let ping = vec![bytes::Bytes::from_static(b"PING")];
+    x.handle_request(Request { conn, kind: RequestKind::Command(ping) }, 1_000);
+    x.handle_request(Request { conn, kind: RequestKind::Close }, 1_000);
+    assert!(x.poll_response().is_none());
+    x.check_invariants();
+}

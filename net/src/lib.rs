@@ -1,1 +1,32 @@
-//! ferrodis-net: the mio shell (to be written).
+//! ferrodis-net: the mio shell around the engine, and the production binary
+//! `ferrodis-server`.
+//!
+//! This crate only moves bytes and time. Every behaviour (parsing, commands,
+//! limits, replies) lives in `ferrodis_engine`; a driver here reads sockets
+//! into the engine's buffers, writes out what the engine has to say, passes
+//! `now_ms` (Unix time read once per event batch) and calls the timed work
+//! when the engine's deadline passes.
+//!
+//! One deliberate difference from redis-server: `--port 0` (which Redis
+//! takes as "no TCP listener") binds a port the kernel picks, and the
+//! start-up log line names it (`port=N`). Tests use it to never race for
+//! ports.
+//!
+//! # Layout
+//!
+//! - [`args`]: command line and redis.conf parsing into `engine::Config`.
+//! - [`log`]: Redis-format log lines.
+//! - [`sock`]: binding, accepting (maxclients), reading into a connection's
+//!   buffer, writing until `WouldBlock`.
+//! - [`server`]: startup (seed, fd limit, listeners, signals), the choice of
+//!   driver, shutdown.
+//! - [`single`]: `--io-threads 1`: one thread drives `engine::Engine`.
+//! - [`threaded`]: `--io-threads N`: N I/O threads own the connections, one
+//!   executor thread owns the `Executor`, joined by the ring.
+
+pub mod args;
+pub mod log;
+pub mod server;
+pub mod single;
+pub mod sock;
+pub mod threaded;

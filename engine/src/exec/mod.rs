@@ -168,10 +168,10 @@ impl Executor {
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
-                // Its replies are discarded with it, including any not yet
-                // polled (a command and the close in one batch).
-                self.clients.remove(&req.conn);
-                self.pending.retain(|&c| c != req.conn);
+                // Replies not yet polled go nowhere: the peer is gone.
+                if self.clients.remove(&req.conn).is_some() {
+                    self.pending.retain(|&c| c != req.conn);
+                }
             }
             RequestKind::ProtocolError(e) => {
                 if self.clients.contains_key(&req.conn) {

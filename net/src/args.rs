@@ -1,0 +1,336 @@
+//! Startup configuration the redis-server way.
+//!
+//! `ferrodis-server [/path/to/redis.conf] [--name value ...] [-]`: like
+//! redis-server (`main()` in server.c), the command-line options are turned
+//! into config-file text (`--port 7777` becomes the line `port "7777"`),
+//! appended after the file's contents, and the whole text is loaded as one
+//! config file. So a bad option is reported exactly as a bad line of the file
+//! would be, with the same `*** FATAL CONFIG FILE ERROR ***` banner, and every
+//! value goes through [`Config::set_startup`] (the engine's one parameter
+//! table).
+
+use std::fmt;
+
+use ferrodis_engine::config::ConfigError;
+use ferrodis_engine::{Config, REDIS_COMPAT_VERSION};
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    Version,
+    Help,
+    /// Run the server with this configuration.
+    Run(Box<Startup>),
+}
+
+/// A loaded configuration and where it came from (for the start-up log line).
+#[derive(Debug)]
+pub struct Startup {
+    pub config: Config,
+    /// The config file path, if one was given (`-` for stdin).
+    pub config_file: Option<String>,
+}
+
+/// Why startup configuration failed. Display gives the text redis-server
+/// prints before exiting with status 1.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StartupError {
+    /// The config file could not be read.
+    CantOpen { path: String, reason: String },
+    /// A line of the (combined) config text is bad.
+    BadLine { line_no: usize, line: String, reason: String },
+}
+
+impl fmt::Display for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartupError::CantOpen { path, reason } => {
+                write!(f, "Fatal error, can't open config file '{path}': {reason}")
+            }
+            StartupError::BadLine { line_no, line, reason } => write!(
+                f,
+                "\n*** FATAL CONFIG FILE ERROR (Redis {REDIS_COMPAT_VERSION}) ***\n\
+                 Reading the configuration file, at line {line_no}\n>>> '{line}'\n{reason}"
+            ),
+        }
+    }
+}
+
+/// Parameters that take several arguments on one line; their arguments are
+/// joined with spaces before reaching [`Config::set_startup`]. Every other
+/// parameter takes exactly one, as in Redis.
+const MULTI_ARG_PARAMS: &[&str] = &["bind", "save"];
+
+/// Parses the process arguments (without `argv[0]`). `read_file` reads a
+/// config file (`-` means stdin); it is a parameter so tests need no files.
+pub fn parse_command_line(
+    args: &[String],
+    read_file: impl Fn(&str) -> std::io::Result<String>,
+) -> Result<Invocation, StartupError> {
+    let mut j = 0;
+    if let Some(first) = args.first() {
+        match first.as_str() {
+            "-v" | "--version" => return Ok(Invocation::Version),
+            "-h" | "--help" => return Ok(Invocation::Help),
+            _ => {}
+        }
+    }
+    let mut config_file = None;
+    if let Some(first) = args.first() {
+        if !first.starts_with('-') {
+            config_file = Some(first.clone());
+            j = 1;
+        }
+    }
+    // Options become config text; see redis-server's main() for the rules
+    // this follows, including the `--save` with no value special cases.
+    let mut options = String::new();
+    let mut from_stdin = false;
+    let mut handled_last_arg = true;
+    while j < args.len() {
+        let a = &args[j];
+        if a == "-" && (j == 0 || j == args.len() - 1) {
+            from_stdin = true;
+        } else if handled_last_arg && a.starts_with("--") {
+            if !options.is_empty() {
+                options.push('\n');
+            }
+            options.push_str(&a[2..]);
+            options.push(' ');
+            let words = split_args(a).map_or(0, |w| w.len());
+            if words == 1 {
+                handled_last_arg = false;
+                let next_is_option = args.get(j + 1).is_some_and(|n| n.starts_with("--"));
+                if a.eq_ignore_ascii_case("--save") && (next_is_option || j == args.len() - 1) {
+                    options.push_str("\"\"");
+                    handled_last_arg = true;
+                }
+            } else {
+                handled_last_arg = true;
+            }
+        } else {
+            options.push_str(&repr(a));
+            options.push(' ');
+            handled_last_arg = true;
+        }
+        j += 1;
+    }
+    let mut text = String::new();
+    if let Some(path) = &config_file {
+        text = read_file(path).map_err(|e| StartupError::CantOpen { path: path.clone(), reason: io_reason(&e) })?;
+    }
+    if from_stdin {
+        let stdin_text =
+            read_file("-").map_err(|e| StartupError::CantOpen { path: "-".into(), reason: io_reason(&e) })?;
+        text.push_str(&stdin_text);
+        if config_file.is_none() {
+            config_file = Some("-".into());
+        }
+    }
+    text.push('\n');
+    text.push_str(&options);
+    let mut config = Config::default();
+    load_config_text(&mut config, &text)?;
+    Ok(Invocation::Run(Box::new(Startup { config, config_file })))
+}
+
+/// `strerror`-style text of an I/O error (without Rust's " (os error N)").
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Applies config-file text, line by line (Redis `loadServerConfigFromString`).
+pub fn load_config_text(config: &mut Config, text: &str) -> Result<(), StartupError> {
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad =
+            |reason: &str| StartupError::BadLine { line_no: i + 1, line: line.to_string(), reason: reason.into() };
+        let Some(words) = split_args(line) else {
+            return Err(bad("Unbalanced quotes in configuration line"));
+        };
+        let Some((name, values)) = words.split_first() else {
+            continue;
+        };
+        let name = name.to_ascii_lowercase();
+        let multi = MULTI_ARG_PARAMS.contains(&name.as_str());
+        if values.is_empty() || (!multi && values.len() != 1) {
+            return Err(bad("Bad directive or wrong number of arguments"));
+        }
+        match config.set_startup(&name, &values.join(" ")) {
+            Ok(()) => {}
+            Err(ConfigError::Invalid(reason)) => return Err(bad(&reason)),
+            Err(_) => return Err(bad("Bad directive or wrong number of arguments")),
+        }
+    }
+    Ok(())
+}
+
+/// Splits a line into arguments like Redis `sdssplitargs`: blanks separate,
+/// `"..."` takes `\n \r \t \b \a \xHH` and `\<c>` escapes, `'...'` takes
+/// `\'`; a closing quote must be followed by a blank or the end. `None` for
+/// unbalanced quotes.
+pub fn split_args(line: &str) -> Option<Vec<String>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            return Some(out);
+        }
+        let mut cur: Vec<u8> = Vec::new();
+        let mut in_dq = false;
+        let mut in_sq = false;
+        loop {
+            if in_dq {
+                let c = *b.get(i)?;
+                if c == b'\\'
+                    && i + 3 < b.len()
+                    && b[i + 1] == b'x'
+                    && hex(b[i + 2]).is_some()
+                    && hex(b[i + 3]).is_some()
+                {
+                    cur.push(hex(b[i + 2])? * 16 + hex(b[i + 3])?);
+                    i += 3;
+                } else if c == b'\\' && i + 1 < b.len() {
+                    i += 1;
+                    cur.push(match b[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        other => other,
+                    });
+                } else if c == b'"' {
+                    if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(c);
+                }
+            } else if in_sq {
+                let c = *b.get(i)?;
+                if c == b'\\' && b.get(i + 1) == Some(&b'\'') {
+                    i += 1;
+                    cur.push(b'\'');
+                } else if c == b'\'' {
+                    if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(c);
+                }
+            } else {
+                match b.get(i) {
+                    None => break,
+                    Some(c) if c.is_ascii_whitespace() => break,
+                    Some(b'"') => in_dq = true,
+                    Some(b'\'') => in_sq = true,
+                    Some(&c) => cur.push(c),
+                }
+            }
+            i += 1;
+        }
+        out.push(String::from_utf8_lossy(&cur).into_owned());
+    }
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Quotes like Redis `sdscatrepr`.
+pub fn repr(s: &str) -> String {
+    let mut out = String::from("\"");
+    for &c in s.as_bytes() {
+        match c {
+            b'\\' | b'"' => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            7 => out.push_str("\\a"),
+            8 => out.push_str("\\b"),
+            0x20..=0x7e => out.push(c as char),
+            _ => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Invocation, StartupError> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        parse_command_line(&args, |p| match p {
+            "/etc/r.conf" => Ok("# comment\nport 7000\n  bind \"127.0.0.1\" '::1'\n".into()),
+            _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+        })
+    }
+
+    fn config(args: &[&str]) -> Config {
+        match run(args) {
+            Ok(Invocation::Run(s)) => s.config,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn split_args_like_sdssplitargs() {
+        assert_eq!(split_args(r#"set "a b" 'c\'d' "\x41\n""#).unwrap(), vec!["set", "a b", "c'd", "A\n"]);
+        assert_eq!(split_args(r#"save """#).unwrap(), vec!["save", ""]);
+        assert_eq!(split_args(r#"a "b"c"#), None);
+        assert_eq!(split_args(r#"a "b"#), None);
+        assert_eq!(split_args("   ").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn command_line_overrides_file() {
+        let c = config(&["/etc/r.conf", "--port", "7001", "--io-threads", "4"]);
+        assert_eq!((c.port, c.io_threads, c.bind.as_str()), (7001, 4, "127.0.0.1 ::1"));
+        let c = config(&["--save", "--appendonly", "no"]);
+        assert_eq!(c.save, "");
+        let c = config(&["--save", ""]);
+        assert_eq!(c.save, "");
+        let c = config(&["--port 7002"]);
+        assert_eq!(c.port, 7002);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = run(&["--nosuch", "1"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n\
+             >>> 'nosuch \"1\"'\nBad directive or wrong number of arguments"
+        );
+        let e = run(&["--port", "abc"]).unwrap_err();
+        assert!(e.to_string().ends_with(">>> 'port \"abc\"'\nargument couldn't be parsed into an integer"));
+        let e = run(&["--appendonly", "yes"]).unwrap_err();
+        assert!(e.to_string().contains("appendonly yes is not implemented"), "{e}");
+        let e = run(&["/nope.conf"]).unwrap_err();
+        assert!(e.to_string().starts_with("Fatal error, can't open config file '/nope.conf'"));
+        assert!(matches!(run(&["-v"]), Ok(Invocation::Version)));
+        assert!(matches!(run(&["--help"]), Ok(Invocation::Help)));
+    }
+}

@@ -1,0 +1,232 @@
+//! `--io-threads 1`: one thread drives [`Engine`] (parse and execute on the
+//! same thread, the composition the simulator runs too).
+//!
+//! The loop only moves bytes and time: each socket event feeds the engine
+//! (reading straight into the connection's buffer), then every connection
+//! the engine reports writable is written until done or `WouldBlock`.
+//! WRITABLE interest is registered only while a connection has output the
+//! kernel refused.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+
+use ferrodis_engine::{Config, ConnId, Engine};
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+
+use crate::server::{Signals, StopReason, LISTENER_TOKEN_BASE, SIGNAL_TOKEN};
+use crate::sock::{self, ReadOutcome, WriteOutcome};
+
+struct Sock {
+    stream: TcpStream,
+    /// The socket may have unread bytes (edge-triggered: set by a READABLE
+    /// event, cleared by `WouldBlock`).
+    may_read: bool,
+    /// WRITABLE interest is registered.
+    write_interest: bool,
+}
+
+pub struct SingleThread {
+    poll: Poll,
+    engine: Engine,
+    listeners: Vec<TcpListener>,
+    signals: Signals,
+    socks: HashMap<ConnId, Sock>,
+    /// Connections that may read more without a new event (read budget
+    /// spent, or backpressure just lifted).
+    pending_reads: BTreeSet<ConnId>,
+    maxclients: usize,
+    now_ms: u64,
+}
+
+impl SingleThread {
+    pub fn new(config: Config, listeners: Vec<TcpListener>, signals: Signals) -> io::Result<SingleThread> {
+        let poll = Poll::new()?;
+        let now_ms = sock::now_ms();
+        let maxclients = config.maxclients;
+        Ok(SingleThread {
+            poll,
+            engine: Engine::new(config, now_ms),
+            listeners,
+            signals,
+            socks: HashMap::new(),
+            pending_reads: BTreeSet::new(),
+            maxclients,
+            now_ms,
+        })
+    }
+
+    pub fn run(mut self) -> io::Result<StopReason> {
+        for (i, l) in self.listeners.iter_mut().enumerate() {
+            self.poll.registry().register(l, Token(LISTENER_TOKEN_BASE - i), Interest::READABLE)?;
+        }
+        self.signals.register(self.poll.registry(), SIGNAL_TOKEN)?;
+        let mut events = Events::with_capacity(1024);
+        loop {
+            let timeout = if self.pending_reads.is_empty() {
+                sock::timeout_until(self.engine.poll_deadline(), sock::now_ms())
+            } else {
+                std::time::Duration::ZERO
+            };
+            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+            self.now_ms = sock::now_ms();
+            for event in events.iter() {
+                let token = event.token();
+                if token == SIGNAL_TOKEN {
+                    if let Some(reason) = self.signals.drain() {
+                        return Ok(reason);
+                    }
+                } else if token.0 > LISTENER_TOKEN_BASE - self.listeners.len() && token.0 <= LISTENER_TOKEN_BASE {
+                    self.accept(LISTENER_TOKEN_BASE - token.0);
+                } else {
+                    let id = ConnId(token.0 as u64);
+                    if event.is_readable() || event.is_read_closed() || event.is_error() {
+                        if let Some(s) = self.socks.get_mut(&id) {
+                            s.may_read = true;
+                            self.pending_reads.insert(id);
+                        }
+                    }
+                    if event.is_writable() {
+                        self.flush(id);
+                    }
+                }
+            }
+            let ready = std::mem::take(&mut self.pending_reads);
+            for id in ready {
+                self.read(id);
+            }
+            if self.now_ms >= self.engine.poll_deadline() {
+                self.engine.handle_tick(self.now_ms);
+            }
+            while let Some(id) = self.engine.poll_writable() {
+                self.flush(id);
+            }
+            if self.engine.shutdown_requested() {
+                return Ok(StopReason::ShutdownCommand);
+            }
+        }
+    }
+
+    fn accept(&mut self, index: usize) {
+        let Self { engine, listeners, socks, poll, now_ms, maxclients, .. } = self;
+        // Both closures need the client count; a Cell lets them share it.
+        let clients = std::cell::Cell::new(socks.len());
+        sock::accept_all(
+            &listeners[index],
+            || clients.get() >= *maxclients,
+            |mut stream, info| {
+                clients.set(clients.get() + 1);
+                let id = engine.handle_open(info, *now_ms);
+                if poll.registry().register(&mut stream, Token(id.0 as usize), Interest::READABLE).is_err() {
+                    engine.handle_close(id, *now_ms);
+                    return;
+                }
+                // A new socket with data already queued gets a READABLE event
+                // on the next poll, so `may_read` starts false.
+                socks.insert(id, Sock { stream, may_read: false, write_interest: false });
+            },
+        );
+    }
+
+    /// Reads what `id` has (within the pass budget) into the engine.
+    fn read(&mut self, id: ConnId) {
+        for _ in 0..sock::READS_PER_PASS {
+            let Some(s) = self.socks.get_mut(&id) else {
+                return;
+            };
+            if !s.may_read || !self.engine.wants_read(id) {
+                return;
+            }
+            let Some(buf) = self.engine.read_buf_mut(id) else {
+                return;
+            };
+            match sock::read_into(&s.stream, buf) {
+                ReadOutcome::Data(_) => {
+                    self.engine.handle_read(id, self.now_ms);
+                    if self.engine.wants_close(id) {
+                        // Given up without a reply (query buffer limit).
+                        self.close(id);
+                        return;
+                    }
+                }
+                ReadOutcome::WouldBlock => {
+                    s.may_read = false;
+                    // Idle: give back the read buffer's capacity (a
+                    // connection at rest holds no 16 KB buffer).
+                    if buf.is_empty() {
+                        *buf = bytes::BytesMut::new();
+                    }
+                    return;
+                }
+                ReadOutcome::Closed => {
+                    self.close(id);
+                    return;
+                }
+            }
+        }
+        // Budget spent with more to read: come back after the others.
+        self.pending_reads.insert(id);
+    }
+
+    /// Writes `id`'s pending output until done or the kernel pushes back.
+    fn flush(&mut self, id: ConnId) {
+        loop {
+            let Some(s) = self.socks.get_mut(&id) else {
+                return;
+            };
+            let out = self.engine.pending_output(id);
+            if out.is_empty() {
+                break;
+            }
+            match sock::write_some(&s.stream, out) {
+                WriteOutcome::Done(n) => self.engine.consume_output(id, n, self.now_ms),
+                WriteOutcome::Blocked(n) => {
+                    if !s.write_interest {
+                        s.write_interest = true;
+                        let rw = Interest::READABLE | Interest::WRITABLE;
+                        if self.poll.registry().reregister(&mut s.stream, Token(id.0 as usize), rw).is_err() {
+                            self.close(id);
+                            return;
+                        }
+                    }
+                    self.engine.consume_output(id, n, self.now_ms);
+                    return;
+                }
+                WriteOutcome::Failed => {
+                    self.close(id);
+                    return;
+                }
+            }
+        }
+        if self.engine.wants_close(id) {
+            self.close(id);
+            return;
+        }
+        let Some(s) = self.socks.get_mut(&id) else {
+            return;
+        };
+        if s.write_interest {
+            s.write_interest = false;
+            if self.poll.registry().reregister(&mut s.stream, Token(id.0 as usize), Interest::READABLE).is_err() {
+                self.close(id);
+                return;
+            }
+        }
+        // Output drained: reading may have been paused on it.
+        if s.may_read && self.engine.wants_read(id) {
+            self.pending_reads.insert(id);
+        }
+    }
+
+    fn close(&mut self, id: ConnId) {
+        if let Some(mut s) = self.socks.remove(&id) {
+            let _ = self.poll.registry().deregister(&mut s.stream);
+        }
+        self.pending_reads.remove(&id);
+        self.engine.handle_close(id, self.now_ms);
+    }
+}
