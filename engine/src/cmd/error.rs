@@ -15,6 +15,9 @@ pub enum CmdError {
     DbIndexOutOfRange,
     /// Any other error: the whole message including its code ("ERR ...").
     Other(Cow<'static, str>),
+    /// An error whose text quotes client bytes verbatim (Redis prints them
+    /// raw, not as UTF-8).
+    Bytes(Vec<u8>),
 }
 
 impl CmdError {
@@ -22,7 +25,8 @@ impl CmdError {
         CmdError::Other(s.into())
     }
 
-    /// The error line without the leading `-` and the CRLF.
+    /// The error line without the leading `-` and the CRLF (for `Bytes`,
+    /// only its code: use [`CmdError::message_bytes`] for the wire).
     pub fn message(&self) -> &str {
         match self {
             CmdError::WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
@@ -33,6 +37,15 @@ impl CmdError {
             CmdError::NoSuchKey => "ERR no such key",
             CmdError::DbIndexOutOfRange => "ERR DB index is out of range",
             CmdError::Other(s) => s,
+            CmdError::Bytes(_) => "ERR",
+        }
+    }
+
+    /// The error line as bytes: what goes on the wire.
+    pub fn message_bytes(&self) -> &[u8] {
+        match self {
+            CmdError::Bytes(b) => b,
+            other => other.message().as_bytes(),
         }
     }
 }

@@ -207,7 +207,7 @@ impl Executor {
             Ok(found) => found,
             Err(e) => {
                 self.srv.stats.count_error(e.message());
-                self.reply.error(e.message());
+                self.reply.error_bytes(e.message_bytes());
                 return;
             }
         };
@@ -217,7 +217,7 @@ impl Executor {
         let mark = ctx.reply.mark();
         if let Err(e) = handler(&mut ctx, args) {
             ctx.reply.truncate(mark);
-            ctx.reply.error(e.message());
+            ctx.reply.error_bytes(e.message_bytes());
             ctx.srv.stats.count_error(e.message());
         }
     }
@@ -300,18 +300,17 @@ impl Executor {
 /// with Redis 7.0's error texts.
 fn resolve<'t>(table: &'t CommandTable, args: &[Bytes]) -> Result<(cmd::Handler, &'t str), CmdError> {
     let Some(cmd) = table.lookup(&args[0]) else {
-        return Err(CmdError::msg(unknown_command_message(args)));
+        return Err(CmdError::Bytes(unknown_command_message(args)));
     };
     // Like Redis's lookupCommand: a command with subcommands called with an
     // argument dispatches on it (COMMAND alone runs COMMAND's own handler,
     // CONFIG alone fails CONFIG's arity).
     if !cmd.def.subcommands.is_empty() && args.len() >= 2 {
         let Some(sub) = cmd.subcommand(&args[1]) else {
-            return Err(CmdError::msg(format!(
-                "ERR unknown subcommand '{}'. Try {} HELP.",
-                truncate_lossy(&args[1], 128),
-                cmd.def.name.to_ascii_uppercase()
-            )));
+            let mut msg = b"ERR unknown subcommand '".to_vec();
+            msg.extend_from_slice(c_str_prefix(&args[1], 128));
+            msg.extend_from_slice(format!("'. Try {} HELP.", cmd.def.name.to_ascii_uppercase()).as_bytes());
+            return Err(CmdError::Bytes(msg));
         };
         if !sub.def.arity_ok(args.len()) {
             return Err(arity_error(&sub.full_name));
@@ -337,22 +336,29 @@ fn random_hex40(rng: &mut ChaCha8Rng) -> String {
     (0..40).map(|_| char::from(b"0123456789abcdef"[rand::Rng::gen_range(rng, 0..16)])).collect()
 }
 
-fn truncate_lossy(b: &[u8], max: usize) -> String {
-    String::from_utf8_lossy(&b[..b.len().min(max)]).into_owned()
+/// What C's `%.<max>s` prints of an argument: up to the first NUL, at most
+/// `max` bytes (Redis formats client bytes into errors that way).
+fn c_str_prefix(b: &[u8], max: usize) -> &[u8] {
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(max);
+    &b[..end]
 }
 
 /// Redis's processCommand text: the name (at most 128 bytes) and the first
 /// arguments, quoted, until 128 bytes of them have been printed.
-fn unknown_command_message(args: &[Bytes]) -> String {
-    let mut list = String::new();
+fn unknown_command_message(args: &[Bytes]) -> Vec<u8> {
+    let mut list = Vec::new();
     for a in &args[1..] {
         if list.len() >= 128 {
             break;
         }
         let room = 128 - list.len();
-        list.push('\'');
-        list.push_str(&truncate_lossy(a, room));
-        list.push_str("' ");
+        list.push(b'\'');
+        list.extend_from_slice(c_str_prefix(a, room));
+        list.extend_from_slice(b"' ");
     }
-    format!("ERR unknown command '{}', with args beginning with: {}", truncate_lossy(&args[0], 128), list)
+    let mut msg = b"ERR unknown command '".to_vec();
+    msg.extend_from_slice(c_str_prefix(&args[0], 128));
+    msg.extend_from_slice(b"', with args beginning with: ");
+    msg.extend_from_slice(&list);
+    msg
 }

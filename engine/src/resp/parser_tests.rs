@@ -334,22 +334,3 @@ fn string2ll_matches_redis() {
     }
     assert_eq!(string2ll(b"-9223372036854775809"), None);
 }
-
-/// Rough throughput check: `cargo test --release -p ferrodis-engine --lib parse_throughput -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn parse_throughput() {
-    let one = b"*3\r\n$3\r\nSET\r\n$16\r\nkey:000000000001\r\n$3\r\nxxx\r\n";
-    let batch: Vec<u8> = one.iter().copied().cycle().take(one.len() * 1000).collect();
-    let mut p = parser();
-    let start = std::time::Instant::now();
-    let mut n = 0usize;
-    for _ in 0..2000 {
-        let mut buf = BytesMut::from(&batch[..]);
-        while let ParseOutcome::Command(args) = p.parse(&mut buf) {
-            n += args.len();
-        }
-    }
-    let el = start.elapsed();
-    println!("{} commands in {:?}: {:.1} ns/command", n / 3, el, el.as_nanos() as f64 / (n / 3) as f64);
-}
