@@ -20,8 +20,9 @@
 //!
 //! Expiry is lazy on every access that goes through [`Db::lookup`] /
 //! [`Db::lookup_mut`] / [`Db::contains`], plus the active cycle in
-//! [`Db::active_expire_cycle`]. A key whose expire time is `<= now_ms` is
-//! logically gone.
+//! [`Db::active_expire_cycle`]. A key whose expire time is `< now_ms` is
+//! logically gone (Redis `keyIsExpired`: `now > when`; at `now == when` the
+//! key still lives and PTTL says 0).
 
 pub mod dict;
 pub mod entry;
@@ -235,7 +236,7 @@ impl Db {
 
     /// Whether `key` has expired at `now_ms` (without removing it).
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
-        !self.expires.is_empty() && matches!(self.expires.get(key), Some(&at) if at <= now_ms)
+        !self.expires.is_empty() && matches!(self.expires.get(key), Some(&at) if at < now_ms)
     }
 
     /// One SCAN call (Redis `scanGenericCommand` over `dictScan`): calls `f`
@@ -280,7 +281,7 @@ impl Db {
                     self.expires_cursor,
                     |_, &at_ms| {
                         sampled += 1;
-                        at_ms <= now_ms
+                        at_ms < now_ms
                     },
                     |e| {
                         let gone = keys.remove(e.key());

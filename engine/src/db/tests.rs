@@ -229,7 +229,7 @@ type Model = BTreeMap<Vec<u8>, (i64, Option<u64>)>;
 
 fn model_live(model: &mut Model, k: &[u8], now_ms: u64) -> Option<(i64, Option<u64>)> {
     match model.get(k) {
-        Some(&(_, Some(at))) if at <= now_ms => {
+        Some(&(_, Some(at))) if at < now_ms => {
             model.remove(k);
             None
         }
@@ -248,7 +248,7 @@ fn reconcile(db: &Db, model: &mut Model, now_ms: u64) {
         if present.contains(k) {
             return true;
         }
-        assert!(matches!(at, Some(at) if *at <= now_ms), "db lost live key {k:?}");
+        assert!(matches!(at, Some(at) if *at < now_ms), "db lost live key {k:?}");
         false
     });
     assert_eq!(present.len(), model.len(), "db holds keys the model lacks");
@@ -283,7 +283,7 @@ proptest! {
                 }
                 DbOp::Lookup(k) => {
                     let key = small_key(k);
-                    let was_expired = matches!(model.get(&key), Some((_, Some(at))) if *at <= now_ms);
+                    let was_expired = matches!(model.get(&key), Some((_, Some(at))) if *at < now_ms);
                     prop_assert_eq!(db.is_expired(&key, now_ms), was_expired);
                     let live = model_live(&mut model, &key, now_ms);
                     prop_assert_eq!(db.lookup(&key, now_ms).cloned(), live.map(|(v, _)| int(v)));
@@ -332,7 +332,7 @@ proptest! {
                     reconcile(&db, &mut model, now_ms);
                     match got {
                         Some(k) => prop_assert!(model_live(&mut model, &k, now_ms).is_some()),
-                        None => prop_assert!(model.values().all(|(_, at)| matches!(at, Some(at) if *at <= now_ms))),
+                        None => prop_assert!(model.values().all(|(_, at)| matches!(at, Some(at) if *at < now_ms))),
                     }
                 }
                 DbOp::Advance(dt) => now_ms += dt,
@@ -466,8 +466,9 @@ fn lazy_and_active_expiry() {
     }
     db.check_invariants();
     assert!(!db.is_expired(&key(0), 499));
-    assert!(db.is_expired(&key(0), 500));
-    assert!(db.lookup(&key(0), 500).is_none());
+    assert!(!db.is_expired(&key(0), 500), "alive at its expire time, as in Redis");
+    assert!(db.is_expired(&key(0), 501));
+    assert!(db.lookup(&key(0), 501).is_none());
     assert_eq!(db.expired_keys, 1);
     // Bounded: one call with a small budget removes at most about the budget.
     let removed = db.active_expire_cycle(600, 100);
@@ -522,8 +523,8 @@ fn random_key_skips_expired_and_reaches_every_key() {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     let mut seen = BTreeSet::new();
     for _ in 0..2000 {
-        let k = db.random_key(&mut rng, 10).expect("live keys exist");
-        assert!(!db.is_expired(&k, 10));
+        let k = db.random_key(&mut rng, 11).expect("live keys exist");
+        assert!(!db.is_expired(&k, 11));
         seen.insert(k);
     }
     assert_eq!(seen.len(), 25);
