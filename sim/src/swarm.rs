@@ -45,7 +45,7 @@ impl Options {
 
     /// No faults: one client, whole sends and reads, default ring, clock
     /// steps only. For throughput measurements.
-    pub fn no_faults(rng: &mut ChaCha8Rng) -> Options {
+    pub fn no_faults(_rng: &mut ChaCha8Rng) -> Options {
         Options {
             clients: 1,
             pipeline_max: 32,
@@ -56,7 +56,7 @@ impl Options {
             inline_pct: 0,
             net: NetOptions::none(),
             clock: ClockOptions::none(),
-            swarm_mix: rng.gen_bool(0.0),
+            swarm_mix: false,
         }
     }
 }
