@@ -1,1 +1,163 @@
-//! ferrodis-sim: the simulator (to be written).
+//! ferrodis-sim: the deterministic simulator.
+//!
+//! It drives the very [`ferrodis_engine::Engine`] that `ferrodis-server`
+//! runs, through the same inputs and outputs, under schedules no real test
+//! could produce, and checks every reply against an independent reference
+//! model. One `u64` seed decides everything (workload, interleaving, chunk
+//! sizes, fault switches, clock moves) through `rand_chacha`.
+//!
+//! # Layout
+//! - [`swarm`]: the options a seed draws before the run (clients, ring
+//!   capacity, key space, which fault classes are on and how hard);
+//! - [`fault`]: one module per fault source ([`fault::network`],
+//!   [`fault::clock`]), each documenting exactly what it may inject;
+//! - [`workload`]: the command generator, gated on the engine's table;
+//! - [`model`]: the reference model (plain `BTreeMap`s, no engine code);
+//! - [`world`]: the run loop: engine + model + clients + clock, stepped one
+//!   [`trace::Event`] at a time;
+//! - [`check`]: reply comparison, byte for byte or by property;
+//! - [`trace`]: events and the trace hash (determinism gate);
+//! - [`shrink`]: removes events from a failing trace while it still fails;
+//! - [`regressions`]: seeds that once failed, replayed by `cargo test`;
+//! - [`oracle`]: runs the model against a real redis-server (to check the
+//!   model itself);
+//! - [`cmd`], [`resp`]: the simulator's own command buffer and RESP codec.
+
+pub mod check;
+pub mod cmd;
+pub mod fault;
+pub mod model;
+pub mod oracle;
+pub mod regressions;
+pub mod resp;
+pub mod shrink;
+pub mod swarm;
+pub mod trace;
+pub mod workload;
+pub mod world;
+
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use ferrodis_engine::Config;
+
+pub use world::{Failure, RunStats, World};
+
+/// How to run one seed.
+#[derive(Clone, Copy)]
+pub struct RunConfig<'a> {
+    pub seed: u64,
+    /// Commands to generate.
+    pub ops: u64,
+    /// Swarm faults (false: the fault-free options, for throughput).
+    pub faults: bool,
+    /// Record every event (for shrinking and printing the trace).
+    pub record: bool,
+    /// Record the trace hash after every step (determinism gate).
+    pub step_hashes: bool,
+    /// Engine invariant checks every this many steps.
+    pub check_every: u64,
+    /// Adjusts the engine's config (phase 2: planted bugs).
+    pub tweak: &'a dyn Fn(&mut Config),
+}
+
+impl RunConfig<'_> {
+    pub fn new(seed: u64, ops: u64) -> RunConfig<'static> {
+        RunConfig { seed, ops, faults: true, record: false, step_hashes: false, check_every: 1, tweak: &|_| {} }
+    }
+}
+
+/// What a run produced.
+pub struct RunOutcome {
+    pub result: Result<RunStats, Failure>,
+    pub stats: RunStats,
+    pub hash: u64,
+    pub trace: Vec<trace::Event>,
+    pub step_hashes: Vec<u64>,
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".into()
+    }
+}
+
+/// Runs one seed from scratch (events chosen by the seed), or replays
+/// `replay` when given. A panic in the engine (a broken invariant) is a
+/// failure of the run, reported with its step.
+pub fn run(cfg: &RunConfig<'_>, replay: Option<&[trace::Event]>) -> RunOutcome {
+    let mut world = World::new(cfg.seed, cfg.faults, cfg.tweak);
+    world.check_every = cfg.check_every.max(1);
+    if cfg.record {
+        world.trace = Some(Vec::new());
+    }
+    if cfg.step_hashes {
+        world.step_hashes = Some(Vec::new());
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), Failure> {
+        match replay {
+            Some(events) => {
+                for ev in events {
+                    world.apply(ev.clone())?;
+                }
+            }
+            None => {
+                while let Some(ev) = world.next_event(cfg.ops) {
+                    world.apply(ev)?;
+                }
+            }
+        }
+        world.drain()
+    }));
+    let result = match result {
+        Ok(Ok(())) => Ok(world.stats),
+        Ok(Err(f)) => Err(f),
+        Err(p) => Err(Failure { step: world.step, message: format!("engine panicked: {}", panic_message(p)) }),
+    };
+    RunOutcome {
+        result,
+        stats: world.stats,
+        hash: world.hash.0,
+        trace: world.trace.take().unwrap_or_default(),
+        step_hashes: world.step_hashes.take().unwrap_or_default(),
+    }
+}
+
+/// The one-line command that replays a seed.
+pub fn replay_command(seed: u64, ops: u64) -> String {
+    format!("cargo run --release -p ferrodis-sim -- --seed {seed} --ops {ops}")
+}
+
+/// Phase 2's entry point: runs seeds `seeds` with `tweak` applied to the
+/// engine config and returns the first failing seed with its failure.
+pub fn first_failing_seed(seeds: Range<u64>, ops: u64, tweak: &dyn Fn(&mut Config)) -> Option<(u64, Failure)> {
+    seeds.into_iter().find_map(|seed| {
+        let cfg = RunConfig { tweak, ..RunConfig::new(seed, ops) };
+        run(&cfg, None).result.err().map(|f| (seed, f))
+    })
+}
+
+/// Runs `seed` twice and compares the per-step trace hashes; returns the
+/// first step at which they differ.
+pub fn determinism_check(seed: u64, ops: u64) -> Result<u64, String> {
+    let cfg = RunConfig { step_hashes: true, record: true, ..RunConfig::new(seed, ops) };
+    let a = run(&cfg, None);
+    let b = run(&cfg, None);
+    let n = a.step_hashes.len().min(b.step_hashes.len());
+    if let Some(i) = (0..n).find(|&i| a.step_hashes[i] != b.step_hashes[i]) {
+        return Err(format!(
+            "seed {seed}: runs diverge at step {} ({} vs {})",
+            i + 1,
+            a.trace.get(i).map_or("?".into(), |e| e.render()),
+            b.trace.get(i).map_or("?".into(), |e| e.render())
+        ));
+    }
+    if a.step_hashes.len() != b.step_hashes.len() || a.hash != b.hash {
+        return Err(format!("seed {seed}: runs differ in length or final hash after step {n}"));
+    }
+    Ok(a.hash)
+}

@@ -1,0 +1,179 @@
+//! Checking replies: each client's expected replies queue up as the model
+//! executes its commands; the bytes the client reads are compared with them
+//! byte for byte as they arrive, or, for replies that legitimately vary
+//! (DBSIZE, KEYS, RANDOMKEY, SCAN), parsed and checked for their properties.
+
+use std::collections::VecDeque;
+
+use crate::cmd::{render_bytes, Cmd};
+use crate::model::Prop;
+use crate::resp::{self, Parsed, Val};
+use crate::trace::ScanStep;
+
+pub enum Expect {
+    /// The next `len` bytes of the expected stream.
+    Exact(usize),
+    Prop(Prop),
+}
+
+/// One reply the client waits for.
+pub struct Item {
+    pub expect: Expect,
+    pub cmd: Cmd,
+    /// World step at which the command executed.
+    pub step: u64,
+    pub time_sensitive: bool,
+    pub scan: ScanStep,
+}
+
+/// A reply that arrived and passed.
+pub struct Checked {
+    pub item: Item,
+    /// The parsed reply, for property-checked items.
+    pub val: Option<Val>,
+}
+
+#[derive(Default)]
+pub struct Checker {
+    /// Expected bytes of every `Exact` item, in order.
+    pub exp: Vec<u8>,
+    exp_pos: usize,
+    pub items: VecDeque<Item>,
+    inbox: Vec<u8>,
+    inbox_pos: usize,
+}
+
+impl Checker {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.inbox.extend_from_slice(bytes);
+    }
+
+    pub fn unread_inbox(&self) -> &[u8] {
+        &self.inbox[self.inbox_pos..]
+    }
+
+    /// Checks the next reply if it has arrived whole. `Err` describes a mismatch.
+    pub fn next_reply(&mut self) -> Result<Option<Checked>, String> {
+        let avail = &self.inbox[self.inbox_pos..];
+        let Some(front) = self.items.front() else {
+            if !avail.is_empty() {
+                return Err(format!("reply bytes nobody asked for: {}", describe(avail)));
+            }
+            return Ok(None);
+        };
+        let checked = match &front.expect {
+            Expect::Exact(len) => {
+                let len = *len;
+                let exp = &self.exp[self.exp_pos..self.exp_pos + len];
+                let n = avail.len().min(len);
+                if avail[..n] != exp[..n] {
+                    return Err(format!("expected {}\n  actual   {}", describe(exp), describe(avail)));
+                }
+                if n < len {
+                    return Ok(None);
+                }
+                self.exp_pos += len;
+                self.inbox_pos += len;
+                Checked { item: self.items.pop_front().expect("front exists"), val: None }
+            }
+            Expect::Prop(prop) => match resp::parse(avail) {
+                Parsed::Incomplete => return Ok(None),
+                Parsed::Malformed(e) => return Err(format!("malformed reply ({e}): {}", describe(avail))),
+                Parsed::Done(v, used) => {
+                    check_prop(prop, &v).map_err(|e| format!("{e}\n  actual   {}", v.render()))?;
+                    self.inbox_pos += used;
+                    Checked { item: self.items.pop_front().expect("front exists"), val: Some(v) }
+                }
+            },
+        };
+        if self.exp_pos == self.exp.len() {
+            self.exp.clear();
+            self.exp_pos = 0;
+        }
+        if self.inbox_pos == self.inbox.len() {
+            self.inbox.clear();
+            self.inbox_pos = 0;
+        }
+        Ok(Some(checked))
+    }
+
+    /// Forgets everything (the connection closed): returns the commands
+    /// for reuse.
+    pub fn reset(&mut self, pool: &mut Vec<Cmd>) {
+        pool.extend(self.items.drain(..).map(|i| i.cmd));
+        self.exp.clear();
+        self.exp_pos = 0;
+        self.inbox.clear();
+        self.inbox_pos = 0;
+    }
+}
+
+/// A reply for humans: parsed if whole, raw otherwise.
+pub fn describe(b: &[u8]) -> String {
+    match resp::parse(b) {
+        Parsed::Done(v, _) => v.render(),
+        _ => format!("raw {}", render_bytes(&b[..b.len().min(200)])),
+    }
+}
+
+fn bulk_items(v: &Val) -> Option<Vec<&[u8]>> {
+    match v {
+        Val::Array(Some(items)) => items
+            .iter()
+            .map(|i| match i {
+                Val::Bulk(Some(b)) => Some(b.as_slice()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+fn render_keys(keys: &[Vec<u8>]) -> String {
+    let shown: Vec<String> = keys.iter().take(20).map(|k| render_bytes(k)).collect();
+    format!("[{}{}]", shown.join(", "), if keys.len() > 20 { ", ..." } else { "" })
+}
+
+/// Checks a property reply.
+pub fn check_prop(prop: &Prop, v: &Val) -> Result<(), String> {
+    match prop {
+        Prop::Any => Ok(()),
+        Prop::IntRange { lo, hi } => match v {
+            Val::Int(n) if lo <= n && n <= hi => Ok(()),
+            _ => Err(format!("expected an integer in {lo}..={hi}")),
+        },
+        Prop::SortedArray(want) => {
+            let mut got = bulk_items(v).ok_or("expected an array of bulk strings")?;
+            got.sort();
+            if got.len() == want.len() && got.iter().zip(want).all(|(a, b)| *a == b.as_slice()) {
+                Ok(())
+            } else {
+                Err(format!("expected (any order) {}", render_keys(want)))
+            }
+        }
+        Prop::OneOf(candidates) => match v {
+            Val::Bulk(None) if candidates.is_empty() => Ok(()),
+            Val::Bulk(Some(k)) if candidates.binary_search(k).is_ok() => Ok(()),
+            _ => Err(format!("expected nil if none, else one of {}", render_keys(candidates))),
+        },
+        Prop::Scan { allowed, .. } => {
+            let (_, keys) = scan_reply(v).ok_or("expected [cursor, [keys]]")?;
+            match keys.iter().find(|k| allowed.binary_search_by(|a| a.as_slice().cmp(k)).is_err()) {
+                None => Ok(()),
+                Some(k) => Err(format!("SCAN returned {} which is not a live matching key", render_bytes(k))),
+            }
+        }
+    }
+}
+
+/// Splits a SCAN reply into its cursor and keys.
+pub fn scan_reply(v: &Val) -> Option<(u64, Vec<&[u8]>)> {
+    let Val::Array(Some(parts)) = v else {
+        return None;
+    };
+    let [Val::Bulk(Some(cursor)), keys] = parts.as_slice() else {
+        return None;
+    };
+    let cursor = std::str::from_utf8(cursor).ok()?.parse().ok()?;
+    Some((cursor, bulk_items(keys)?))
+}

@@ -1,0 +1,56 @@
+//! Fault sources, one module each. Each module's doc lists exactly the
+//! faults it may inject; its options are drawn per seed (swarm testing: a
+//! class is switched on or off, then its intensity drawn) and it counts
+//! what it injected. Adding a fault source is adding one module here and
+//! one field in [`crate::swarm::Options`].
+//!
+//! Storage faults come with persistence.
+
+pub mod clock;
+pub mod network;
+
+/// Faults injected during one run, per class (summed over a sweep).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FaultCounts {
+    pub split_sends: u64,
+    pub split_reads: u64,
+    pub disconnects: u64,
+    pub mid_command_disconnects: u64,
+    pub clock_jumps_forward: u64,
+    pub clock_jumps_backward: u64,
+    pub extra_ticks: u64,
+}
+
+impl FaultCounts {
+    pub fn add(&mut self, o: &FaultCounts) {
+        self.split_sends += o.split_sends;
+        self.split_reads += o.split_reads;
+        self.disconnects += o.disconnects;
+        self.mid_command_disconnects += o.mid_command_disconnects;
+        self.clock_jumps_forward += o.clock_jumps_forward;
+        self.clock_jumps_backward += o.clock_jumps_backward;
+        self.extra_ticks += o.extra_ticks;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.split_sends
+            + self.split_reads
+            + self.disconnects
+            + self.clock_jumps_forward
+            + self.clock_jumps_backward
+            + self.extra_ticks
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "split_sends={} split_reads={} disconnects={} (mid_command={}) clock_jumps_fwd={} clock_jumps_back={} extra_ticks={}",
+            self.split_sends,
+            self.split_reads,
+            self.disconnects,
+            self.mid_command_disconnects,
+            self.clock_jumps_forward,
+            self.clock_jumps_backward,
+            self.extra_ticks
+        )
+    }
+}

@@ -1,0 +1,438 @@
+//! The reference model: an independent, obviously-correct implementation of
+//! every command the simulator drives, written from Redis 7.0's documented
+//! and observed behaviour (each reply and error text checked against a real
+//! redis-server 7.0.15 with `ferrodis-sim --oracle PORT`). It shares no code
+//! with `engine`: plain `BTreeMap`s and `Vec`s, no incremental rehash, no
+//! encodings beyond the name OBJECT ENCODING reports.
+//!
+//! # Expiry
+//! A key with expire time `at` is logically gone once `now > at` (Redis
+//! `keyIsExpired`: `now > when`); EXPIRE-family commands and GETEX EXAT/PXAT
+//! delete at once when `at <= now` (`checkAlreadyExpired`). The model never
+//! removes an expired entry on a read: the engine may or may not have
+//! removed it (lazy or active expiry), so DBSIZE is checked as a range
+//! `[live, stored]`. Writes replace expired entries.
+//!
+//! # Uncertain values
+//! INCRBYFLOAT computes in x87 `long double`; where the model cannot prove
+//! its decimal result equals what `%.17Lf` prints (see [`strings`]), the
+//! entry is marked `uncertain` and every reply that shows its bytes is
+//! checked only for being one well-formed reply. Overwrites clear the mark.
+//!
+//! # Layout
+//! - this file: data types, dispatch, arity, shared parsing helpers;
+//! - [`keys`]: connection, server and generic keyspace commands;
+//! - [`expire`]: EXPIRE family, TTL family, PERSIST;
+//! - [`strings`]: string commands;
+//! - [`bits`]: SETBIT GETBIT BITCOUNT BITPOS;
+//! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
+
+pub mod bits;
+pub mod expire;
+pub mod float;
+pub mod glob;
+pub mod keys;
+pub mod lcs;
+pub mod strings;
+
+use std::collections::BTreeMap;
+
+use crate::cmd::Cmd;
+use crate::resp::Writer;
+
+/// Databases the model (and the engine's default config) has.
+pub const DATABASES: usize = 16;
+/// Redis `proto-max-bulk-len` default: the largest string value.
+pub const STRING_MAX_BYTES: i64 = 512 * 1024 * 1024;
+
+/// The OBJECT ENCODING a string value has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enc {
+    Int,
+    Emb,
+    Raw,
+}
+
+impl Enc {
+    pub fn name(self) -> &'static [u8] {
+        match self {
+            Enc::Int => b"int",
+            Enc::Emb => b"embstr",
+            Enc::Raw => b"raw",
+        }
+    }
+
+    /// Redis `tryObjectEncoding` on a value received from a client.
+    pub fn of_client_value(b: &[u8]) -> Enc {
+        if b.len() <= 20 && parse_ll(b).is_some() {
+            Enc::Int
+        } else if b.len() <= 44 {
+            Enc::Emb
+        } else {
+            Enc::Raw
+        }
+    }
+}
+
+/// One key's value. Later data types add fields or an enum here.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub val: Vec<u8>,
+    pub enc: Enc,
+    /// Absolute expire time, Unix ms.
+    pub expire_ms: Option<i64>,
+    /// Model sequence number when the key last appeared (SCAN's "present
+    /// throughout" property).
+    pub stamp: u64,
+    pub uncertain: bool,
+}
+
+impl Entry {
+    pub fn alive(&self, now_ms: i64) -> bool {
+        self.expire_ms.map_or(true, |at| now_ms <= at)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Db {
+    pub map: BTreeMap<Vec<u8>, Entry>,
+    /// Bumped by FLUSHDB/FLUSHALL/SWAPDB: a SCAN across it promises nothing.
+    pub epoch: u64,
+}
+
+impl Db {
+    pub fn get(&self, key: &[u8], now_ms: i64) -> Option<&Entry> {
+        self.map.get(key).filter(|e| e.alive(now_ms))
+    }
+
+    pub fn get_mut(&mut self, key: &[u8], now_ms: i64) -> Option<&mut Entry> {
+        self.map.get_mut(key).filter(|e| e.alive(now_ms))
+    }
+
+    pub fn exists(&self, key: &[u8], now_ms: i64) -> bool {
+        self.get(key, now_ms).is_some()
+    }
+
+    /// Removes `key`; returns its entry if it was alive.
+    pub fn remove(&mut self, key: &[u8], now_ms: i64) -> Option<Entry> {
+        self.map.remove(key).filter(|e| e.alive(now_ms))
+    }
+
+    /// Keys alive now, in order.
+    pub fn live_keys(&self, now_ms: i64) -> impl Iterator<Item = (&Vec<u8>, &Entry)> {
+        self.map.iter().filter(move |(_, e)| e.alive(now_ms))
+    }
+
+    pub fn live_count(&self, now_ms: i64) -> usize {
+        self.live_keys(now_ms).count()
+    }
+}
+
+/// A check that is not a byte comparison, for replies that legitimately vary.
+#[derive(Clone, Debug)]
+pub enum Prop {
+    /// An integer in `lo..=hi` (DBSIZE).
+    IntRange { lo: i64, hi: i64 },
+    /// An array equal to this one once sorted (KEYS).
+    SortedArray(Vec<Vec<u8>>),
+    /// Nil if `candidates` is empty, else a bulk that is one of them (RANDOMKEY).
+    OneOf(Vec<Vec<u8>>),
+    /// `[cursor, [keys]]` with every key in `allowed` (sorted). `must` lists
+    /// the keys that a scan ending with this reply must have returned.
+    Scan { allowed: Vec<Vec<u8>>, must: Vec<Vec<u8>> },
+    /// Any one well-formed reply (uncertain value).
+    Any,
+}
+
+/// What the model expects one command to produce.
+pub struct Out<'a> {
+    pub w: Writer<'a>,
+    pub prop: Option<Prop>,
+    /// The reply depends on the exact clock (TTL family): the oracle mode
+    /// against a real server allows a small tolerance.
+    pub time_sensitive: bool,
+    /// The command closes the connection after its reply (QUIT).
+    pub close: bool,
+}
+
+impl Out<'_> {
+    pub fn any(&mut self) {
+        self.prop = Some(Prop::Any);
+    }
+}
+
+/// Per-connection state the model keeps.
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    pub db: usize,
+}
+
+/// What a SCAN belongs to, so the model can tell which keys it must cover.
+#[derive(Clone, Copy, Debug)]
+pub struct ScanCtx {
+    pub start_seq: u64,
+    pub start_epoch: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub dbs: Vec<Db>,
+    /// Increases by one per command executed.
+    pub seq: u64,
+}
+
+impl Default for Model {
+    fn default() -> Model {
+        Model::new()
+    }
+}
+
+/// Context one command executes in.
+pub struct Exec<'a> {
+    pub sess: &'a mut Session,
+    pub now_ms: i64,
+    pub scan: Option<ScanCtx>,
+}
+
+impl Model {
+    pub fn new() -> Model {
+        Model { dbs: vec![Db::default(); DATABASES], seq: 0 }
+    }
+
+    /// Executes `cmd` and writes what it must reply into `out`.
+    pub fn apply(&mut self, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+        self.seq += 1;
+        let mut name_buf = [0u8; 16];
+        let name = lower(cmd.arg(0), &mut name_buf);
+        let Some(spec) = spec(name) else {
+            return unknown_command(cmd, out);
+        };
+        if !arity_ok(spec.arity, cmd.argc()) {
+            return arity_error(spec.name.as_bytes(), out);
+        }
+        (spec.run)(self, cmd, cx, out);
+    }
+
+    pub fn db(&mut self, cx: &Exec<'_>) -> &mut Db {
+        &mut self.dbs[cx.sess.db]
+    }
+
+    /// The latest expire time not after `now_ms` among stored entries: a
+    /// clock jump back must not go below it, or an expired key that the
+    /// engine may or may not have removed would come back to life (Redis
+    /// itself answers either way there).
+    pub fn latest_expired_at(&self, now_ms: i64) -> Option<i64> {
+        self.dbs.iter().flat_map(|d| d.map.values()).filter_map(|e| e.expire_ms).filter(|&at| at < now_ms).max()
+    }
+
+    /// Total entries stored (upper bound of what the engine holds).
+    pub fn stored(&self) -> usize {
+        self.dbs.iter().map(|d| d.map.len()).sum()
+    }
+}
+
+/// One command the model knows: name, Redis arity, implementation.
+pub struct Spec {
+    pub name: &'static str,
+    pub arity: i32,
+    pub run: fn(&mut Model, &Cmd, &mut Exec<'_>, &mut Out<'_>),
+}
+
+/// Every command the model implements, with Redis 7.0's arity.
+pub static SPECS: &[Spec] = &[
+    Spec { name: "ping", arity: -1, run: keys::ping },
+    Spec { name: "echo", arity: 2, run: keys::echo },
+    Spec { name: "quit", arity: -1, run: keys::quit },
+    Spec { name: "select", arity: 2, run: keys::select },
+    Spec { name: "swapdb", arity: 3, run: keys::swapdb },
+    Spec { name: "dbsize", arity: 1, run: keys::dbsize },
+    Spec { name: "flushdb", arity: -1, run: keys::flushdb },
+    Spec { name: "flushall", arity: -1, run: keys::flushall },
+    Spec { name: "del", arity: -2, run: keys::del },
+    Spec { name: "unlink", arity: -2, run: keys::del },
+    Spec { name: "exists", arity: -2, run: keys::exists },
+    Spec { name: "touch", arity: -2, run: keys::exists },
+    Spec { name: "type", arity: 2, run: keys::type_ },
+    Spec { name: "rename", arity: 3, run: keys::rename },
+    Spec { name: "renamenx", arity: 3, run: keys::renamenx },
+    Spec { name: "move", arity: 3, run: keys::move_ },
+    Spec { name: "copy", arity: -3, run: keys::copy },
+    Spec { name: "keys", arity: 2, run: keys::keys },
+    Spec { name: "scan", arity: -2, run: keys::scan },
+    Spec { name: "randomkey", arity: 1, run: keys::randomkey },
+    Spec { name: "object", arity: -2, run: keys::object },
+    Spec { name: "expire", arity: -3, run: expire::expire },
+    Spec { name: "pexpire", arity: -3, run: expire::pexpire },
+    Spec { name: "expireat", arity: -3, run: expire::expireat },
+    Spec { name: "pexpireat", arity: -3, run: expire::pexpireat },
+    Spec { name: "ttl", arity: 2, run: expire::ttl },
+    Spec { name: "pttl", arity: 2, run: expire::pttl },
+    Spec { name: "expiretime", arity: 2, run: expire::expiretime },
+    Spec { name: "pexpiretime", arity: 2, run: expire::pexpiretime },
+    Spec { name: "persist", arity: 2, run: expire::persist },
+    Spec { name: "get", arity: 2, run: strings::get },
+    Spec { name: "set", arity: -3, run: strings::set },
+    Spec { name: "setnx", arity: 3, run: strings::setnx },
+    Spec { name: "setex", arity: 4, run: strings::setex },
+    Spec { name: "psetex", arity: 4, run: strings::psetex },
+    Spec { name: "getset", arity: 3, run: strings::getset },
+    Spec { name: "getdel", arity: 2, run: strings::getdel },
+    Spec { name: "getex", arity: -2, run: strings::getex },
+    Spec { name: "mget", arity: -2, run: strings::mget },
+    Spec { name: "mset", arity: -3, run: strings::mset },
+    Spec { name: "msetnx", arity: -3, run: strings::msetnx },
+    Spec { name: "append", arity: 3, run: strings::append },
+    Spec { name: "strlen", arity: 2, run: strings::strlen },
+    Spec { name: "incr", arity: 2, run: strings::incr },
+    Spec { name: "decr", arity: 2, run: strings::decr },
+    Spec { name: "incrby", arity: 3, run: strings::incrby },
+    Spec { name: "decrby", arity: 3, run: strings::decrby },
+    Spec { name: "incrbyfloat", arity: 3, run: strings::incrbyfloat },
+    Spec { name: "getrange", arity: 4, run: strings::getrange },
+    Spec { name: "substr", arity: 4, run: strings::getrange },
+    Spec { name: "setrange", arity: 4, run: strings::setrange },
+    Spec { name: "lcs", arity: -3, run: strings::lcs },
+    Spec { name: "setbit", arity: 4, run: bits::setbit },
+    Spec { name: "getbit", arity: 3, run: bits::getbit },
+    Spec { name: "bitcount", arity: -2, run: bits::bitcount },
+    Spec { name: "bitpos", arity: -3, run: bits::bitpos },
+];
+
+/// Finds a command by its lowercase name. Names are packed into a `u128`
+/// (all are at most 16 bytes) so the lookup compares integers.
+pub fn spec(lower_name: &[u8]) -> Option<&'static Spec> {
+    static SORTED: std::sync::OnceLock<Vec<(u128, &'static Spec)>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut v: Vec<(u128, &'static Spec)> = SPECS.iter().map(|s| (pack(s.name.as_bytes()), s)).collect();
+        v.sort_by_key(|&(k, _)| k);
+        v
+    });
+    if lower_name.len() > 16 {
+        return None;
+    }
+    let key = pack(lower_name);
+    sorted.binary_search_by_key(&key, |&(k, _)| k).ok().map(|i| sorted[i].1)
+}
+
+fn pack(name: &[u8]) -> u128 {
+    let mut b = [0u8; 16];
+    b[..name.len()].copy_from_slice(name);
+    u128::from_be_bytes(b)
+}
+
+pub fn arity_ok(arity: i32, argc: usize) -> bool {
+    if arity >= 0 {
+        argc == arity as usize
+    } else {
+        argc >= (-arity) as usize
+    }
+}
+
+pub fn arity_error(full_name: &[u8], out: &mut Out<'_>) {
+    out.w.err_parts(&[b"ERR wrong number of arguments for '", full_name, b"' command"]);
+}
+
+/// Lowercases a command name into `buf`; names longer than `buf` become
+/// empty (no command has such a name).
+pub fn lower<'b>(name: &[u8], buf: &'b mut [u8; 16]) -> &'b [u8] {
+    if name.len() > buf.len() {
+        return &buf[..0];
+    }
+    for (o, b) in buf.iter_mut().zip(name) {
+        *o = b.to_ascii_lowercase();
+    }
+    &buf[..name.len()]
+}
+
+/// Redis `processCommand`'s text for an unknown command.
+fn unknown_command(cmd: &Cmd, out: &mut Out<'_>) {
+    let mut msg: Vec<u8> = b"ERR unknown command '".to_vec();
+    let name = cmd.arg(0);
+    msg.extend_from_slice(&name[..name.len().min(128)]);
+    msg.extend_from_slice(b"', with args beginning with: ");
+    let mut listed = 0usize;
+    for i in 1..cmd.argc() {
+        if listed >= 128 {
+            break;
+        }
+        let a = cmd.arg(i);
+        let take = a.len().min(128 - listed);
+        msg.push(b'\'');
+        msg.extend_from_slice(&a[..take]);
+        msg.extend_from_slice(b"' ");
+        listed += take + 3;
+    }
+    out.w.err_parts(&[&msg]);
+}
+
+/// Redis `string2ll`: optional '-', no leading zeros, no '+', no spaces.
+pub fn parse_ll(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
+    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((d - b'0') as u64)?;
+    }
+    if neg {
+        if v > i64::MAX as u64 + 1 {
+            None
+        } else {
+            Some((v as i64).wrapping_neg())
+        }
+    } else if v > i64::MAX as u64 {
+        None
+    } else {
+        Some(v as i64)
+    }
+}
+
+pub const NOT_INTEGER: &str = "ERR value is not an integer or out of range";
+pub const SYNTAX: &str = "ERR syntax error";
+
+/// `getLongLongFromObjectOrReply`: the value, or the error already written.
+pub fn int_arg(cmd: &Cmd, i: usize, out: &mut Out<'_>) -> Option<i64> {
+    let v = parse_ll(cmd.arg(i));
+    if v.is_none() {
+        out.w.err(NOT_INTEGER);
+    }
+    v
+}
+
+pub fn eq_ic(a: &[u8], b: &str) -> bool {
+    a.eq_ignore_ascii_case(b.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string2ll() {
+        assert_eq!(parse_ll(b"0"), Some(0));
+        assert_eq!(parse_ll(b"-0"), None);
+        assert_eq!(parse_ll(b"007"), None);
+        assert_eq!(parse_ll(b"+1"), None);
+        assert_eq!(parse_ll(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_ll(b"9223372036854775808"), None);
+        assert_eq!(parse_ll(b""), None);
+    }
+
+    #[test]
+    fn specs_are_lowercase_and_unique() {
+        for (i, s) in SPECS.iter().enumerate() {
+            assert_eq!(s.name, s.name.to_ascii_lowercase());
+            assert!(SPECS[..i].iter().all(|o| o.name != s.name), "{}", s.name);
+        }
+    }
+}

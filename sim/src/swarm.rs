@@ -1,0 +1,62 @@
+//! Everything a seed decides before the run starts (TigerBeetle's
+//! `options_swarm`): clients, pipelining, ring capacity, key space, the
+//! command mix, and for each fault class whether it is on and how hard.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::fault::clock::ClockOptions;
+use crate::fault::network::NetOptions;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub clients: usize,
+    /// Commands a client may have sent and not yet seen answered.
+    pub pipeline_max: usize,
+    pub ring_capacity: usize,
+    pub keyspace: u64,
+    pub dbs_used: i64,
+    /// Percent of template commands made malformed.
+    pub bad_pct: u32,
+    /// Percent of commands sent in the inline form (when the engine speaks it).
+    pub inline_pct: u32,
+    pub net: NetOptions,
+    pub clock: ClockOptions,
+    /// Whether the command mix itself is swarmed (templates switched off).
+    pub swarm_mix: bool,
+}
+
+impl Options {
+    /// Options for a seed with every fault class drawn.
+    pub fn swarm(rng: &mut ChaCha8Rng) -> Options {
+        Options {
+            clients: rng.gen_range(1..=6),
+            pipeline_max: *[1usize, 2, 8, 32].get(rng.gen_range(0..4)).expect("in range"),
+            ring_capacity: *[1usize, 2, 3, 16, 4096].get(rng.gen_range(0..5)).expect("in range"),
+            keyspace: *[3u64, 8, 40, 1000].get(rng.gen_range(0..4)).expect("in range"),
+            dbs_used: rng.gen_range(1..=3),
+            bad_pct: rng.gen_range(0..8),
+            inline_pct: if rng.gen_bool(0.3) { rng.gen_range(1..50) } else { 0 },
+            net: NetOptions::swarm(rng),
+            clock: ClockOptions::swarm(rng),
+            swarm_mix: true,
+        }
+    }
+
+    /// No faults: one client, whole sends and reads, default ring, clock
+    /// steps only. For throughput measurements.
+    pub fn no_faults(_rng: &mut ChaCha8Rng) -> Options {
+        Options {
+            clients: 1,
+            pipeline_max: 32,
+            ring_capacity: 4096,
+            keyspace: 1000,
+            dbs_used: 1,
+            bad_pct: 0,
+            inline_pct: 0,
+            net: NetOptions::none(),
+            clock: ClockOptions::none(),
+            swarm_mix: false,
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! The template table: one row per kind of command the generator makes.
+
+use rand::Rng;
+
+use super::{Gen, FLOATS};
+use crate::cmd::Cmd;
+
+type GenFn = fn(&mut Gen<'_>, &mut Cmd);
+
+/// One kind of command the generator makes.
+pub struct Template {
+    /// The engine command (lowercase) that must exist for this to be drawn.
+    pub name: &'static str,
+    /// A subcommand that must exist too.
+    pub sub: Option<&'static str>,
+    /// Another command that must exist: marks a template needing more than
+    /// the bare command (SET's options arrive with the string family).
+    pub requires: Option<&'static str>,
+    pub weight: u32,
+    pub gen: GenFn,
+}
+
+macro_rules! t {
+    ($name:literal, $w:expr, $gen:expr) => {
+        Template { name: $name, sub: None, requires: None, weight: $w, gen: $gen }
+    };
+    ($name:literal, requires $req:literal, $w:expr, $gen:expr) => {
+        Template { name: $name, sub: None, requires: Some($req), weight: $w, gen: $gen }
+    };
+}
+
+fn keys_n(g: &mut Gen<'_>, c: &mut Cmd, lo: usize, hi: usize) {
+    for _ in 0..g.rng.gen_range(lo..=hi) {
+        g.key(c);
+    }
+}
+
+fn expire_cmd(g: &mut Gen<'_>, c: &mut Cmd, name: &[u8], t: fn(&mut Gen<'_>, &mut Cmd)) {
+    c.push(name);
+    g.key(c);
+    t(g, c);
+    g.expire_flags(c);
+}
+
+fn set_options(g: &mut Gen<'_>, c: &mut Cmd) {
+    if g.pct(40) {
+        c.push(if g.pct(50) { b"NX" } else { b"xx" });
+    }
+    if g.pct(25) {
+        c.push(b"GET");
+    }
+    match g.rng.gen_range(0..10) {
+        0 | 1 => {
+            c.push(b"EX");
+            g.seconds(c)
+        }
+        2 | 3 => {
+            c.push(b"px");
+            g.millis(c)
+        }
+        4 => {
+            c.push(b"EXAT");
+            g.unix_s(c)
+        }
+        5 => {
+            c.push(b"PXAT");
+            g.unix_ms(c)
+        }
+        6 => c.push(b"KEEPTTL"),
+        _ => {}
+    }
+    if g.bad() {
+        let bad: [&[u8]; 3] = [b"EX", b"NX", b"PERSIST"];
+        c.push(bad[g.rng.gen_range(0..bad.len())]);
+    }
+}
+
+/// Every template. Weights are defaults; a seed rescales each.
+pub static TEMPLATES: &[Template] = &[
+    t!("ping", 2, |g, c| {
+        c.push(b"PING");
+        if g.pct(30) {
+            g.value(c);
+        }
+        if g.bad() {
+            c.push(b"extra");
+        }
+    }),
+    t!("echo", 2, |g, c| {
+        c.push(b"ECHO");
+        g.value(c)
+    }),
+    t!("select", 3, |g, c| {
+        c.push(b"SELECT");
+        g.db(c)
+    }),
+    t!("quit", 1, |_, c| c.push(b"QUIT")),
+    t!("swapdb", 1, |g, c| {
+        c.push(b"SWAPDB");
+        g.db(c);
+        g.db(c)
+    }),
+    t!("dbsize", 2, |_, c| c.push(b"DBSIZE")),
+    t!("flushdb", 1, |g, c| {
+        c.push(b"FLUSHDB");
+        if g.pct(30) {
+            c.push(if g.bad() { b"LATER" as &[u8] } else { b"ASYNC" });
+        }
+    }),
+    t!("flushall", 1, |g, c| {
+        c.push(b"FLUSHALL");
+        if g.pct(30) {
+            c.push(b"sync");
+        }
+    }),
+    t!("del", 5, |g, c| {
+        c.push(b"DEL");
+        keys_n(g, c, 1, 3)
+    }),
+    t!("unlink", 2, |g, c| {
+        c.push(b"UNLINK");
+        keys_n(g, c, 1, 3)
+    }),
+    t!("exists", 4, |g, c| {
+        c.push(b"EXISTS");
+        keys_n(g, c, 1, 3)
+    }),
+    t!("touch", 1, |g, c| {
+        c.push(b"TOUCH");
+        keys_n(g, c, 1, 3)
+    }),
+    t!("type", 2, |g, c| {
+        c.push(b"TYPE");
+        g.key(c)
+    }),
+    t!("rename", 3, |g, c| {
+        c.push(b"RENAME");
+        keys_n(g, c, 2, 2)
+    }),
+    t!("renamenx", 2, |g, c| {
+        c.push(b"RENAMENX");
+        keys_n(g, c, 2, 2)
+    }),
+    t!("move", 2, |g, c| {
+        c.push(b"MOVE");
+        g.key(c);
+        g.db(c)
+    }),
+    t!("copy", 2, |g, c| {
+        c.push(b"COPY");
+        keys_n(g, c, 2, 2);
+        if g.pct(40) {
+            c.push(b"DB");
+            g.db(c);
+        }
+        if g.pct(40) {
+            c.push(b"REPLACE");
+        }
+        if g.bad() {
+            c.push(b"DB");
+        }
+    }),
+    t!("keys", 1, |g, c| {
+        c.push(b"KEYS");
+        g.pattern(c)
+    }),
+    t!("scan", 2, |g, c| {
+        // The world turns this into a scan session (cursor 0, then each
+        // returned cursor).
+        c.push(b"SCAN");
+        c.push(if g.bad() { b"abc" as &[u8] } else { b"0" });
+        if g.pct(40) {
+            c.push(b"MATCH");
+            g.pattern(c);
+        }
+        if g.pct(50) {
+            c.push(b"COUNT");
+            let lo = if g.bad() { -1 } else { 1 };
+            let n = g.rng.gen_range(lo..=20);
+            c.push_int(n);
+        }
+        if g.pct(20) {
+            c.push(b"TYPE");
+            c.push(if g.pct(70) { b"string" } else { b"list" });
+        }
+    }),
+    t!("randomkey", 1, |_, c| c.push(b"RANDOMKEY")),
+    Template {
+        name: "object",
+        sub: Some("encoding"),
+        requires: None,
+        weight: 2,
+        gen: |g, c| {
+            c.push(b"OBJECT");
+            c.push(b"ENCODING");
+            g.key(c)
+        },
+    },
+    t!("expire", 4, |g, c| expire_cmd(g, c, b"EXPIRE", |g, c| if g.pct(20) { g.int(c, -3, 0) } else { g.seconds(c) })),
+    t!("pexpire", 3, |g, c| expire_cmd(g, c, b"PEXPIRE", |g, c| g.millis(c))),
+    t!("expireat", 2, |g, c| expire_cmd(g, c, b"EXPIREAT", |g, c| g.unix_s(c))),
+    t!("pexpireat", 2, |g, c| expire_cmd(g, c, b"PEXPIREAT", |g, c| g.unix_ms(c))),
+    t!("ttl", 3, |g, c| {
+        c.push(b"TTL");
+        g.key(c)
+    }),
+    t!("pttl", 3, |g, c| {
+        c.push(b"PTTL");
+        g.key(c)
+    }),
+    t!("expiretime", 1, |g, c| {
+        c.push(b"EXPIRETIME");
+        g.key(c)
+    }),
+    t!("pexpiretime", 1, |g, c| {
+        c.push(b"PEXPIRETIME");
+        g.key(c)
+    }),
+    t!("persist", 2, |g, c| {
+        c.push(b"PERSIST");
+        g.key(c)
+    }),
+    t!("get", 10, |g, c| {
+        c.push(b"GET");
+        g.key(c)
+    }),
+    t!("set", 10, |g, c| {
+        c.push(b"SET");
+        g.key(c);
+        g.value(c)
+    }),
+    t!("set", requires "setex", 6, |g, c| {
+        c.push(b"SET");
+        g.key(c);
+        g.value(c);
+        set_options(g, c)
+    }),
+    t!("setnx", 2, |g, c| {
+        c.push(b"SETNX");
+        g.key(c);
+        g.value(c)
+    }),
+    t!("setex", 2, |g, c| {
+        c.push(b"SETEX");
+        g.key(c);
+        g.seconds(c);
+        g.value(c)
+    }),
+    t!("psetex", 2, |g, c| {
+        c.push(b"PSETEX");
+        g.key(c);
+        g.millis(c);
+        g.value(c)
+    }),
+    t!("getset", 2, |g, c| {
+        c.push(b"GETSET");
+        g.key(c);
+        g.value(c)
+    }),
+    t!("getdel", 2, |g, c| {
+        c.push(b"GETDEL");
+        g.key(c)
+    }),
+    t!("getex", 3, |g, c| {
+        c.push(b"GETEX");
+        g.key(c);
+        match g.rng.gen_range(0..6) {
+            0 => {
+                c.push(b"EX");
+                g.seconds(c)
+            }
+            1 => {
+                c.push(b"PX");
+                g.millis(c)
+            }
+            2 => {
+                c.push(b"EXAT");
+                g.unix_s(c)
+            }
+            3 => {
+                c.push(b"PXAT");
+                g.unix_ms(c)
+            }
+            4 => c.push(b"PERSIST"),
+            _ => {}
+        }
+        if g.bad() {
+            c.push(b"KEEPTTL");
+        }
+    }),
+    t!("mget", 3, |g, c| {
+        c.push(b"MGET");
+        keys_n(g, c, 1, 4)
+    }),
+    t!("mset", 2, |g, c| {
+        c.push(b"MSET");
+        for _ in 0..g.rng.gen_range(1..=3) {
+            g.key(c);
+            g.value(c);
+        }
+        if g.bad() {
+            g.key(c);
+        }
+    }),
+    t!("msetnx", 2, |g, c| {
+        c.push(b"MSETNX");
+        for _ in 0..g.rng.gen_range(1..=3) {
+            g.key(c);
+            g.value(c);
+        }
+    }),
+    t!("append", 4, |g, c| {
+        c.push(b"APPEND");
+        g.key(c);
+        g.value(c)
+    }),
+    t!("strlen", 2, |g, c| {
+        c.push(b"STRLEN");
+        g.key(c)
+    }),
+    t!("incr", 4, |g, c| {
+        c.push(b"INCR");
+        g.key(c)
+    }),
+    t!("decr", 2, |g, c| {
+        c.push(b"DECR");
+        g.key(c)
+    }),
+    t!("incrby", 3, |g, c| {
+        c.push(b"INCRBY");
+        g.key(c);
+        if g.pct(10) {
+            c.push_int(if g.pct(50) { i64::MAX } else { i64::MIN });
+        } else {
+            g.int_or_bad(c, -1000, 1000);
+        }
+    }),
+    t!("decrby", 2, |g, c| {
+        c.push(b"DECRBY");
+        g.key(c);
+        if g.pct(10) {
+            c.push_int(if g.pct(50) { i64::MAX } else { i64::MIN });
+        } else {
+            g.int_or_bad(c, -1000, 1000);
+        }
+    }),
+    t!("incrbyfloat", 3, |g, c| {
+        c.push(b"INCRBYFLOAT");
+        g.key(c);
+        if g.bad() {
+            c.push(b"abc");
+        } else {
+            c.push(FLOATS[g.rng.gen_range(0..FLOATS.len())]);
+        }
+    }),
+    t!("getrange", 3, |g, c| {
+        c.push(b"GETRANGE");
+        g.key(c);
+        g.range_arg(c);
+        g.range_arg(c)
+    }),
+    t!("substr", 1, |g, c| {
+        c.push(b"SUBSTR");
+        g.key(c);
+        g.range_arg(c);
+        g.range_arg(c)
+    }),
+    t!("setrange", 3, |g, c| {
+        c.push(b"SETRANGE");
+        g.key(c);
+        if g.bad() {
+            let bad: [&[u8]; 3] = [b"-1", b"536870912", b"x"];
+            c.push(bad[g.rng.gen_range(0..bad.len())]);
+        } else {
+            let hi = if g.pct(5) { 4000 } else { 40 };
+            g.int(c, 0, hi);
+        }
+        g.value(c)
+    }),
+    t!("lcs", 2, |g, c| {
+        c.push(b"LCS");
+        keys_n(g, c, 2, 2);
+        match g.rng.gen_range(0..4) {
+            0 => c.push(b"LEN"),
+            1 => {
+                c.push(b"IDX");
+                if g.pct(50) {
+                    c.push(b"MINMATCHLEN");
+                    g.int(c, -1, 4);
+                }
+                if g.pct(50) {
+                    c.push(b"WITHMATCHLEN");
+                }
+            }
+            _ => {}
+        }
+        if g.bad() {
+            c.push(if g.pct(50) { b"LEN" as &[u8] } else { b"bogus" });
+        }
+    }),
+    t!("setbit", 3, |g, c| {
+        c.push(b"SETBIT");
+        g.key(c);
+        if g.bad() {
+            let bad: [&[u8]; 3] = [b"-1", b"4294967296", b"x"];
+            c.push(bad[g.rng.gen_range(0..bad.len())]);
+        } else {
+            let hi = if g.pct(5) { 30_000 } else { 200 };
+            g.int(c, 0, hi);
+        }
+        if g.bad() {
+            c.push(b"2");
+        } else {
+            g.int(c, 0, 1);
+        }
+    }),
+    t!("getbit", 2, |g, c| {
+        c.push(b"GETBIT");
+        g.key(c);
+        g.int_or_bad(c, 0, 300)
+    }),
+    t!("bitcount", 2, |g, c| {
+        c.push(b"BITCOUNT");
+        g.key(c);
+        if g.pct(60) {
+            g.range_arg(c);
+            g.range_arg(c);
+            if g.pct(50) {
+                c.push(if g.pct(50) { b"BIT" as &[u8] } else { b"byte" });
+            }
+        }
+        if g.bad() {
+            c.push(b"BIT");
+        }
+    }),
+    t!("bitpos", 2, |g, c| {
+        c.push(b"BITPOS");
+        g.key(c);
+        g.int_or_bad(c, 0, 1);
+        if g.pct(60) {
+            g.range_arg(c);
+            if g.pct(60) {
+                g.range_arg(c);
+                if g.pct(50) {
+                    c.push(if g.pct(50) { b"BIT" as &[u8] } else { b"BYTE" });
+                }
+            }
+        }
+    }),
+];

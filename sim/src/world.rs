@@ -1,0 +1,584 @@
+//! The world: one engine, the reference model, simulated clients on a
+//! simulated network, and a simulated clock, stepped one [`Event`] at a
+//! time. Events come from the seed (the scheduler below) or from a recorded
+//! trace (replay and shrinking); applying them is the same code either way.
+//!
+//! The engine runs every input to quiescence, so when a delivery completes
+//! commands, exactly those commands have executed by the time
+//! `handle_bytes` returns: the model executes them right then, at the same
+//! simulated time, and queues the replies they must produce. The engine's
+//! command counter cross-checks that assumption at every delivery.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use ferrodis_engine::ring::ClientInfo;
+use ferrodis_engine::{Config, ConnId, Engine};
+
+use crate::check::{scan_reply, Checker, Expect, Item};
+use crate::cmd::Cmd;
+use crate::fault::clock::ClockMove;
+use crate::fault::FaultCounts;
+use crate::model::{Exec, Model, Out, Prop, ScanCtx, Session};
+use crate::resp::Writer;
+use crate::swarm::Options;
+use crate::trace::{Event, ScanStep, TraceHash};
+use crate::workload::{self, Gen, Mix};
+
+/// Simulated Unix time at which every run starts (plus a seed-drawn offset).
+pub const EPOCH_MS: i64 = 1_700_000_000_000;
+/// A scan session longer than this many calls has not terminated.
+const SCAN_CALLS_MAX: u32 = 100_000;
+
+/// Why a run failed.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub step: u64,
+    pub message: String,
+}
+
+/// Counters of one run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunStats {
+    pub steps: u64,
+    pub commands: u64,
+    pub faults: FaultCounts,
+}
+
+struct Pending {
+    /// Offset in the client's send buffer just past this command.
+    end: usize,
+    cmd: Cmd,
+    scan: ScanStep,
+}
+
+enum ScanState {
+    /// The last SCAN's reply has not been read yet.
+    Waiting,
+    /// The next call uses this cursor.
+    Ready(u64),
+}
+
+struct ScanSession {
+    /// The session's first call: later calls repeat its options.
+    first: Cmd,
+    ctx: ScanCtx,
+    state: ScanState,
+    seen: BTreeSet<Vec<u8>>,
+    calls: u32,
+}
+
+#[derive(Default)]
+struct Client {
+    conn: Option<ConnId>,
+    sess: Session,
+    sendbuf: Vec<u8>,
+    delivered: usize,
+    pending: VecDeque<Pending>,
+    checker: Checker,
+    /// QUIT was sent: nothing more is sent on this connection.
+    quit_sent: bool,
+    /// QUIT executed: the engine will close once the reply is read.
+    closing: bool,
+    scan: Option<ScanSession>,
+}
+
+impl Client {
+    fn in_flight(&self) -> usize {
+        self.pending.len() + self.checker.items.len()
+    }
+
+    fn undelivered(&self) -> usize {
+        self.sendbuf.len() - self.delivered
+    }
+}
+
+pub struct World {
+    pub engine: Engine,
+    pub model: Model,
+    clients: Vec<Client>,
+    pub opts: Options,
+    mix: Mix,
+    rng: ChaCha8Rng,
+    pub now_ms: i64,
+    pub step: u64,
+    /// Commands generated so far (seed mode).
+    sent: u64,
+    pub stats: RunStats,
+    pub hash: TraceHash,
+    /// Every applied event, when recording.
+    pub trace: Option<Vec<Event>>,
+    /// The trace hash after every step, when recording them.
+    pub step_hashes: Option<Vec<u64>>,
+    inline_ok: bool,
+    commands_seen: u64,
+    pool: Vec<Cmd>,
+    /// Run the engine's invariant checks every this many steps.
+    pub check_every: u64,
+}
+
+/// Whether this engine parses inline commands yet.
+fn probe_inline() -> bool {
+    let mut e = Engine::new(Config::default(), 0);
+    let c = e.handle_open(ClientInfo::default(), 0);
+    e.handle_bytes(c, b"PING\r\n", 0);
+    e.pending_output(c) == b"+PONG\r\n"
+}
+
+impl World {
+    /// Builds the world a seed describes. `faults: false` draws the
+    /// fault-free options (throughput runs); `tweak` adjusts the engine's
+    /// config (phase 2: planted bugs).
+    pub fn new(seed: u64, faults: bool, tweak: &dyn Fn(&mut Config)) -> World {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let opts = if faults { Options::swarm(&mut rng) } else { Options::no_faults(&mut rng) };
+        let now_ms = EPOCH_MS + rng.gen_range(0..1_000_000_000);
+        let mut config = Config { ring_capacity: opts.ring_capacity, seed, ..Config::default() };
+        tweak(&mut config);
+        let engine = Engine::new(config, now_ms as u64);
+        let table = &engine.executor().srv.table;
+        let mix = Mix::new(&|t| workload::available(table, t), &mut rng, opts.swarm_mix);
+        let clients = (0..opts.clients).map(|_| Client::default()).collect();
+        World {
+            engine,
+            model: Model::new(),
+            clients,
+            opts,
+            mix,
+            rng,
+            now_ms,
+            step: 0,
+            sent: 0,
+            stats: RunStats::default(),
+            hash: TraceHash::default(),
+            trace: None,
+            step_hashes: None,
+            inline_ok: probe_inline(),
+            commands_seen: 0,
+            pool: Vec::new(),
+            check_every: 1,
+        }
+    }
+
+    pub fn command_names(&self) -> Vec<&'static str> {
+        self.mix.names()
+    }
+
+    fn fail<T>(&self, message: String) -> Result<T, Failure> {
+        Err(Failure { step: self.step, message })
+    }
+
+    /// Applies one event.
+    pub fn apply(&mut self, ev: Event) -> Result<(), Failure> {
+        self.step += 1;
+        self.stats.steps += 1;
+        // Recorded before applying, so a failing trace ends with the
+        // event that failed.
+        if let Some(t) = &mut self.trace {
+            t.push(ev.clone());
+        }
+        self.apply_inner(ev)?;
+        if self.step % self.check_every == 0 {
+            self.engine.check_invariants();
+        }
+        if let Some(h) = &mut self.step_hashes {
+            h.push(self.hash.0);
+        }
+        Ok(())
+    }
+
+    fn apply_inner(&mut self, ev: Event) -> Result<(), Failure> {
+        match ev {
+            Event::Open { client } => self.open(client as usize),
+            Event::Send { client, cmd, scan, inline } => self.send(client as usize, cmd, scan, inline),
+            Event::Deliver { client, len } => self.deliver(client as usize, len as usize)?,
+            Event::Read { client, len } => self.read(client as usize, len as usize)?,
+            Event::Close { client } => self.close(client as usize),
+            Event::Clock { delta_ms } => self.clock(delta_ms),
+            Event::Tick => {
+                self.hash.u64(7);
+                self.engine.handle_tick(self.now_ms as u64);
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, ci: usize) {
+        let c = &mut self.clients[ci];
+        if c.conn.is_some() {
+            return;
+        }
+        c.conn = Some(self.engine.handle_open(ClientInfo::default(), self.now_ms as u64));
+        self.hash.u64(1);
+        self.hash.u64(ci as u64);
+    }
+
+    fn send(&mut self, ci: usize, mut cmd: Cmd, scan: ScanStep, inline: bool) {
+        let c = &mut self.clients[ci];
+        if c.conn.is_none() || c.quit_sent {
+            self.pool.push(cmd);
+            return;
+        }
+        match scan {
+            ScanStep::None => {}
+            ScanStep::Start => {
+                c.scan = Some(ScanSession {
+                    first: cmd.clone(),
+                    ctx: ScanCtx { start_seq: 0, start_epoch: 0 },
+                    state: ScanState::Waiting,
+                    seen: BTreeSet::new(),
+                    calls: 0,
+                })
+            }
+            ScanStep::Continue => {
+                let Some(ScanSession { state: ScanState::Ready(cursor), first, .. }) = &c.scan else {
+                    return;
+                };
+                let mut next = Cmd::new();
+                next.push(b"SCAN");
+                next.push_int(*cursor as i64);
+                for i in 2..first.argc() {
+                    next.push(first.arg(i));
+                }
+                cmd = next;
+                c.scan.as_mut().expect("checked").state = ScanState::Waiting;
+            }
+        }
+        if cmd.argc() > 0 && cmd.arg(0).eq_ignore_ascii_case(b"quit") {
+            c.quit_sent = true;
+        }
+        let start = c.sendbuf.len();
+        if inline && self.inline_ok && cmd.inline_safe() {
+            cmd.encode_inline(&mut c.sendbuf);
+        } else {
+            cmd.encode_resp(&mut c.sendbuf);
+        }
+        self.hash.bytes(&c.sendbuf[start..]);
+        c.pending.push_back(Pending { end: c.sendbuf.len(), cmd, scan });
+    }
+
+    fn deliver(&mut self, ci: usize, len: usize) -> Result<(), Failure> {
+        let now = self.now_ms;
+        let c = &mut self.clients[ci];
+        let Some(conn) = c.conn else {
+            return Ok(());
+        };
+        let n = len.min(c.undelivered());
+        if n == 0 {
+            return Ok(());
+        }
+        if n < c.undelivered() || c.pending.front().is_some_and(|p| p.end > c.delivered + n) {
+            self.stats.faults.split_sends += (n < c.undelivered()) as u64;
+        }
+        self.engine.handle_bytes(conn, &c.sendbuf[c.delivered..c.delivered + n], now as u64);
+        self.hash.u64(2);
+        self.hash.bytes(&c.sendbuf[c.delivered..c.delivered + n]);
+        c.delivered += n;
+        let mut executed = 0u64;
+        while c.pending.front().is_some_and(|p| p.end <= c.delivered) {
+            let p = c.pending.pop_front().expect("front exists");
+            if c.closing {
+                // The engine drops what follows QUIT.
+                self.pool.push(p.cmd);
+                continue;
+            }
+            executed += 1;
+            let scan_ctx = match (p.scan, c.scan.as_mut()) {
+                (ScanStep::Start, Some(s)) => {
+                    s.ctx = ScanCtx { start_seq: self.model.seq + 1, start_epoch: self.model.dbs[c.sess.db].epoch };
+                    Some(s.ctx)
+                }
+                (ScanStep::Continue, Some(s)) => Some(s.ctx),
+                _ => None,
+            };
+            let mark = c.checker.exp.len();
+            let mut out =
+                Out { w: Writer { buf: &mut c.checker.exp }, prop: None, time_sensitive: false, close: false };
+            let mut cx = Exec { sess: &mut c.sess, now_ms: now, scan: scan_ctx };
+            self.model.apply(&p.cmd, &mut cx, &mut out);
+            let (prop, time_sensitive, close) = (out.prop.take(), out.time_sensitive, out.close);
+            let expect = match prop {
+                Some(prop) => {
+                    c.checker.exp.truncate(mark);
+                    Expect::Prop(prop)
+                }
+                None => Expect::Exact(c.checker.exp.len() - mark),
+            };
+            c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan });
+            c.closing |= close;
+        }
+        if c.pending.is_empty() && c.delivered == c.sendbuf.len() {
+            c.sendbuf.clear();
+            c.delivered = 0;
+        }
+        self.stats.commands += executed;
+        self.commands_seen += executed;
+        let engine_count = self.engine.executor().srv.stats.total_commands_processed;
+        if engine_count != self.commands_seen {
+            return self.fail(format!(
+                "c{ci}: the engine has executed {engine_count} commands, the simulator expected {} \
+                 (an input did not run to quiescence, or a command was lost or duplicated)",
+                self.commands_seen
+            ));
+        }
+        Ok(())
+    }
+
+    fn read(&mut self, ci: usize, len: usize) -> Result<(), Failure> {
+        let now = self.now_ms as u64;
+        let Some(conn) = self.clients[ci].conn else {
+            return Ok(());
+        };
+        let out = self.engine.pending_output(conn);
+        let n = len.min(out.len());
+        if n > 0 {
+            if n < out.len() {
+                self.stats.faults.split_reads += 1;
+            }
+            self.hash.u64(3);
+            self.hash.bytes(&out[..n]);
+            self.clients[ci].checker.feed(&out[..n]);
+            self.engine.consume_output(conn, n, now);
+            self.check_replies(ci)?;
+        }
+        if self.engine.wants_close(conn) {
+            let c = &self.clients[ci];
+            if !c.closing {
+                return self.fail(format!("c{ci}: the engine closed the connection, but no command asked for it"));
+            }
+            if let Some(item) = c.checker.items.front() {
+                return self.fail(format!("c{ci}: connection closed before the reply to `{}`", item.cmd.render()));
+            }
+            self.close(ci);
+        }
+        Ok(())
+    }
+
+    /// Checks every reply that has arrived whole.
+    fn check_replies(&mut self, ci: usize) -> Result<(), Failure> {
+        loop {
+            let c = &mut self.clients[ci];
+            let checked = match c.checker.next_reply() {
+                Ok(Some(ch)) => ch,
+                Ok(None) => return Ok(()),
+                Err(first) => {
+                    // Show the whole actual reply: take everything the
+                    // engine has for this client, then describe again.
+                    let mut e = first;
+                    if let Some(conn) = c.conn {
+                        c.checker.feed(self.engine.pending_output(conn));
+                        if let Err(full) = c.checker.next_reply() {
+                            e = full;
+                        }
+                    }
+                    let what = match c.checker.items.front() {
+                        Some(item) => format!(
+                            "c{ci}: wrong reply to `{}` (executed at step {})\n  {e}",
+                            item.cmd.render(),
+                            item.step
+                        ),
+                        None => format!("c{ci}: {e}"),
+                    };
+                    return self.fail(what);
+                }
+            };
+            if checked.item.scan != ScanStep::None {
+                if let (Some(s), Some(v), Expect::Prop(Prop::Scan { must, .. })) =
+                    (c.scan.as_mut(), checked.val.as_ref(), &checked.item.expect)
+                {
+                    let (cursor, keys) = scan_reply(v).expect("checked by check_prop");
+                    s.seen.extend(keys.iter().map(|k| k.to_vec()));
+                    s.calls += 1;
+                    if cursor == 0 {
+                        if let Some(k) = must.iter().find(|k| !s.seen.contains(*k)) {
+                            let msg = format!(
+                                "c{ci}: SCAN finished without returning {}, present for the whole scan",
+                                crate::cmd::render_bytes(k)
+                            );
+                            return self.fail(msg);
+                        }
+                        c.scan = None;
+                    } else if s.calls > SCAN_CALLS_MAX {
+                        return self.fail(format!("c{ci}: SCAN did not finish after {SCAN_CALLS_MAX} calls"));
+                    } else {
+                        s.state = ScanState::Ready(cursor);
+                    }
+                } else if matches!(checked.val, Some(crate::resp::Val::Error(_))) || checked.val.is_none() {
+                    // An invalid first call (bad cursor, bad option): no session.
+                    c.scan = None;
+                }
+            }
+            self.pool.push(checked.item.cmd);
+        }
+    }
+
+    fn close(&mut self, ci: usize) {
+        let now = self.now_ms as u64;
+        let c = &mut self.clients[ci];
+        let Some(conn) = c.conn.take() else {
+            return;
+        };
+        if !c.closing {
+            self.stats.faults.disconnects += 1;
+            if c.pending.front().is_some_and(|p| p.end - p.cmd.argc().min(1) > c.delivered && c.delivered > 0) {
+                self.stats.faults.mid_command_disconnects += 1;
+            }
+        }
+        self.engine.handle_close(conn, now);
+        self.hash.u64(4);
+        self.pool.extend(c.pending.drain(..).map(|p| p.cmd));
+        c.checker.reset(&mut self.pool);
+        c.sendbuf.clear();
+        c.delivered = 0;
+        c.sess = Session::default();
+        c.quit_sent = false;
+        c.closing = false;
+        c.scan = None;
+    }
+
+    fn clock(&mut self, delta_ms: i64) {
+        let mut next = self.now_ms + delta_ms;
+        if delta_ms < 0 {
+            if let Some(at) = self.model.latest_expired_at(self.now_ms) {
+                next = next.max(at + 1);
+            }
+            next = next.min(self.now_ms);
+        }
+        self.now_ms = next;
+        self.hash.u64(5);
+        self.hash.u64(next as u64);
+        if self.now_ms as u64 >= self.engine.poll_deadline() {
+            self.engine.handle_tick(self.now_ms as u64);
+        }
+    }
+
+    /// Delivers and reads everything outstanding, then checks that every
+    /// reply arrived. Ends every run.
+    pub fn drain(&mut self) -> Result<(), Failure> {
+        for _ in 0..4 {
+            for ci in 0..self.clients.len() {
+                let c = &self.clients[ci];
+                let (undelivered, connected) = (c.undelivered(), c.conn.is_some());
+                if connected {
+                    self.apply(Event::Deliver { client: ci as u8, len: undelivered as u32 })?;
+                    self.apply(Event::Read { client: ci as u8, len: u32::MAX })?;
+                }
+            }
+        }
+        for (ci, c) in self.clients.iter().enumerate() {
+            if let Some(item) = c.checker.items.front() {
+                return self.fail(format!(
+                    "c{ci}: no reply to `{}` (executed at step {}); received {}",
+                    item.cmd.render(),
+                    item.step,
+                    crate::check::describe(c.checker.unread_inbox())
+                ));
+            }
+        }
+        self.engine.check_invariants();
+        Ok(())
+    }
+
+    /// The scheduler: the next event the seed chooses, or None once `ops`
+    /// commands have been sent (the caller then drains).
+    pub fn next_event(&mut self, ops: u64) -> Option<Event> {
+        for _ in 0..1000 {
+            if let Some(ev) = self.try_next_event(ops) {
+                return Some(ev);
+            }
+            if self.sent >= ops {
+                return None;
+            }
+        }
+        // Every client is waiting on something only time can bring.
+        Some(Event::Clock { delta_ms: 1 })
+    }
+
+    fn try_next_event(&mut self, ops: u64) -> Option<Event> {
+        if let Some(mv) = self.opts.clock.next(&mut self.rng) {
+            return Some(Event::Clock {
+                delta_ms: match mv {
+                    ClockMove::Step(d) => d,
+                    ClockMove::JumpForward(d) => {
+                        self.stats.faults.clock_jumps_forward += 1;
+                        d
+                    }
+                    ClockMove::JumpBack(d) => {
+                        self.stats.faults.clock_jumps_backward += 1;
+                        -d
+                    }
+                },
+            });
+        }
+        if self.opts.clock.extra_tick(&mut self.rng) {
+            self.stats.faults.extra_ticks += 1;
+            return Some(Event::Tick);
+        }
+        let ci = self.rng.gen_range(0..self.clients.len());
+        let client = ci as u8;
+        let c = &self.clients[ci];
+        let Some(conn) = c.conn else {
+            return (self.sent < ops).then_some(Event::Open { client });
+        };
+        if self.sent < ops && self.opts.net.disconnect_now(&mut self.rng) {
+            return Some(Event::Close { client });
+        }
+        let scan_ready = matches!(c.scan, Some(ScanSession { state: ScanState::Ready(_), .. }));
+        let scan_waiting = matches!(c.scan, Some(ScanSession { state: ScanState::Waiting, .. }));
+        let can_send = self.sent < ops && !c.quit_sent && c.in_flight() < self.opts.pipeline_max && !scan_waiting;
+        let undelivered = c.undelivered();
+        let unread = self.engine.pending_output(conn).len();
+        let w_send = if can_send { 3 } else { 0 };
+        let w_deliver = if undelivered > 0 { 3 } else { 0 };
+        let w_read = if unread > 0 { self.opts.net.read_weight } else { 0 };
+        let total = w_send + w_deliver + w_read;
+        if total == 0 {
+            return None;
+        }
+        let x = self.rng.gen_range(0..total);
+        if x < w_send {
+            self.sent += 1;
+            return Some(self.make_send(ci, scan_ready));
+        }
+        if x < w_send + w_deliver {
+            let len = self.opts.net.send_len(&mut self.rng, undelivered);
+            return Some(Event::Deliver { client, len });
+        }
+        let len = self.opts.net.read_len(&mut self.rng, unread);
+        Some(Event::Read { client, len })
+    }
+
+    fn make_send(&mut self, ci: usize, scan_ready: bool) -> Event {
+        let client = ci as u8;
+        let mut cmd = self.pool.pop().unwrap_or_default();
+        cmd.clear();
+        if scan_ready {
+            // The continuation: the world fills in the cursor when applying;
+            // keep the options of the session's first call.
+            cmd.push(b"SCAN");
+            cmd.push(b"?");
+            return Event::Send { client, cmd, scan: ScanStep::Continue, inline: false };
+        }
+        let mut g = Gen {
+            rng: &mut self.rng,
+            keyspace: self.opts.keyspace,
+            dbs_used: self.opts.dbs_used,
+            now_ms: self.now_ms,
+            bad_pct: self.opts.bad_pct,
+        };
+        let mut scan = ScanStep::None;
+        if g.rng.gen_range(0..100) < self.mix.malformed_pct {
+            workload::malformed(&mut g, &self.mix, &mut cmd);
+        } else {
+            let t = self.mix.draw(g.rng);
+            (t.gen)(&mut g, &mut cmd);
+            if t.name == "scan" {
+                scan = ScanStep::Start;
+            }
+        }
+        let inline = self.opts.inline_pct > 0 && self.rng.gen_range(0..100) < self.opts.inline_pct;
+        Event::Send { client, cmd, scan, inline }
+    }
+}
