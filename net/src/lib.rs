@@ -15,6 +15,8 @@
 //! # Layout
 //!
 //! - [`args`]: command line and redis.conf parsing into `engine::Config`.
+//! - [`host`]: the process's own figures for INFO (live allocated bytes
+//!   through a counting allocator, RSS, CPU time).
 //! - [`log`]: Redis-format log lines.
 //! - [`sock`]: binding, accepting (maxclients), reading into a connection's
 //!   buffer, writing until `WouldBlock`.
@@ -25,6 +27,7 @@
 //!   executor thread owns the `Executor`, joined by the ring.
 
 pub mod args;
+pub mod host;
 pub mod log;
 pub mod server;
 pub mod single;

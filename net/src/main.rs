@@ -24,7 +24,13 @@ use ferrodis_net::args::{self, Invocation};
 // reallocates a 16 KB buffer each time a connection goes idle.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: ferrodis_net::host::CountingAlloc<mimalloc::MiMalloc> =
+    ferrodis_net::host::CountingAlloc(mimalloc::MiMalloc);
+
+#[cfg(not(feature = "mimalloc"))]
+#[global_allocator]
+static GLOBAL: ferrodis_net::host::CountingAlloc<std::alloc::System> =
+    ferrodis_net::host::CountingAlloc(std::alloc::System);
 
 #[cfg(feature = "mimalloc")]
 const ALLOCATOR: &str = "mimalloc";

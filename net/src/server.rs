@@ -130,10 +130,11 @@ pub fn run(startup: Startup, allocator: &str) -> i32 {
         config.io_threads,
         config_file.as_deref().unwrap_or("none"),
     ));
+    let host = crate::host::HostProbe::new(allocator, config_file.as_deref(), config.io_threads > 1);
     let result = if config.io_threads <= 1 {
-        crate::single::SingleThread::new(config, listeners, signals).and_then(|d| d.run())
+        crate::single::SingleThread::new(config, listeners, signals, host).and_then(|d| d.run())
     } else {
-        crate::threaded::run(config, listeners, signals)
+        crate::threaded::run(config, listeners, signals, host)
     };
     match result {
         Ok(reason) => {

@@ -14,6 +14,7 @@ use ferrodis_engine::{Config, ConnId, Engine};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
+use crate::host::HostProbe;
 use crate::server::{Signals, StopReason, LISTENER_TOKEN_BASE, SIGNAL_TOKEN};
 use crate::sock::{self, ReadOutcome, WriteOutcome};
 
@@ -37,10 +38,16 @@ pub struct SingleThread {
     pending_reads: BTreeSet<ConnId>,
     maxclients: usize,
     now_ms: u64,
+    host: HostProbe,
 }
 
 impl SingleThread {
-    pub fn new(config: Config, listeners: Vec<TcpListener>, signals: Signals) -> io::Result<SingleThread> {
+    pub fn new(
+        config: Config,
+        listeners: Vec<TcpListener>,
+        signals: Signals,
+        host: HostProbe,
+    ) -> io::Result<SingleThread> {
         let poll = Poll::new()?;
         let now_ms = sock::now_ms();
         let maxclients = config.maxclients;
@@ -53,6 +60,7 @@ impl SingleThread {
             pending_reads: BTreeSet::new(),
             maxclients,
             now_ms,
+            host,
         })
     }
 
@@ -100,6 +108,7 @@ impl SingleThread {
                 self.read(id);
             }
             if self.now_ms >= self.engine.poll_deadline() {
+                self.engine.handle_host_stats(self.host.sample());
                 self.engine.handle_tick(self.now_ms);
             }
             while let Some(id) = self.engine.poll_writable() {

@@ -37,6 +37,7 @@ use ferrodis_engine::{Config, ConnId};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
+use crate::host::HostProbe;
 use crate::server::{Signals, StopReason, LISTENER_TOKEN_BASE, SIGNAL_TOKEN, WAKER_TOKEN};
 use crate::sock::{self, ReadOutcome, WriteOutcome};
 
@@ -71,7 +72,7 @@ impl Shared {
 
 /// Runs the executor on this thread and `config.io_threads` I/O threads
 /// until a signal or SHUTDOWN; then stops and joins the I/O threads.
-pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals) -> io::Result<StopReason> {
+pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: HostProbe) -> io::Result<StopReason> {
     let threads = config.io_threads.max(1);
     let poll = Poll::new()?;
     let exec_waker = Waker::new(poll.registry(), WAKER_TOKEN)?;
@@ -112,6 +113,7 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals) -> io:
         next_conn: 1,
         maxclients: config.maxclients,
         to_wake: vec![false; threads],
+        host,
     };
     let result = exec_loop.run();
     stop_all(&shared, handles);
@@ -142,6 +144,7 @@ struct ExecLoop {
     maxclients: usize,
     /// I/O threads to wake at the end of this pass.
     to_wake: Vec<bool>,
+    host: HostProbe,
 }
 
 impl ExecLoop {
@@ -183,6 +186,7 @@ impl ExecLoop {
                 self.executor.handle_request(req, now_ms);
             }
             if now_ms >= self.executor.poll_deadline() {
+                self.executor.handle_host_stats(self.host.sample());
                 self.executor.handle_tick(now_ms);
             }
             while let Some(resp) = self.executor.poll_response() {
