@@ -12,6 +12,7 @@
 //! [`check_string_length`] (the `proto-max-bulk-len` bound on any string a
 //! command would grow).
 
+pub mod long_double;
 pub mod numeric;
 pub mod range;
 
