@@ -1,13 +1,13 @@
 //! The engine driven with no socket: bytes in, reply bytes out.
 
+mod common;
+
 use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, Engine};
 
 fn run(engine: &mut Engine, input: &[u8]) -> Vec<u8> {
     let c = engine.handle_open(ClientInfo::default(), 1_000);
-    engine.handle_bytes(c, input, 1_000);
-    let out = engine.pending_output(c).to_vec();
-    engine.consume_output(c, out.len(), 1_000);
+    let out = common::exchange(engine, c, input, 1_000);
     engine.check_invariants();
     out
 }

@@ -2,19 +2,13 @@
 //! through the whole engine with no socket. Expected bytes were taken from
 //! Redis 7.0.15 where the value is not ours (ids, addresses, times are).
 
+mod common;
+
 use ferrodis_engine::exec::HostStats;
 use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, ConnId, Engine};
 
 const T0_MS: u64 = 1_700_000_000_000;
-
-fn resp(args: &[&str]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
-    }
-    out
-}
 
 struct Harness {
     engine: Engine,
@@ -31,9 +25,7 @@ impl Harness {
     }
 
     fn call_at(&mut self, c: ConnId, args: &[&str], now_ms: u64) -> String {
-        self.engine.handle_bytes(c, &resp(args), now_ms);
-        let out = self.engine.pending_output(c).to_vec();
-        self.engine.consume_output(c, out.len(), now_ms);
+        let out = common::exchange(&mut self.engine, c, &common::encode(args), now_ms);
         self.engine.check_invariants();
         String::from_utf8(out).expect("ascii replies")
     }
