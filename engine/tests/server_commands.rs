@@ -161,6 +161,20 @@ fn config_set_is_all_or_nothing() {
     assert_eq!(h.engine.executor().srv.config.hz, 20);
 }
 
+/// Patterns match with Redis's `stringmatch(..., nocase=1)`, quirks
+/// included (replies checked against Redis 7.0.15).
+#[test]
+fn config_get_patterns_ignore_case_as_redis() {
+    let mut h = Harness::new();
+    let c = h.open("1.1.1.1:1");
+    assert_eq!(h.call(c, &["config", "get", "PO*"]), "*2\r\n$4\r\nport\r\n$4\r\n6379\r\n");
+    assert_eq!(h.call(c, &["config", "get", "\\P?RT"]), "*2\r\n$4\r\nport\r\n$4\r\n6379\r\n");
+    assert_eq!(h.call(c, &["config", "get", "p[\\O]rt"]), "*0\r\n", "an escape in brackets keeps case");
+    assert_eq!(h.call(c, &["config", "get", "[Z-a]ppendonly"]), "*0\r\n", "z..a after lowering is empty");
+    assert_eq!(h.call(c, &["config", "get", "[A-b]ppendonly"]), "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+    assert_eq!(h.call(c, &["command", "list", "filterby", "pattern", "CONFIG|G*"]), "*1\r\n$10\r\nconfig|get\r\n");
+}
+
 #[test]
 fn command_table_replies() {
     let mut h = Harness::new();

@@ -9,7 +9,8 @@
 
 use bytes::Bytes;
 
-use super::server::{help_reply, string_match};
+use super::glob;
+use super::server::help_reply;
 use super::table::{Arg, BeginSearch, Command, CommandDef, FindKeys, KeySpec, FLAG_NAMES};
 use super::{CmdError, CmdResult, Handler};
 use crate::exec::Ctx;
@@ -112,7 +113,7 @@ impl Filter<'_> {
             Filter::All => true,
             Filter::Module => false,
             Filter::AclCat(cat) => cmd.def.acl_categories.iter().any(|c| c.as_bytes()[1..].eq_ignore_ascii_case(cat)),
-            Filter::Pattern(p) => string_match(p, cmd.full_name.as_bytes(), true),
+            Filter::Pattern(p) => glob::matches_nocase(p, cmd.full_name.as_bytes()),
         }
     }
 }
