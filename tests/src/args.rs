@@ -35,25 +35,13 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                 let Some(&c) = bytes.get(pos) else {
                     return Err("unbalanced double quotes".to_string());
                 };
-                if c == b'\\' && bytes.get(pos + 1) == Some(&b'x') {
-                    if let (Some(hi), Some(lo)) =
-                        (bytes.get(pos + 2).and_then(|&b| hex(b)), bytes.get(pos + 3).and_then(|&b| hex(b)))
-                    {
-                        current.push(hi * 16 + lo);
-                        pos += 4;
-                        continue;
-                    }
-                }
-                if c == b'\\' && pos + 1 < bytes.len() {
-                    current.push(unescape_char(bytes[pos + 1]));
-                    pos += 2;
+                if let Some((byte, len)) = double_quote_escape(bytes, pos) {
+                    current.push(byte);
+                    pos += len;
                     continue;
                 }
                 if c == b'"' {
-                    if bytes.get(pos + 1).is_some_and(|&next| !is_space(next)) {
-                        return Err("closing double quote must be followed by a space".to_string());
-                    }
-                    pos += 1;
+                    pos = after_closing_quote(bytes, pos, "double")?;
                     break;
                 }
                 current.push(c);
@@ -68,10 +56,7 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                     continue;
                 }
                 if c == b'\'' {
-                    if bytes.get(pos + 1).is_some_and(|&next| !is_space(next)) {
-                        return Err("closing single quote must be followed by a space".to_string());
-                    }
-                    pos += 1;
+                    pos = after_closing_quote(bytes, pos, "single")?;
                     break;
                 }
                 current.push(c);
@@ -99,25 +84,45 @@ pub fn unescape(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut pos = 0;
     while pos < bytes.len() {
-        let c = bytes[pos];
-        if c != b'\\' || pos + 1 == bytes.len() {
-            out.push(c);
-            pos += 1;
-            continue;
-        }
-        if bytes[pos + 1] == b'x' {
-            if let (Some(hi), Some(lo)) =
-                (bytes.get(pos + 2).and_then(|&b| hex(b)), bytes.get(pos + 3).and_then(|&b| hex(b)))
-            {
-                out.push(hi * 16 + lo);
-                pos += 4;
-                continue;
+        match double_quote_escape(bytes, pos) {
+            Some((byte, len)) => {
+                out.push(byte);
+                pos += len;
+            }
+            None => {
+                out.push(bytes[pos]);
+                pos += 1;
             }
         }
-        out.push(unescape_char(bytes[pos + 1]));
-        pos += 2;
     }
     out
+}
+
+/// The escape at `bytes[pos]` as a double-quoted argument reads it: (the
+/// byte, its length), or `None` if `bytes[pos]` is not `\` or is the last
+/// byte.
+fn double_quote_escape(bytes: &[u8], pos: usize) -> Option<(u8, usize)> {
+    if bytes.get(pos) != Some(&b'\\') {
+        return None;
+    }
+    let next = *bytes.get(pos + 1)?;
+    if next == b'x' {
+        if let (Some(hi), Some(lo)) =
+            (bytes.get(pos + 2).and_then(|&b| hex(b)), bytes.get(pos + 3).and_then(|&b| hex(b)))
+        {
+            return Some((hi * 16 + lo, 4));
+        }
+    }
+    Some((unescape_char(next), 2))
+}
+
+/// The position after the closing quote at `pos`, which must be followed by
+/// whitespace or the end of the line.
+fn after_closing_quote(bytes: &[u8], pos: usize, kind: &str) -> Result<usize, String> {
+    if bytes.get(pos + 1).is_some_and(|&next| !is_space(next)) {
+        return Err(format!("closing {kind} quote must be followed by a space"));
+    }
+    Ok(pos + 1)
 }
 
 /// The byte `\<c>` stands for inside double quotes.
