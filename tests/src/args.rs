@@ -28,35 +28,26 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
             return Ok(args);
         }
         let mut current = Vec::new();
-        let mut in_double = false;
-        let mut in_single = false;
+        // The quote character of the quoted part we are in, if any.
+        let mut quote: Option<u8> = None;
         loop {
-            if in_double {
+            if let Some(q) = quote {
+                let kind = if q == b'"' { "double" } else { "single" };
                 let Some(&c) = bytes.get(pos) else {
-                    return Err("unbalanced double quotes".to_string());
+                    return Err(format!("unbalanced {kind} quotes"));
                 };
-                if let Some((byte, len)) = double_quote_escape(bytes, pos) {
+                let escape = if q == b'"' {
+                    double_quote_escape(bytes, pos)
+                } else {
+                    (c == b'\\' && bytes.get(pos + 1) == Some(&b'\'')).then_some((b'\'', 2))
+                };
+                if let Some((byte, len)) = escape {
                     current.push(byte);
                     pos += len;
                     continue;
                 }
-                if c == b'"' {
-                    pos = after_closing_quote(bytes, pos, "double")?;
-                    break;
-                }
-                current.push(c);
-                pos += 1;
-            } else if in_single {
-                let Some(&c) = bytes.get(pos) else {
-                    return Err("unbalanced single quotes".to_string());
-                };
-                if c == b'\\' && bytes.get(pos + 1) == Some(&b'\'') {
-                    current.push(b'\'');
-                    pos += 2;
-                    continue;
-                }
-                if c == b'\'' {
-                    pos = after_closing_quote(bytes, pos, "single")?;
+                if c == q {
+                    pos = after_closing_quote(bytes, pos, kind)?;
                     break;
                 }
                 current.push(c);
@@ -65,8 +56,7 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                 match bytes.get(pos) {
                     None => break,
                     Some(&c) if is_space(c) || c == 0 => break,
-                    Some(b'"') => in_double = true,
-                    Some(b'\'') => in_single = true,
+                    Some(&q @ (b'"' | b'\'')) => quote = Some(q),
                     Some(&c) => current.push(c),
                 }
                 pos += 1;
