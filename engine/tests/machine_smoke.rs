@@ -24,9 +24,7 @@ fn ping_set_get_pipelined() {
 
 #[test]
 fn tiny_ring_keeps_order() {
-    let mut cfg = Config::default();
-    cfg.ring_capacity = 1;
-    let mut e = Engine::new(cfg, 1_000);
+    let mut e = Engine::new(Config { ring_capacity: 1, ..Config::default() }, 1_000);
     let mut input = Vec::new();
     for i in 0..50 {
         input.extend_from_slice(format!("*2\r\n$4\r\nECHO\r\n${}\r\n{}\r\n", i.to_string().len(), i).as_bytes());
