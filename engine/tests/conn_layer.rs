@@ -2,6 +2,8 @@
 //! stand-in executor, so backpressure, limits, closes and output handling
 //! can be stepped one request at a time. The last tests go through `Engine`.
 
+mod common;
+
 use ferrodis_engine::conn::{ConnLimits, Connection};
 use ferrodis_engine::resp::parser::ParserLimits;
 use ferrodis_engine::ring::{new_ring, ClientInfo, Request, RequestKind, Response, Ring};
@@ -224,12 +226,6 @@ fn engine_with(limit: usize) -> Engine {
     Engine::new(Config { client_query_buffer_limit: limit, ..Config::default() }, 1_000)
 }
 
-fn take_output(e: &mut Engine, c: ConnId) -> Vec<u8> {
-    let out = e.pending_output(c).to_vec();
-    e.consume_output(c, out.len(), 1_000);
-    out
-}
-
 #[test]
 fn engine_query_buffer_limit_in_the_same_batch_as_a_command() {
     // A complete command and a too-big partial one arrive together: the
@@ -251,7 +247,7 @@ fn engine_protocol_error_replies_after_earlier_replies_then_closes() {
     let mut e = engine_with(1 << 20);
     let c = e.handle_open(ClientInfo::default(), 1_000);
     e.handle_bytes(c, b"PING\r\n*1\r\n\xc3\r\nPING\r\n", 1_000);
-    assert_eq!(take_output(&mut e, c), b"+PONG\r\n-ERR Protocol error: expected '$', got '\xc3'\r\n");
+    assert_eq!(common::take_output(&mut e, c, 1_000), b"+PONG\r\n-ERR Protocol error: expected '$', got '\xc3'\r\n");
     assert!(e.wants_close(c));
     e.handle_close(c, 1_000);
     assert_eq!(e.connection_count(), 0);

@@ -4,122 +4,10 @@
 //! `tests/diff/keys.txt` and `tests/diff/expire.txt` are compared with a real
 //! redis-server by the differential harness.
 
-use ferrodis_engine::ring::ClientInfo;
-use ferrodis_engine::{Config, ConnId, Engine};
+mod common;
 
-/// One engine client with a clock the test controls.
-struct Client {
-    engine: Engine,
-    conn: ConnId,
-}
-
-impl Client {
-    fn new(now_ms: u64) -> Client {
-        let mut engine = Engine::new(Config::default(), now_ms);
-        let conn = engine.handle_open(ClientInfo::default(), now_ms);
-        Client { engine, conn }
-    }
-
-    fn raw(&mut self, args: &[&[u8]], now_ms: u64) -> Vec<u8> {
-        self.engine.handle_bytes(self.conn, &encode(args), now_ms);
-        let out = self.engine.pending_output(self.conn).to_vec();
-        self.engine.consume_output(self.conn, out.len(), now_ms);
-        self.engine.check_invariants();
-        out
-    }
-
-    /// Runs a command written like a redis-cli line; returns the reply text.
-    fn cmd(&mut self, line: &str, now_ms: u64) -> String {
-        let args = split_args(line).expect("test line parses");
-        let refs: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
-        String::from_utf8_lossy(&self.raw(&refs, now_ms)).into_owned()
-    }
-}
-
-fn encode(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
-
-/// redis-cli's argument splitting (`sdssplitargs`): double quotes with
-/// `\xHH`, `\n`, `\r`, `\t`, `\b`, `\a` and `\<c>` escapes, single quotes with
-/// `\'`, and a closing quote that must be followed by a space or the end.
-fn split_args(line: &str) -> Option<Vec<Vec<u8>>> {
-    let b = line.as_bytes();
-    let mut i = 0;
-    let mut out = Vec::new();
-    loop {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == b.len() {
-            return Some(out);
-        }
-        let mut cur = Vec::new();
-        let (mut dq, mut sq) = (false, false);
-        loop {
-            if dq {
-                let c = *b.get(i)?;
-                if c == b'\\'
-                    && b.get(i + 1) == Some(&b'x')
-                    && i + 3 < b.len()
-                    && b[i + 2].is_ascii_hexdigit()
-                    && b[i + 3].is_ascii_hexdigit()
-                {
-                    cur.push(u8::from_str_radix(std::str::from_utf8(&b[i + 2..i + 4]).ok()?, 16).ok()?);
-                    i += 3;
-                } else if c == b'\\' && i + 1 < b.len() {
-                    i += 1;
-                    cur.push(match b[i] {
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'b' => 8,
-                        b'a' => 7,
-                        other => other,
-                    });
-                } else if c == b'"' {
-                    if i + 1 < b.len() && !b[i + 1].is_ascii_whitespace() {
-                        return None;
-                    }
-                    i += 1;
-                    break;
-                } else {
-                    cur.push(c);
-                }
-            } else if sq {
-                let c = *b.get(i)?;
-                if c == b'\\' && b.get(i + 1) == Some(&b'\'') {
-                    i += 1;
-                    cur.push(b'\'');
-                } else if c == b'\'' {
-                    if i + 1 < b.len() && !b[i + 1].is_ascii_whitespace() {
-                        return None;
-                    }
-                    i += 1;
-                    break;
-                } else {
-                    cur.push(c);
-                }
-            } else {
-                match b.get(i) {
-                    None => break,
-                    Some(c) if c.is_ascii_whitespace() => break,
-                    Some(b'"') => dq = true,
-                    Some(b'\'') => sq = true,
-                    Some(&c) => cur.push(c),
-                }
-            }
-            i += 1;
-        }
-        out.push(cur);
-    }
-}
+use common::Client;
+use ferrodis_engine::resp::inline;
 
 const T0: u64 = 1_700_000_000_000;
 
@@ -194,10 +82,10 @@ fn pathological_keys_pattern_is_fast() {
 #[test]
 fn split_args_like_redis_cli() {
     assert_eq!(
-        split_args(r#"a "b c" 'd e' "\x41\n""#).unwrap(),
+        common::split(r#"a "b c" 'd e' "\x41\n""#),
         vec![b"a".to_vec(), b"b c".to_vec(), b"d e".to_vec(), b"A\n".to_vec()]
     );
-    assert!(split_args(r#""a"b"#).is_none());
+    assert!(inline::split_args_owned(br#""a"b"#).is_err());
 }
 
 #[test]

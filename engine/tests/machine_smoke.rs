@@ -1,13 +1,13 @@
 //! The engine driven with no socket: bytes in, reply bytes out.
 
+mod common;
+
 use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, Engine};
 
 fn run(engine: &mut Engine, input: &[u8]) -> Vec<u8> {
     let c = engine.handle_open(ClientInfo::default(), 1_000);
-    engine.handle_bytes(c, input, 1_000);
-    let out = engine.pending_output(c).to_vec();
-    engine.consume_output(c, out.len(), 1_000);
+    let out = common::exchange(engine, c, input, 1_000);
     engine.check_invariants();
     out
 }
@@ -24,9 +24,7 @@ fn ping_set_get_pipelined() {
 
 #[test]
 fn tiny_ring_keeps_order() {
-    let mut cfg = Config::default();
-    cfg.ring_capacity = 1;
-    let mut e = Engine::new(cfg, 1_000);
+    let mut e = Engine::new(Config { ring_capacity: 1, ..Config::default() }, 1_000);
     let mut input = Vec::new();
     for i in 0..50 {
         input.extend_from_slice(format!("*2\r\n$4\r\nECHO\r\n${}\r\n{}\r\n", i.to_string().len(), i).as_bytes());

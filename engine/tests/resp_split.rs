@@ -8,6 +8,8 @@
 //! 3. every protocol error reaches the client as Redis 7.0.15 sends it
 //!    (golden bytes captured from a real redis-server over a socket).
 
+mod common;
+
 use bytes::BytesMut;
 use ferrodis_engine::conn::{ConnLimits, Connection};
 use ferrodis_engine::limits::{PARSER_ARGS_PREALLOC_MAX, PROTO_INLINE_MAX_SIZE};
@@ -90,14 +92,7 @@ fn encode(cmds: &[Cmd]) -> Vec<u8> {
             out.extend_from_slice(e);
         }
         match &c.wire {
-            Wire::Multibulk => {
-                out.extend_from_slice(format!("*{}\r\n", c.args.len()).as_bytes());
-                for a in &c.args {
-                    out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-                    out.extend_from_slice(a);
-                    out.extend_from_slice(b"\r\n");
-                }
-            }
+            Wire::Multibulk => out.extend_from_slice(&common::encode(&c.args)),
             Wire::Inline { crlf, blanks, styles } => {
                 for (i, a) in c.args.iter().enumerate() {
                     if i > 0 {
@@ -208,10 +203,7 @@ fn replies<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
     let c = e.handle_open(ClientInfo::default(), 1_000);
     let mut out = Vec::new();
     for piece in pieces {
-        e.handle_bytes(c, piece, 1_000);
-        let o = e.pending_output(c).to_vec();
-        e.consume_output(c, o.len(), 1_000);
-        out.extend_from_slice(&o);
+        out.extend_from_slice(&common::exchange(&mut e, c, piece, 1_000));
     }
     e.check_invariants();
     assert!(!e.wants_close(c));
@@ -322,10 +314,7 @@ fn golden(input: &[u8], want: &[u8]) {
         let c = e.handle_open(ClientInfo::default(), 1_000);
         let mut out = Vec::new();
         for piece in input.chunks(chunk) {
-            e.handle_bytes(c, piece, 1_000);
-            let o = e.pending_output(c).to_vec();
-            e.consume_output(c, o.len(), 1_000);
-            out.extend_from_slice(&o);
+            out.extend_from_slice(&common::exchange(&mut e, c, piece, 1_000));
         }
         assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(want), "input {:?}", input);
         assert_eq!(out, want);

@@ -2,19 +2,13 @@
 //! through the whole engine with no socket. Expected bytes were taken from
 //! Redis 7.0.15 where the value is not ours (ids, addresses, times are).
 
+mod common;
+
 use ferrodis_engine::exec::HostStats;
 use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, ConnId, Engine};
 
 const T0_MS: u64 = 1_700_000_000_000;
-
-fn resp(args: &[&str]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
-    }
-    out
-}
 
 struct Harness {
     engine: Engine,
@@ -31,9 +25,7 @@ impl Harness {
     }
 
     fn call_at(&mut self, c: ConnId, args: &[&str], now_ms: u64) -> String {
-        self.engine.handle_bytes(c, &resp(args), now_ms);
-        let out = self.engine.pending_output(c).to_vec();
-        self.engine.consume_output(c, out.len(), now_ms);
+        let out = common::exchange(&mut self.engine, c, &common::encode(args), now_ms);
         self.engine.check_invariants();
         String::from_utf8(out).expect("ascii replies")
     }
@@ -167,6 +159,20 @@ fn config_set_is_all_or_nothing() {
         "*4\r\n$2\r\nhz\r\n$2\r\n20\r\n$7\r\nTIMEOUT\r\n$1\r\n5\r\n"
     );
     assert_eq!(h.engine.executor().srv.config.hz, 20);
+}
+
+/// Patterns match with Redis's `stringmatch(..., nocase=1)`, quirks
+/// included (replies checked against Redis 7.0.15).
+#[test]
+fn config_get_patterns_ignore_case_as_redis() {
+    let mut h = Harness::new();
+    let c = h.open("1.1.1.1:1");
+    assert_eq!(h.call(c, &["config", "get", "PO*"]), "*2\r\n$4\r\nport\r\n$4\r\n6379\r\n");
+    assert_eq!(h.call(c, &["config", "get", "\\P?RT"]), "*2\r\n$4\r\nport\r\n$4\r\n6379\r\n");
+    assert_eq!(h.call(c, &["config", "get", "p[\\O]rt"]), "*0\r\n", "an escape in brackets keeps case");
+    assert_eq!(h.call(c, &["config", "get", "[Z-a]ppendonly"]), "*0\r\n", "z..a after lowering is empty");
+    assert_eq!(h.call(c, &["config", "get", "[A-b]ppendonly"]), "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+    assert_eq!(h.call(c, &["command", "list", "filterby", "pattern", "CONFIG|G*"]), "*1\r\n$10\r\nconfig|get\r\n");
 }
 
 #[test]

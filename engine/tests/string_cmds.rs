@@ -2,6 +2,9 @@
 //! hostile inputs. Their replies are compared with a real Redis by the
 //! differential harness (`tests/diff/strings.txt`, `tests/diff/bits.txt`).
 
+mod common;
+
+use common::{encode, exchange, split};
 use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, Engine};
 
@@ -12,29 +15,12 @@ fn escape(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn encode(args: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
-
-/// Runs whitespace-separated commands (no quoting) and returns each reply,
+/// Runs commands written like redis-cli lines and returns each reply,
 /// escaped as in the golden files.
-fn run_plain(engine: &mut Engine, lines: &[&str]) -> Vec<String> {
+fn run_lines(engine: &mut Engine, lines: &[&str]) -> Vec<String> {
     let now_ms = 1_700_000_000_000u64;
     let conn = engine.handle_open(ClientInfo::default(), now_ms);
-    let mut replies = Vec::new();
-    for line in lines {
-        let args: Vec<Vec<u8>> = line.split_whitespace().map(|a| a.as_bytes().to_vec()).collect();
-        engine.handle_bytes(conn, &encode(&args), now_ms);
-        let out = engine.pending_output(conn).to_vec();
-        engine.consume_output(conn, out.len(), now_ms);
-        replies.push(escape(&out));
-    }
+    let replies = lines.iter().map(|line| escape(&exchange(engine, conn, &encode(&split(line)), now_ms))).collect();
     engine.check_invariants();
     replies
 }
@@ -65,7 +51,7 @@ fn size_limits_follow_proto_max_bulk_len() {
         ("lcs a3 a4 len", ":510\\x0d\\x0a"),
     ];
     let lines: Vec<&str> = cases.iter().map(|c| c.0).collect();
-    let got = run_plain(&mut engine, &lines);
+    let got = run_lines(&mut engine, &lines);
     for ((line, want), got) in cases.iter().zip(&got) {
         assert_eq!(got, want, "{line}");
     }
@@ -107,9 +93,10 @@ fn stats_count_like_redis() {
         "set d 1 ex 100",
         "getex d persist",
         "getex d ex 100",
-        "setrange a 0 \"\"",
+        // The value is the two bytes `""` (an empty one would not be a write).
+        "setrange a 0 '\"\"'",
     ];
-    run_plain(&mut engine, &lines);
+    run_lines(&mut engine, &lines);
     let stats = &engine.executor().srv.stats;
     assert_eq!((stats.keyspace_hits, stats.keyspace_misses, stats.dirty), (15, 3, 19));
 }
@@ -198,10 +185,8 @@ fn random_commands_never_panic() {
             args.push(words[next(words.len())].to_vec());
         }
         let now_ms = 1_700_000_000_000 + step * 10;
-        engine.handle_bytes(conn, &encode(&args), now_ms);
-        let out = engine.pending_output(conn).to_vec();
+        let out = exchange(&mut engine, conn, &encode(&args), now_ms);
         assert!(!out.is_empty(), "no reply to {args:?}");
-        engine.consume_output(conn, out.len(), now_ms);
     }
     engine.check_invariants();
 }

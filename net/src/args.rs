@@ -12,6 +12,7 @@
 use std::fmt;
 
 use ferrodis_engine::config::ConfigError;
+use ferrodis_engine::resp::inline;
 use ferrodis_engine::{Config, REDIS_COMPAT_VERSION};
 
 /// What the command line asks for.
@@ -173,85 +174,13 @@ pub fn load_config_text(config: &mut Config, text: &str) -> Result<(), StartupEr
     Ok(())
 }
 
-/// Splits a line into arguments like Redis `sdssplitargs`: blanks separate,
-/// `"..."` takes `\n \r \t \b \a \xHH` and `\<c>` escapes, `'...'` takes
-/// `\'`; a closing quote must be followed by a blank or the end. `None` for
-/// unbalanced quotes.
+/// Splits a config line (or a `--option` word) into arguments with Redis's
+/// one `sdssplitargs`, the engine's inline-command splitter, as redis-server
+/// does for both. `None` for unbalanced quotes. Arguments become text
+/// (lossily: every parameter we take is ASCII) for [`Config::set_startup`].
 pub fn split_args(line: &str) -> Option<Vec<String>> {
-    let b = line.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    loop {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == b.len() {
-            return Some(out);
-        }
-        let mut cur: Vec<u8> = Vec::new();
-        let mut in_dq = false;
-        let mut in_sq = false;
-        loop {
-            if in_dq {
-                let c = *b.get(i)?;
-                if c == b'\\'
-                    && i + 3 < b.len()
-                    && b[i + 1] == b'x'
-                    && hex(b[i + 2]).is_some()
-                    && hex(b[i + 3]).is_some()
-                {
-                    cur.push(hex(b[i + 2])? * 16 + hex(b[i + 3])?);
-                    i += 3;
-                } else if c == b'\\' && i + 1 < b.len() {
-                    i += 1;
-                    cur.push(match b[i] {
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'b' => 8,
-                        b'a' => 7,
-                        other => other,
-                    });
-                } else if c == b'"' {
-                    if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
-                        return None;
-                    }
-                    i += 1;
-                    break;
-                } else {
-                    cur.push(c);
-                }
-            } else if in_sq {
-                let c = *b.get(i)?;
-                if c == b'\\' && b.get(i + 1) == Some(&b'\'') {
-                    i += 1;
-                    cur.push(b'\'');
-                } else if c == b'\'' {
-                    if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
-                        return None;
-                    }
-                    i += 1;
-                    break;
-                } else {
-                    cur.push(c);
-                }
-            } else {
-                match b.get(i) {
-                    None => break,
-                    Some(c) if c.is_ascii_whitespace() => break,
-                    Some(b'"') => in_dq = true,
-                    Some(b'\'') => in_sq = true,
-                    Some(&c) => cur.push(c),
-                }
-            }
-            i += 1;
-        }
-        out.push(String::from_utf8_lossy(&cur).into_owned());
-    }
-}
-
-fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
+    let args = inline::split_args_owned(line.as_bytes()).ok()?;
+    Some(args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect())
 }
 
 /// Quotes like Redis `sdscatrepr`.
@@ -302,6 +231,33 @@ mod tests {
         assert_eq!(split_args(r#"a "b"c"#), None);
         assert_eq!(split_args(r#"a "b"#), None);
         assert_eq!(split_args("   ").unwrap(), Vec::<String>::new());
+    }
+
+    /// Config-file lines split as redis-server 7.0.15 splits them (each
+    /// expectation was checked against it with the same file).
+    #[test]
+    fn config_lines_split_like_redis() {
+        let mut c = Config::default();
+        let text = "logfile \"/tmp/a\\x41\\\"b c.log\"\n\x0bloglevel  'warning'\nbind \"127.0.0.1\"  '::1'\n\
+                    'port' \"7000\"\nsave \"\"\n";
+        load_config_text(&mut c, text).unwrap();
+        assert_eq!(c.logfile, "/tmp/aA\"b c.log");
+        assert_eq!(
+            (c.loglevel.as_str(), c.bind.as_str(), c.port, c.save.as_str()),
+            ("warning", "127.0.0.1 ::1", 7000, "")
+        );
+        let reason = |text: &str| match load_config_text(&mut Config::default(), text) {
+            Err(StartupError::BadLine { line_no: 1, reason, .. }) => reason,
+            other => panic!("{text:?}: {other:?}"),
+        };
+        // \f is a blank only between words: `port\f7112` is one word.
+        assert_eq!(reason("port\x0c7112"), "Bad directive or wrong number of arguments");
+        assert_eq!(reason("port 71\x0b12"), "argument couldn't be parsed into an integer");
+        // A NUL ends the line, as in C.
+        assert_eq!(reason("port 7113x\0 6379"), "argument couldn't be parsed into an integer");
+        for line in ["port 7112 \"x\"y", "bind '1.2.3.4' \"::1\" x'y", "port \"7112", "port 'a\\'"] {
+            assert_eq!(reason(line), "Unbalanced quotes in configuration line", "{line:?}");
+        }
     }
 
     #[test]

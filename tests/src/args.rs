@@ -28,50 +28,26 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
             return Ok(args);
         }
         let mut current = Vec::new();
-        let mut in_double = false;
-        let mut in_single = false;
+        // The quote character of the quoted part we are in, if any.
+        let mut quote: Option<u8> = None;
         loop {
-            if in_double {
+            if let Some(q) = quote {
+                let kind = if q == b'"' { "double" } else { "single" };
                 let Some(&c) = bytes.get(pos) else {
-                    return Err("unbalanced double quotes".to_string());
+                    return Err(format!("unbalanced {kind} quotes"));
                 };
-                if c == b'\\' && bytes.get(pos + 1) == Some(&b'x') {
-                    if let (Some(hi), Some(lo)) =
-                        (bytes.get(pos + 2).and_then(|&b| hex(b)), bytes.get(pos + 3).and_then(|&b| hex(b)))
-                    {
-                        current.push(hi * 16 + lo);
-                        pos += 4;
-                        continue;
-                    }
-                }
-                if c == b'\\' && pos + 1 < bytes.len() {
-                    current.push(unescape_char(bytes[pos + 1]));
-                    pos += 2;
+                let escape = if q == b'"' {
+                    double_quote_escape(bytes, pos)
+                } else {
+                    (c == b'\\' && bytes.get(pos + 1) == Some(&b'\'')).then_some((b'\'', 2))
+                };
+                if let Some((byte, len)) = escape {
+                    current.push(byte);
+                    pos += len;
                     continue;
                 }
-                if c == b'"' {
-                    if bytes.get(pos + 1).is_some_and(|&next| !is_space(next)) {
-                        return Err("closing double quote must be followed by a space".to_string());
-                    }
-                    pos += 1;
-                    break;
-                }
-                current.push(c);
-                pos += 1;
-            } else if in_single {
-                let Some(&c) = bytes.get(pos) else {
-                    return Err("unbalanced single quotes".to_string());
-                };
-                if c == b'\\' && bytes.get(pos + 1) == Some(&b'\'') {
-                    current.push(b'\'');
-                    pos += 2;
-                    continue;
-                }
-                if c == b'\'' {
-                    if bytes.get(pos + 1).is_some_and(|&next| !is_space(next)) {
-                        return Err("closing single quote must be followed by a space".to_string());
-                    }
-                    pos += 1;
+                if c == q {
+                    pos = after_closing_quote(bytes, pos, kind)?;
                     break;
                 }
                 current.push(c);
@@ -80,8 +56,7 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                 match bytes.get(pos) {
                     None => break,
                     Some(&c) if is_space(c) || c == 0 => break,
-                    Some(b'"') => in_double = true,
-                    Some(b'\'') => in_single = true,
+                    Some(&q @ (b'"' | b'\'')) => quote = Some(q),
                     Some(&c) => current.push(c),
                 }
                 pos += 1;
@@ -99,25 +74,45 @@ pub fn unescape(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut pos = 0;
     while pos < bytes.len() {
-        let c = bytes[pos];
-        if c != b'\\' || pos + 1 == bytes.len() {
-            out.push(c);
-            pos += 1;
-            continue;
-        }
-        if bytes[pos + 1] == b'x' {
-            if let (Some(hi), Some(lo)) =
-                (bytes.get(pos + 2).and_then(|&b| hex(b)), bytes.get(pos + 3).and_then(|&b| hex(b)))
-            {
-                out.push(hi * 16 + lo);
-                pos += 4;
-                continue;
+        match double_quote_escape(bytes, pos) {
+            Some((byte, len)) => {
+                out.push(byte);
+                pos += len;
+            }
+            None => {
+                out.push(bytes[pos]);
+                pos += 1;
             }
         }
-        out.push(unescape_char(bytes[pos + 1]));
-        pos += 2;
     }
     out
+}
+
+/// The escape at `bytes[pos]` as a double-quoted argument reads it: (the
+/// byte, its length), or `None` if `bytes[pos]` is not `\` or is the last
+/// byte.
+fn double_quote_escape(bytes: &[u8], pos: usize) -> Option<(u8, usize)> {
+    if bytes.get(pos) != Some(&b'\\') {
+        return None;
+    }
+    let next = *bytes.get(pos + 1)?;
+    if next == b'x' {
+        if let (Some(hi), Some(lo)) =
+            (bytes.get(pos + 2).and_then(|&b| hex(b)), bytes.get(pos + 3).and_then(|&b| hex(b)))
+        {
+            return Some((hi * 16 + lo, 4));
+        }
+    }
+    Some((unescape_char(next), 2))
+}
+
+/// The position after the closing quote at `pos`, which must be followed by
+/// whitespace or the end of the line.
+fn after_closing_quote(bytes: &[u8], pos: usize, kind: &str) -> Result<usize, String> {
+    if bytes.get(pos + 1).is_some_and(|&next| !is_space(next)) {
+        return Err(format!("closing {kind} quote must be followed by a space"));
+    }
+    Ok(pos + 1)
 }
 
 /// The byte `\<c>` stands for inside double quotes.

@@ -9,7 +9,8 @@
 
 use bytes::Bytes;
 
-use super::server::{help_reply, string_match};
+use super::glob;
+use super::server::help_reply;
 use super::table::{Arg, BeginSearch, Command, CommandDef, FindKeys, KeySpec, FLAG_NAMES};
 use super::{CmdError, CmdResult, Handler};
 use crate::exec::Ctx;
@@ -112,7 +113,7 @@ impl Filter<'_> {
             Filter::All => true,
             Filter::Module => false,
             Filter::AclCat(cat) => cmd.def.acl_categories.iter().any(|c| c.as_bytes()[1..].eq_ignore_ascii_case(cat)),
-            Filter::Pattern(p) => string_match(p, cmd.full_name.as_bytes(), true),
+            Filter::Pattern(p) => glob::matches_nocase(p, cmd.full_name.as_bytes()),
         }
     }
 }
@@ -354,14 +355,9 @@ fn key_spec_reply(r: &mut Reply, spec: &KeySpec) {
     r.map(2);
     r.bulk(b"type");
     match spec.begin_search {
-        BeginSearch::Index(pos) => {
-            r.bulk(b"index");
-            r.bulk(b"spec");
-            r.map(1);
-            r.bulk(b"index");
-            r.int(pos as i64);
-        }
+        BeginSearch::Index(pos) => spec_part(r, "index", &[("index", pos as i64)]),
         BeginSearch::Keyword { keyword, startfrom } => {
+            // The one part with a string field.
             r.bulk(b"keyword");
             r.bulk(b"spec");
             r.map(2);
@@ -370,39 +366,33 @@ fn key_spec_reply(r: &mut Reply, spec: &KeySpec) {
             r.bulk(b"startfrom");
             r.int(startfrom as i64);
         }
-        BeginSearch::Unknown => {
-            r.bulk(b"unknown");
-            r.bulk(b"spec");
-            r.map(0);
-        }
+        BeginSearch::Unknown => spec_part(r, "unknown", &[]),
     }
     r.bulk(b"find_keys");
     r.map(2);
     r.bulk(b"type");
     match spec.find_keys {
         FindKeys::Range { lastkey, keystep, limit } => {
-            r.bulk(b"range");
-            r.bulk(b"spec");
-            r.map(3);
-            for (k, v) in [("lastkey", lastkey), ("keystep", keystep), ("limit", limit)] {
-                r.bulk(k.as_bytes());
-                r.int(v as i64);
-            }
+            spec_part(r, "range", &[("lastkey", lastkey as i64), ("keystep", keystep as i64), ("limit", limit as i64)])
         }
-        FindKeys::Keynum { keynumidx, firstkey, keystep } => {
-            r.bulk(b"keynum");
-            r.bulk(b"spec");
-            r.map(3);
-            for (k, v) in [("keynumidx", keynumidx), ("firstkey", firstkey), ("keystep", keystep)] {
-                r.bulk(k.as_bytes());
-                r.int(v as i64);
-            }
-        }
-        FindKeys::Unknown => {
-            r.bulk(b"unknown");
-            r.bulk(b"spec");
-            r.map(0);
-        }
+        FindKeys::Keynum { keynumidx, firstkey, keystep } => spec_part(
+            r,
+            "keynum",
+            &[("keynumidx", keynumidx as i64), ("firstkey", firstkey as i64), ("keystep", keystep as i64)],
+        ),
+        FindKeys::Unknown => spec_part(r, "unknown", &[]),
+    }
+}
+
+/// The rest of a key spec's `begin_search` or `find_keys` map after its
+/// `type` key: the type's name, then `spec`, a map of integer fields.
+fn spec_part(r: &mut Reply, type_name: &str, fields: &[(&str, i64)]) {
+    r.bulk(type_name.as_bytes());
+    r.bulk(b"spec");
+    r.map(fields.len());
+    for (name, value) in fields {
+        r.bulk(name.as_bytes());
+        r.int(*value);
     }
 }
 

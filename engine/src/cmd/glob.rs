@@ -1,5 +1,7 @@
 //! Redis's glob matcher (`stringmatchlen` in `util.c`, 7.0.15), used by KEYS
-//! and SCAN MATCH (and later by PSUBSCRIBE and CONFIG GET).
+//! and SCAN MATCH (and later PSUBSCRIBE) as [`matches`], and by CONFIG GET
+//! and COMMAND LIST FILTERBY PATTERN as [`matches_nocase`] (Redis's
+//! `nocase=1`).
 //!
 //! Redis matches recursively: every `*` group recurses once per starting
 //! position, bounded by two guards added for CVE-2022-36021 and its
@@ -24,7 +26,11 @@
 //! - range ends compare as C `char`, which is signed on the platforms Redis
 //!   runs on, so `[a-\xff]` is the range -1..=97 after swapping the ends.
 //!
-//! `nocase` is not offered: no caller we have uses it.
+//! With `nocase`, Redis compares through C `tolower` (ASCII letters only,
+//! the server never sets `LC_CTYPE`), except for a `\` escape inside
+//! brackets, which stays case-sensitive; a range's ends are swapped (if
+//! needed) before they are lowered, so `[Z-a]` lowers to the empty range
+//! `z..a`.
 //!
 //! The unit tests check the iterative matcher against a direct port of
 //! Redis's recursive code on many random short patterns.
@@ -35,6 +41,15 @@ pub const NESTING_MAX: usize = 1000;
 /// Whether `string` matches the glob `pattern` as Redis's
 /// `stringmatchlen(pattern, string, nocase=0)` decides.
 pub fn matches(pattern: &[u8], string: &[u8]) -> bool {
+    string_match(pattern, string, false)
+}
+
+/// The same with `nocase=1`: letters match either case.
+pub fn matches_nocase(pattern: &[u8], string: &[u8]) -> bool {
+    string_match(pattern, string, true)
+}
+
+fn string_match(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
     if string.is_empty() {
         return pattern.is_empty();
     }
@@ -61,7 +76,7 @@ pub fn matches(pattern: &[u8], string: &[u8]) -> bool {
             backtrack = Some((pi, si));
             continue;
         }
-        let step = if pi < pattern.len() { match_token(pattern, pi, string[si]) } else { None };
+        let step = if pi < pattern.len() { match_token(pattern, pi, string[si], nocase) } else { None };
         match step {
             Some(next) => {
                 pi = next;
@@ -88,9 +103,10 @@ pub fn matches(pattern: &[u8], string: &[u8]) -> bool {
 /// Matches the one-byte token (`?`, `[...]`, `\x` or a literal) at
 /// `pattern[pi]` against `c`. Returns the index after the token on a match.
 /// Token boundaries depend only on the pattern, as in Redis.
-fn match_token(pattern: &[u8], mut pi: usize, c: u8) -> Option<usize> {
+fn match_token(pattern: &[u8], mut pi: usize, c: u8, nocase: bool) -> Option<usize> {
     // Redis reads the NUL terminator past the end of the sds; so do we.
     let at = |i: usize| pattern.get(i).copied().unwrap_or(0);
+    let same = |a: u8, b: u8| if nocase { a.eq_ignore_ascii_case(&b) } else { a == b };
     match pattern[pi] {
         b'?' => Some(pi + 1),
         b'[' => {
@@ -120,12 +136,15 @@ fn match_token(pattern: &[u8], mut pi: usize, c: u8) -> Option<usize> {
                     if start > end {
                         std::mem::swap(&mut start, &mut end);
                     }
-                    let ch = c as i8 as i32;
+                    let mut ch = c as i8 as i32;
+                    if nocase {
+                        (start, end, ch) = (c_tolower(start), c_tolower(end), c_tolower(ch));
+                    }
                     pi += 2;
                     if ch >= start && ch <= end {
                         matched = true;
                     }
-                } else if at(pi) == c {
+                } else if same(at(pi), c) {
                     matched = true;
                 }
                 pi += 1;
@@ -139,9 +158,18 @@ fn match_token(pattern: &[u8], mut pi: usize, c: u8) -> Option<usize> {
             if pattern.len() - pi >= 2 {
                 pi += 1;
             }
-            (pattern[pi] == c).then_some(pi + 1)
+            same(pattern[pi], c).then_some(pi + 1)
         }
-        literal => (literal == c).then_some(pi + 1),
+        literal => same(literal, c).then_some(pi + 1),
+    }
+}
+
+/// C `tolower` in the "C" locale on a (signed) `char` value.
+fn c_tolower(c: i32) -> i32 {
+    if (i32::from(b'A')..=i32::from(b'Z')).contains(&c) {
+        c + 32
+    } else {
+        c
     }
 }
 
@@ -150,12 +178,14 @@ mod tests {
     use super::*;
     use rand::{Rng, SeedableRng};
 
-    /// A line-by-line port of Redis 7.0.15's recursive `stringmatchlen_impl`
-    /// (nocase = 0), as the reference for the iterative matcher.
-    fn redis_impl(p: &[u8], s: &[u8], skip: &mut bool, nesting: usize) -> bool {
+    /// A line-by-line port of Redis 7.0.15's recursive `stringmatchlen_impl`,
+    /// as the reference for the iterative matcher.
+    fn redis_impl(p: &[u8], s: &[u8], nocase: bool, skip: &mut bool, nesting: usize) -> bool {
         if nesting > NESTING_MAX {
             return false;
         }
+        let lower = |c: i32| if (65..=90).contains(&c) { c + 32 } else { c };
+        let eq = |a: u8, b: u8| if nocase { lower(a as i8 as i32) == lower(b as i8 as i32) } else { a == b };
         let at = |p: &[u8], i: usize| p.get(i).copied().unwrap_or(0);
         // `full[off..]` is Redis's `pattern`; `s` is its `string`.
         let full = p;
@@ -171,7 +201,7 @@ mod tests {
                         return true;
                     }
                     while !s.is_empty() {
-                        if redis_impl(&full[off + 1..], s, skip, nesting + 1) {
+                        if redis_impl(&full[off + 1..], s, nocase, skip, nesting + 1) {
                             return true;
                         }
                         if *skip {
@@ -207,12 +237,15 @@ mod tests {
                             if a > b {
                                 std::mem::swap(&mut a, &mut b);
                             }
+                            let mut c = s[0] as i8 as i32;
+                            if nocase {
+                                (a, b, c) = (lower(a), lower(b), lower(c));
+                            }
                             off += 2;
-                            let c = s[0] as i8 as i32;
                             if c >= a && c <= b {
                                 m = true;
                             }
-                        } else if at(full, off) == s[0] {
+                        } else if eq(at(full, off), s[0]) {
                             m = true;
                         }
                         off += 1;
@@ -229,13 +262,13 @@ mod tests {
                     if full.len() - off >= 2 {
                         off += 1;
                     }
-                    if full[off] != s[0] {
+                    if !eq(full[off], s[0]) {
                         return false;
                     }
                     s = &s[1..];
                 }
                 c => {
-                    if c != s[0] {
+                    if !eq(c, s[0]) {
                         return false;
                     }
                     s = &s[1..];
@@ -252,8 +285,8 @@ mod tests {
         off == full.len() && s.is_empty()
     }
 
-    fn redis(p: &[u8], s: &[u8]) -> bool {
-        redis_impl(p, s, &mut false, 0)
+    fn redis(p: &[u8], s: &[u8], nocase: bool) -> bool {
+        redis_impl(p, s, nocase, &mut false, 0)
     }
 
     #[test]
@@ -274,6 +307,42 @@ mod tests {
         assert!(matches(b"a**", b"a"));
         assert!(matches(b"[a-\xff]", b"\xff"));
         assert!(!matches(b"[a-\xff]", b"b"));
+    }
+
+    /// The cases CONFIG GET's own matcher was tested with before it became
+    /// this one (all but `*` against "", which Redis does not match and no
+    /// parameter or command name is).
+    #[test]
+    fn config_get_patterns() {
+        assert!(matches(b"p*", b"port"));
+        assert!(!matches(b"p*", b"hz"));
+        assert!(matches(b"*-*", b"io-threads"));
+        assert!(matches(b"h?", b"hz"));
+        assert!(!matches(b"h?", b"h"));
+        assert!(matches(b"[a-c]x", b"bx"));
+        assert!(matches(b"[^a-c]x", b"dx"));
+        assert!(!matches(b"[^a-c]x", b"ax"));
+        assert!(matches(b"a\\*", b"a*"));
+        assert!(!matches(b"a\\*", b"ab"));
+        assert!(matches(b"*a*b*c*", b"xxaxxbxxcxx"));
+        assert!(!matches(b"*a*b*c*d", b"xxaxxbxxcxx"));
+        let long = [b"*".repeat(100), b"z".to_vec()].concat();
+        assert!(!matches(&long, &b"a".repeat(200)));
+    }
+
+    #[test]
+    fn nocase_like_redis() {
+        assert!(matches_nocase(b"PO*", b"port"));
+        assert!(!matches(b"PO*", b"port"));
+        assert!(matches_nocase(b"h\\Ello", b"hello"), "an escape outside brackets ignores case");
+        assert!(matches_nocase(b"h[E]llo", b"hello"));
+        assert!(!matches_nocase(b"h[\\E]llo", b"hello"), "an escape inside brackets keeps case");
+        assert!(matches_nocase(b"[A-C]x", b"bx"));
+        assert!(matches_nocase(b"[a-c]x", b"BX"));
+        assert!(!matches_nocase(b"[Z-a]", b"a"), "swapped before lowering: z..a is empty");
+        assert!(matches(b"[Z-a]", b"a"));
+        assert!(!matches_nocase(b"*", b""));
+        assert!(matches_nocase(b"\xc9", b"\xc9") && !matches_nocase(b"\xc9", b"\xe9"), "ASCII letters only");
     }
 
     #[test]
@@ -299,17 +368,28 @@ mod tests {
         assert!(!matches(&pat, &key));
     }
 
-    #[test]
-    fn agrees_with_redis_recursive_port() {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        let pat_alphabet = b"ab*?[]^-\\";
-        let str_alphabet = b"ab]-\\^*";
-        for _ in 0..200_000 {
+    /// Random short patterns and strings over the given alphabets: the
+    /// iterative matcher answers as the recursive port does.
+    fn agrees_on_random_cases(seed: u64, cases: usize, pat_alphabet: &[u8], str_alphabet: &[u8], nocase: bool) {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        for _ in 0..cases {
             let plen = rng.gen_range(0..8);
             let slen = rng.gen_range(0..7);
             let p: Vec<u8> = (0..plen).map(|_| pat_alphabet[rng.gen_range(0..pat_alphabet.len())]).collect();
             let s: Vec<u8> = (0..slen).map(|_| str_alphabet[rng.gen_range(0..str_alphabet.len())]).collect();
-            assert_eq!(matches(&p, &s), redis(&p, &s), "pattern {:?} string {:?}", p, s);
+            assert_eq!(string_match(&p, &s, nocase), redis(&p, &s, nocase), "pattern {:?} string {:?}", p, s);
         }
+    }
+
+    #[test]
+    fn agrees_with_redis_recursive_port() {
+        agrees_on_random_cases(7, 200_000, b"ab*?[]^-\\", b"ab]-\\^*", false);
+    }
+
+    #[test]
+    fn nocase_agrees_with_redis_recursive_port() {
+        // Letters of both cases either side of the range punctuation
+        // between `Z` and `a`, and a non-ASCII byte.
+        agrees_on_random_cases(8, 100_000, b"aBzZ_*?[]^-\\\xe9", b"AbZz_]-\\\xc9", true);
     }
 }

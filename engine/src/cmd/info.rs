@@ -154,67 +154,53 @@ fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// One INFO text; sections in Redis's fixed order whatever the request's.
+/// A section's body writer.
+type SectionFn = fn(&Ctx<'_>, &mut String);
+
+/// Every section in Redis's fixed order: the request names that select it,
+/// its title, its body.
+const SECTIONS: &[(&[&str], &str, SectionFn)] = &[
+    (&["server"], "Server", server_section),
+    (&["clients"], "Clients", clients_section),
+    (&["memory"], "Memory", memory_section),
+    (&["persistence"], "Persistence", persistence_section),
+    (&["stats"], "Stats", stats_section),
+    (&["replication"], "Replication", replication_section),
+    (&["cpu"], "CPU", cpu_section),
+    (&["module_list", "modules"], "Modules", |_, _| {}),
+    (&["errorstats"], "Errorstats", errorstats_section),
+    (&["cluster"], "Cluster", |_, out| out.push_str("cluster_enabled:0\r\n")),
+    (&["keyspace"], "Keyspace", keyspace_section),
+];
+
+/// One INFO text; sections in Redis's fixed order whatever the request's,
+/// separated by an empty line.
 fn render(ctx: &Ctx<'_>, sections: &Sections) -> String {
     let mut out = String::new();
-    let mut blocks = 0;
-    let mut section = |out: &mut String, title: &str| {
-        if blocks > 0 {
-            out.push_str("\r\n");
-        }
-        blocks += 1;
-        let _ = write!(out, "# {title}\r\n");
-    };
-    if sections.wants("server") {
-        section(&mut out, "Server");
-        server_section(ctx, &mut out);
-    }
-    if sections.wants("clients") {
-        section(&mut out, "Clients");
-        clients_section(ctx, &mut out);
-    }
-    if sections.wants("memory") {
-        section(&mut out, "Memory");
-        memory_section(ctx, &mut out);
-    }
-    if sections.wants("persistence") {
-        section(&mut out, "Persistence");
-        persistence_section(ctx, &mut out);
-    }
-    if sections.wants("stats") {
-        section(&mut out, "Stats");
-        stats_section(ctx, &mut out);
-    }
-    if sections.wants("replication") {
-        section(&mut out, "Replication");
-        replication_section(ctx, &mut out);
-    }
-    if sections.wants("cpu") {
-        section(&mut out, "CPU");
-        cpu_section(ctx, &mut out);
-    }
-    if sections.wants("module_list") || sections.wants("modules") {
-        section(&mut out, "Modules");
-    }
-    if sections.wants("errorstats") {
-        section(&mut out, "Errorstats");
-        for (code, n) in &ctx.srv.stats.error_codes {
-            let _ = write!(out, "errorstat_{code}:count={n}\r\n");
-        }
-    }
-    if sections.wants("cluster") {
-        section(&mut out, "Cluster");
-        out.push_str("cluster_enabled:0\r\n");
-    }
-    if sections.wants("keyspace") {
-        section(&mut out, "Keyspace");
-        for (i, db) in ctx.srv.dbs.iter().enumerate() {
-            if !db.is_empty() {
-                let _ = write!(out, "db{i}:keys={},expires={},avg_ttl=0\r\n", db.len(), db.expires_len());
+    for (names, title, body) in SECTIONS {
+        if names.iter().any(|n| sections.wants(n)) {
+            if !out.is_empty() {
+                out.push_str("\r\n");
             }
+            let _ = write!(out, "# {title}\r\n");
+            body(ctx, &mut out);
         }
     }
     out
+}
+
+fn errorstats_section(ctx: &Ctx<'_>, out: &mut String) {
+    for (code, n) in &ctx.srv.stats.error_codes {
+        let _ = write!(out, "errorstat_{code}:count={n}\r\n");
+    }
+}
+
+fn keyspace_section(ctx: &Ctx<'_>, out: &mut String) {
+    for (i, db) in ctx.srv.dbs.iter().enumerate() {
+        if !db.is_empty() {
+            let _ = write!(out, "db{i}:keys={},expires={},avg_ttl=0\r\n", db.len(), db.expires_len());
+        }
+    }
 }
 
 /// Appends `name:value\r\n` for each pair.

@@ -167,9 +167,15 @@ fn del(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// # Format
 /// `EXISTS key [key ...]`: a key named twice counts twice.
 fn exists(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    reply_live_count(ctx, &args[1..], false)
+}
+
+/// EXISTS and TOUCH: one read lookup per key (a key named twice counts
+/// twice); only TOUCH's lookups update access times.
+fn reply_live_count(ctx: &mut Ctx<'_>, keys: &[Bytes], touch: bool) -> CmdResult {
     let mut count = 0i64;
-    for key in &args[1..] {
-        count += read_lookup(ctx, ctx.db_index, key, false).is_some() as i64;
+    for key in keys {
+        count += read_lookup(ctx, ctx.db_index, key, touch).is_some() as i64;
     }
     ctx.reply.int(count);
     Ok(())
@@ -407,12 +413,7 @@ fn randomkey(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 /// # Format
 /// `TOUCH key [key ...]`: updates access times; replies how many exist.
 fn touch(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
-    let mut count = 0i64;
-    for key in &args[1..] {
-        count += read_lookup(ctx, ctx.db_index, key, true).is_some() as i64;
-    }
-    ctx.reply.int(count);
-    Ok(())
+    reply_live_count(ctx, &args[1..], true)
 }
 
 /// # Format

@@ -6,7 +6,7 @@
 
 use bytes::Bytes;
 
-use super::{CmdError, CmdResult, Handler};
+use super::{glob, CmdError, CmdResult, Handler};
 use crate::config::{self, ConfigError, Mutability};
 use crate::exec::Ctx;
 
@@ -100,7 +100,7 @@ fn config_get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             continue;
         }
         for p in config::PARAMS {
-            if !seen(&found, p) && string_match(pattern, p.name.as_bytes(), true) {
+            if !seen(&found, p) && glob::matches_nocase(pattern, p.name.as_bytes()) {
                 found.push((p.name.to_string(), p));
             }
         }
@@ -221,120 +221,4 @@ pub fn help_reply(ctx: &mut Ctx<'_>, command: &str, lines: &[&str]) {
     }
     ctx.reply.simple("HELP");
     ctx.reply.simple("    Prints this help.");
-}
-
-/// Redis's stringmatchlen glob: `*`, `?`, `[...]` (with `^`, ranges and
-/// `\` escapes) and `\x`. Runs in O(pattern * string) with the usual
-/// single-backtrack-point algorithm, so a pattern full of stars cannot blow
-/// up the way a naive recursion does.
-pub fn string_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
-    let (mut p, mut i) = (0usize, 0usize);
-    // Where to resume after the last `*`: (pattern after it, string index).
-    let mut star: Option<(usize, usize)> = None;
-    loop {
-        if p < pattern.len() && pattern[p] == b'*' {
-            while p < pattern.len() && pattern[p] == b'*' {
-                p += 1;
-            }
-            if p == pattern.len() {
-                return true;
-            }
-            star = Some((p, i));
-            continue;
-        }
-        if p == pattern.len() && i == s.len() {
-            return true;
-        }
-        if p < pattern.len() && i < s.len() {
-            if let Some(len) = match_one(&pattern[p..], s[i], nocase) {
-                p += len;
-                i += 1;
-                continue;
-            }
-        }
-        match star {
-            Some((sp, si)) if si < s.len() => {
-                star = Some((sp, si + 1));
-                p = sp;
-                i = si + 1;
-            }
-            _ => return false,
-        }
-    }
-}
-
-/// Matches one pattern element (not `*`) against `c`: Some(element length)
-/// on a match.
-fn match_one(pattern: &[u8], c: u8, nocase: bool) -> Option<usize> {
-    let eq = |a: u8, b: u8| if nocase { a.eq_ignore_ascii_case(&b) } else { a == b };
-    match pattern[0] {
-        b'?' => Some(1),
-        b'\\' if pattern.len() >= 2 => eq(pattern[1], c).then_some(2),
-        b'[' => {
-            let mut j = 1;
-            let not = pattern.get(1) == Some(&b'^');
-            if not {
-                j += 1;
-            }
-            let mut matched = false;
-            loop {
-                match pattern.get(j) {
-                    // An unterminated class ends at the pattern's end.
-                    None => break,
-                    Some(b']') => {
-                        j += 1;
-                        break;
-                    }
-                    Some(b'\\') if j + 1 < pattern.len() => {
-                        matched |= eq(pattern[j + 1], c);
-                        j += 2;
-                    }
-                    Some(&lo) if pattern.get(j + 1) == Some(&b'-') && j + 2 < pattern.len() => {
-                        let hi = pattern[j + 2];
-                        let (lo, hi) = if lo > hi { (hi, lo) } else { (lo, hi) };
-                        let in_range = |x: u8| lo <= x && x <= hi;
-                        matched |= if nocase {
-                            in_range(c.to_ascii_lowercase()) || in_range(c.to_ascii_uppercase())
-                        } else {
-                            in_range(c)
-                        };
-                        j += 3;
-                    }
-                    Some(&x) => {
-                        matched |= eq(x, c);
-                        j += 1;
-                    }
-                }
-            }
-            (matched != not).then_some(j)
-        }
-        x => eq(x, c).then_some(1),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::string_match;
-
-    #[test]
-    fn glob_like_redis() {
-        let m = |p: &str, s: &str| string_match(p.as_bytes(), s.as_bytes(), false);
-        assert!(m("*", ""));
-        assert!(m("p*", "port"));
-        assert!(!m("p*", "hz"));
-        assert!(m("*-*", "io-threads"));
-        assert!(m("h?", "hz"));
-        assert!(!m("h?", "h"));
-        assert!(m("[a-c]x", "bx"));
-        assert!(m("[^a-c]x", "dx"));
-        assert!(!m("[^a-c]x", "ax"));
-        assert!(m("a\\*", "a*"));
-        assert!(!m("a\\*", "ab"));
-        assert!(m("*a*b*c*", "xxaxxbxxcxx"));
-        assert!(!m("*a*b*c*d", "xxaxxbxxcxx"));
-        assert!(string_match(b"PO*", b"port", true));
-        assert!(!string_match(b"PO*", b"port", false));
-        let long = "*".repeat(100) + "z";
-        assert!(!m(&long, &"a".repeat(200)));
-    }
 }

@@ -14,7 +14,12 @@
 //! - a quote still open at the end of the line is "unbalanced quotes".
 //!
 //! The C code works on a NUL-terminated string; [`split_args`] treats the end
-//! of the slice (and a NUL byte, which the parser never passes) as that NUL.
+//! of the slice, and a NUL byte, as that NUL. (The parser never passes a NUL;
+//! a config-file line may, and Redis ignores the rest of such a line too.)
+//!
+//! Redis uses this one splitter for inline commands, `redis.conf` lines and
+//! `--option` words; so do we ([`split_args_owned`] where nothing is
+//! borrowed from a read buffer).
 
 /// One argument of an inline command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +75,7 @@ pub fn split_args(line: &[u8], out: &mut Vec<InlineArg>) -> Result<(), Unbalance
                 }
                 quote @ (b'"' | b'\'') => {
                     let mut arg = line[start..p].to_vec();
-                    p = if quote == b'"' {
-                        double_quoted(line, p + 1, &mut arg)?
-                    } else {
-                        single_quoted(line, p + 1, &mut arg)?
-                    };
+                    p = quoted(line, p + 1, quote, &mut arg)?;
                     out.push(InlineArg::Owned(arg));
                     break;
                 }
@@ -86,29 +87,30 @@ pub fn split_args(line: &[u8], out: &mut Vec<InlineArg>) -> Result<(), Unbalance
     }
 }
 
-/// Reads a double-quoted part starting just after the opening quote;
-/// returns the index just after the closing quote.
-fn double_quoted(line: &[u8], mut p: usize, arg: &mut Vec<u8>) -> Result<usize, UnbalancedQuotes> {
+/// Splits `line` into owned arguments: for callers that keep no read buffer
+/// to slice (config-file lines, tests).
+pub fn split_args_owned(line: &[u8]) -> Result<Vec<Vec<u8>>, UnbalancedQuotes> {
+    let mut out = Vec::new();
+    split_args(line, &mut out)?;
+    Ok(out
+        .into_iter()
+        .map(|a| match a {
+            InlineArg::Span(start, end) => line[start..end].to_vec(),
+            InlineArg::Owned(bytes) => bytes,
+        })
+        .collect())
+}
+
+/// Reads a quoted part starting just after its opening `quote`; returns the
+/// index just after the closing quote. The two quote kinds differ only in
+/// their escapes (see [`escape_at`]).
+fn quoted(line: &[u8], mut p: usize, quote: u8, arg: &mut Vec<u8>) -> Result<usize, UnbalancedQuotes> {
     loop {
         let c = at(line, p);
-        if c == b'\\' && at(line, p + 1) == b'x' {
-            if let (Some(hi), Some(lo)) = (hex_value(at(line, p + 2)), hex_value(at(line, p + 3))) {
-                arg.push(hi * 16 + lo);
-                p += 4;
-                continue;
-            }
-        }
-        if c == b'\\' && at(line, p + 1) != 0 {
-            arg.push(match at(line, p + 1) {
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
-                b'b' => 0x08,
-                b'a' => 0x07,
-                other => other,
-            });
-            p += 2;
-        } else if c == b'"' {
+        if let Some((byte, len)) = escape_at(line, p, quote) {
+            arg.push(byte);
+            p += len;
+        } else if c == quote {
             return closing_quote(line, p);
         } else if c == 0 {
             return Err(UnbalancedQuotes);
@@ -119,23 +121,35 @@ fn double_quoted(line: &[u8], mut p: usize, arg: &mut Vec<u8>) -> Result<usize, 
     }
 }
 
-/// Reads a single-quoted part starting just after the opening quote;
-/// returns the index just after the closing quote.
-fn single_quoted(line: &[u8], mut p: usize, arg: &mut Vec<u8>) -> Result<usize, UnbalancedQuotes> {
-    loop {
-        let c = at(line, p);
-        if c == b'\\' && at(line, p + 1) == b'\'' {
-            arg.push(b'\'');
-            p += 2;
-        } else if c == b'\'' {
-            return closing_quote(line, p);
-        } else if c == 0 {
-            return Err(UnbalancedQuotes);
-        } else {
-            arg.push(c);
-            p += 1;
+/// The escape starting at `line[p]` inside a `quote`d part, as (the byte it
+/// stands for, its length), or `None` if there is none. Inside double
+/// quotes: `\xHH`, the control letters and `\` before anything else but the
+/// end; inside single quotes only `\'`.
+fn escape_at(line: &[u8], p: usize, quote: u8) -> Option<(u8, usize)> {
+    if at(line, p) != b'\\' {
+        return None;
+    }
+    let next = at(line, p + 1);
+    if quote == b'\'' {
+        return (next == b'\'').then_some((b'\'', 2));
+    }
+    if next == b'x' {
+        if let (Some(hi), Some(lo)) = (hex_value(at(line, p + 2)), hex_value(at(line, p + 3))) {
+            return Some((hi * 16 + lo, 4));
         }
     }
+    if next == 0 {
+        return None;
+    }
+    let byte = match next {
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        b'b' => 0x08,
+        b'a' => 0x07,
+        other => other,
+    };
+    Some((byte, 2))
 }
 
 /// A closing quote at `p` must be followed by a blank or the end.
@@ -151,17 +165,8 @@ fn closing_quote(line: &[u8], p: usize) -> Result<usize, UnbalancedQuotes> {
 mod tests {
     use super::*;
 
-    /// The arguments as owned byte strings.
     fn split(line: &[u8]) -> Result<Vec<Vec<u8>>, UnbalancedQuotes> {
-        let mut out = Vec::new();
-        split_args(line, &mut out)?;
-        Ok(out
-            .into_iter()
-            .map(|a| match a {
-                InlineArg::Span(s, e) => line[s..e].to_vec(),
-                InlineArg::Owned(v) => v,
-            })
-            .collect())
+        split_args_owned(line)
     }
 
     fn ok(line: &[u8], want: &[&[u8]]) {
