@@ -26,16 +26,14 @@ pub const CONN_OUTPUT_RETAIN_BYTES: usize = 64 * 1024;
 pub const DATABASES_DEFAULT: usize = 16;
 /// Upper bound on buckets visited by one rehash step (Redis: n*10 empty visits).
 pub const REHASH_EMPTY_VISITS_PER_STEP: usize = 10;
-/// Time budget of the rehash work done in `tick`, per database, in ms.
-pub const REHASH_TICK_BUDGET_MS: u64 = 1;
+/// Buckets each table may move per `tick` (Redis spends up to 1 ms per
+/// cron run, about this much work; the engine cannot read a clock, so the
+/// budget is counted in work).
+pub const REHASH_BUCKETS_PER_TICK: usize = 100_000;
 /// Keys sampled per database per active-expire loop (Redis ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).
 pub const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;
 /// Keys the active expire cycle may visit per tick at most, as its budget.
 pub const ACTIVE_EXPIRE_VISITS_PER_TICK: usize = 20_000;
-/// Interval of the timed work (Redis `hz 10`).
-pub const TICK_INTERVAL_MS: u64 = 100;
-/// Longest client name accepted by CLIENT SETNAME.
-pub const CLIENT_NAME_MAX: usize = 64 * 1024;
 /// Maximum string value size (Redis checkStringLength: proto-max-bulk-len).
 pub const STRING_MAX_BYTES: u64 = PROTO_MAX_BULK_LEN_DEFAULT;
 

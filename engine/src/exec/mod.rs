@@ -254,7 +254,7 @@ impl Executor {
         for db in &mut self.srv.dbs {
             let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
             self.srv.stats.expired_keys_active += removed as u64;
-            db.rehash_step(limits::REHASH_EMPTY_VISITS_PER_STEP * 100);
+            db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
         }
     }
 
