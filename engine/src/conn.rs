@@ -30,6 +30,7 @@
 use bytes::BytesMut;
 
 use crate::limits;
+use crate::planted::{Plant, PlantedBug};
 use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
 use crate::ring::{ClientInfo, Request, RequestKind, Response, Ring};
 use crate::ConnId;
@@ -40,6 +41,7 @@ pub struct ConnLimits {
     pub parser: ParserLimits,
     pub query_buffer_limit: usize,
     pub output_pause_bytes: usize,
+    pub plant: Plant,
 }
 
 impl ConnLimits {
@@ -48,6 +50,7 @@ impl ConnLimits {
             parser: ParserLimits { proto_max_bulk_len: c.proto_max_bulk_len },
             query_buffer_limit: c.client_query_buffer_limit,
             output_pause_bytes: limits::CONN_OUTPUT_PAUSE_BYTES,
+            plant: Plant::from_config(c),
         }
     }
 }
@@ -97,7 +100,7 @@ impl Connection {
             id,
             info: Some(info),
             read_buf: BytesMut::new(),
-            parser: Parser::new(limits.parser),
+            parser: Parser::new(limits.parser).with_plant(limits.plant),
             stalled: None,
             out: Vec::new(),
             out_pos: 0,
@@ -174,7 +177,9 @@ impl Connection {
                     }
                 }
                 Err(back) => {
-                    self.stalled = Some(back);
+                    if !self.limits.plant.is(PlantedBug::RingFullDropsRequest) {
+                        self.stalled = Some(back);
+                    }
                     pushed.ring_full = true;
                     return pushed;
                 }

@@ -7,6 +7,7 @@
 //!              [--check-every N]           engine invariant checks every N steps
 //!              [--no-shrink]               skip shrinking a failure
 //!              [--trace]                   print the whole (shrunk) trace
+//!              [--exclude a,b]             never generate these commands (lowercase names)
 //! ferrodis-sim --oracle PORT [--seeds A..B] [--ops N]
 //!                                          check the model against a real redis-server
 //! ```
@@ -28,11 +29,20 @@ struct Args {
     shrink: bool,
     print_trace: bool,
     oracle: Option<u16>,
+    exclude: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut a =
-        Args { seeds: 0..1, ops: 10_000, faults: true, check_every: 1, shrink: true, print_trace: false, oracle: None };
+    let mut a = Args {
+        seeds: 0..1,
+        ops: 10_000,
+        faults: true,
+        check_every: 1,
+        shrink: true,
+        print_trace: false,
+        oracle: None,
+        exclude: Vec::new(),
+    };
     let mut seed_given = false;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -53,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
             "--ops" => a.ops = value("--ops")?.parse().map_err(|e| format!("--ops: {e}"))?,
             "--check-every" => a.check_every = value("--check-every")?.parse().map_err(|e| format!("{e}"))?,
             "--oracle" => a.oracle = Some(value("--oracle")?.parse().map_err(|e| format!("--oracle: {e}"))?),
+            "--exclude" => a.exclude.extend(value("--exclude")?.split(',').map(|s| s.trim().to_ascii_lowercase())),
             "--no-faults" => a.faults = false,
             "--no-shrink" => a.shrink = false,
             "--trace" => a.print_trace = true,
@@ -72,7 +83,7 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--oracle PORT]");
+            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--exclude a,b] [--oracle PORT]");
             return ExitCode::from(2);
         }
     };
@@ -84,8 +95,14 @@ fn main() -> ExitCode {
     let (mut commands, mut faults, mut failed) = (0u64, FaultCounts::default(), Vec::new());
     let tty = std::io::stderr().is_terminal();
     let n_seeds = args.seeds.end - args.seeds.start;
+    let exclude: Vec<&str> = args.exclude.iter().map(String::as_str).collect();
     for seed in args.seeds.clone() {
-        let cfg = RunConfig { faults: args.faults, check_every: args.check_every, ..RunConfig::new(seed, args.ops) };
+        let cfg = RunConfig {
+            faults: args.faults,
+            check_every: args.check_every,
+            exclude: &exclude,
+            ..RunConfig::new(seed, args.ops)
+        };
         let outcome = run(&cfg, None);
         commands += outcome.stats.commands;
         faults.add(&outcome.stats.faults);

@@ -130,8 +130,9 @@ fn probe_inline() -> bool {
 impl World {
     /// Builds the world a seed describes. `faults: false` draws the
     /// fault-free options (throughput runs); `tweak` adjusts the engine's
-    /// config (phase 2: planted bugs).
-    pub fn new(seed: u64, faults: bool, tweak: &dyn Fn(&mut Config)) -> World {
+    /// config (phase 2: planted bugs); templates named in `exclude` are
+    /// never drawn.
+    pub fn new(seed: u64, faults: bool, tweak: &dyn Fn(&mut Config), exclude: &[&str]) -> World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let opts = if faults { Options::swarm(&mut rng) } else { Options::no_faults(&mut rng) };
         let now_ms = EPOCH_MS + rng.gen_range(0..1_000_000_000);
@@ -139,7 +140,7 @@ impl World {
         tweak(&mut config);
         let engine = Engine::new(config, now_ms as u64);
         let table = &engine.executor().srv.table;
-        let mix = Mix::new(&|t| workload::available(table, t), &mut rng, opts.swarm_mix);
+        let mix = Mix::new(&|t| workload::available(table, t) && !exclude.contains(&t.name), &mut rng, opts.swarm_mix);
         let clients = (0..opts.clients).map(|_| Client::default()).collect();
         World {
             engine,
@@ -221,8 +222,13 @@ impl World {
             self.pool.push(cmd);
             return;
         }
+        let mut scan = scan;
         match scan {
             ScanStep::None => {}
+            // A shrunk trace may start a session while another is in
+            // flight (the scheduler never does): the call is then a plain
+            // SCAN, checked for its keys only.
+            ScanStep::Start if c.scan.is_some() => scan = ScanStep::None,
             ScanStep::Start => {
                 c.scan = Some(ScanSession {
                     first: cmd.clone(),
@@ -234,6 +240,7 @@ impl World {
             }
             ScanStep::Continue => {
                 let Some(ScanSession { state: ScanState::Ready(cursor), first, .. }) = &c.scan else {
+                    self.pool.push(cmd);
                     return;
                 };
                 let mut next = Cmd::new();
@@ -567,6 +574,7 @@ impl World {
             dbs_used: self.opts.dbs_used,
             now_ms: self.now_ms,
             bad_pct: self.opts.bad_pct,
+            short_expiry_pct: self.opts.short_expiry_pct,
         };
         let mut scan = ScanStep::None;
         if g.rng.gen_range(0..100) < self.mix.malformed_pct {

@@ -68,8 +68,10 @@ pub fn swapdb(m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
         return out.w.err(DB_RANGE);
     };
     m.dbs.swap(a, b);
-    m.dbs[a].epoch += 1;
-    m.dbs[b].epoch += 1;
+    // Epochs are sequence numbers, unique across databases: a per-database
+    // counter would let a swapped-in database match a scan's start epoch.
+    m.dbs[a].epoch = m.seq;
+    m.dbs[b].epoch = m.seq;
     out.w.ok();
 }
 
@@ -92,21 +94,23 @@ fn flush_flags_ok(cmd: &Cmd, out: &mut Out<'_>) -> bool {
     ok
 }
 
-fn flush(db: &mut Db) {
+fn flush(db: &mut Db, seq: u64) {
     db.map.clear();
-    db.epoch += 1;
+    db.epoch = seq;
 }
 
 pub fn flushdb(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     if flush_flags_ok(cmd, out) {
-        flush(m.db(cx));
+        let seq = m.seq;
+        flush(m.db(cx), seq);
         out.w.ok();
     }
 }
 
 pub fn flushall(m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
     if flush_flags_ok(cmd, out) {
-        m.dbs.iter_mut().for_each(flush);
+        let seq = m.seq;
+        m.dbs.iter_mut().for_each(|db| flush(db, seq));
         out.w.ok();
     }
 }

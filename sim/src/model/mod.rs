@@ -96,7 +96,8 @@ impl Entry {
 #[derive(Clone, Debug, Default)]
 pub struct Db {
     pub map: BTreeMap<Vec<u8>, Entry>,
-    /// Bumped by FLUSHDB/FLUSHALL/SWAPDB: a SCAN across it promises nothing.
+    /// Set to the model's `seq` by FLUSHDB/FLUSHALL/SWAPDB (so no two
+    /// database states share one): a SCAN across it promises nothing.
     pub epoch: u64,
 }
 
