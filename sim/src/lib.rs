@@ -138,9 +138,17 @@ pub fn run(cfg: &RunConfig<'_>, replay: Option<&[trace::Event]>) -> RunOutcome {
     }
 }
 
-/// The one-line command that replays a seed.
-pub fn replay_command(seed: u64, ops: u64) -> String {
-    format!("cargo run --release -p ferrodis-sim -- --seed {seed} --ops {ops}")
+/// The one-line command that replays the run `cfg` describes (its tweak
+/// aside: planted bugs replay through their test).
+pub fn replay_command(cfg: &RunConfig<'_>) -> String {
+    let mut s = format!("cargo run --release -p ferrodis-sim -- --seed {} --ops {}", cfg.seed, cfg.ops);
+    if !cfg.faults {
+        s.push_str(" --no-faults");
+    }
+    if !cfg.exclude.is_empty() {
+        s.push_str(&format!(" --exclude {}", cfg.exclude.join(",")));
+    }
+    s
 }
 
 /// Runs `base` (its tweak, exclusions, ops...) for each seed of `seeds` in

@@ -2,7 +2,7 @@
 //! SWAPDB DBSIZE FLUSHDB FLUSHALL DEL UNLINK EXISTS TOUCH TYPE RENAME
 //! RENAMENX MOVE COPY KEYS SCAN RANDOMKEY OBJECT ENCODING.
 
-use super::{arity_error, eq_ic, glob, int_arg, parse_ll, Db, Exec, Model, Out, Prop, DATABASES, SYNTAX};
+use super::{arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Db, Exec, Model, Out, Prop, DATABASES, SYNTAX};
 use crate::cmd::Cmd;
 
 const SAME_OBJECT: &str = "ERR source and destination objects are the same";
@@ -275,13 +275,20 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let db = &m.dbs[cx.sess.db];
     let type_ok = type_filter.map_or(true, |t| eq_ic(t, "string"));
     let wanted = |k: &[u8]| type_ok && pattern.map_or(true, |p| glob::matches(p, k));
-    let allowed: Vec<Vec<u8>> = db.live_keys(now).filter(|(k, _)| wanted(k)).map(|(k, _)| k.clone()).collect();
-    let must = match cx.scan {
-        Some(s) if s.start_epoch == db.epoch => {
-            db.live_keys(now).filter(|(k, e)| e.stamp < s.start_seq && wanted(k)).map(|(k, _)| k.clone()).collect()
-        }
-        _ => Vec::new(),
+    let must_from = match cx.scan {
+        Some(s) if s.start_epoch == db.epoch => Some(s.start_seq),
+        _ => None,
     };
+    let (mut allowed, mut must) = (Vec::new(), Vec::new());
+    for (k, e) in db.live_keys(now).filter(|(k, _)| wanted(k)) {
+        let h = key_hash(k);
+        allowed.push(h);
+        if must_from.is_some_and(|start| e.stamp < start) {
+            must.push(h);
+        }
+    }
+    allowed.sort_unstable();
+    must.sort_unstable();
     out.prop = Some(Prop::Scan { allowed, must });
 }
 
