@@ -41,7 +41,6 @@ pub struct ConnLimits {
     pub parser: ParserLimits,
     pub query_buffer_limit: usize,
     pub output_pause_bytes: usize,
-    pub plant: Plant,
 }
 
 impl ConnLimits {
@@ -50,7 +49,6 @@ impl ConnLimits {
             parser: ParserLimits { proto_max_bulk_len: c.proto_max_bulk_len },
             query_buffer_limit: c.client_query_buffer_limit,
             output_pause_bytes: limits::CONN_OUTPUT_PAUSE_BYTES,
-            plant: Plant::from_config(c),
         }
     }
 }
@@ -92,6 +90,7 @@ pub struct Connection {
     /// The executor asked to close after the output is written.
     close_after_output: bool,
     limits: ConnLimits,
+    plant: Plant,
 }
 
 impl Connection {
@@ -100,14 +99,22 @@ impl Connection {
             id,
             info: Some(info),
             read_buf: BytesMut::new(),
-            parser: Parser::new(limits.parser).with_plant(limits.plant),
+            parser: Parser::new(limits.parser),
             stalled: None,
             out: Vec::new(),
             out_pos: 0,
             phase: Phase::Open,
             close_after_output: false,
             limits,
+            plant: Plant::default(),
         }
+    }
+
+    /// The connection with `plant` selected, in its parser too (see [`crate::planted`]).
+    pub fn with_plant(mut self, plant: Plant) -> Connection {
+        self.plant = plant;
+        self.parser = self.parser.with_plant(plant);
+        self
     }
 
     /// Bytes arrived from the peer. Ignored once the connection stopped
@@ -177,7 +184,7 @@ impl Connection {
                     }
                 }
                 Err(back) => {
-                    if !self.limits.plant.is(PlantedBug::RingFullDropsRequest) {
+                    if !self.plant.is(PlantedBug::RingFullDropsRequest) {
                         self.stalled = Some(back);
                     }
                     pushed.ring_full = true;
