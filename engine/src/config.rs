@@ -32,6 +32,9 @@ pub struct Config {
     /// Seeds the executor's RNG and the hash tables. Production draws it
     /// from the OS in the driver; the simulator uses the run's seed.
     pub seed: u64,
+    /// The bug this run plants (simulator tests only; see [`crate::planted`]).
+    #[cfg(feature = "planted-bugs")]
+    pub planted_bug: Option<crate::planted::PlantedBug>,
 }
 
 impl Default for Config {
@@ -58,6 +61,8 @@ impl Default for Config {
             maxmemory: 0,
             ring_capacity: limits::RING_CAPACITY_DEFAULT,
             seed: 0,
+            #[cfg(feature = "planted-bugs")]
+            planted_bug: None,
         }
     }
 }

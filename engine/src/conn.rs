@@ -30,6 +30,7 @@
 use bytes::BytesMut;
 
 use crate::limits;
+use crate::planted::{Plant, PlantedBug};
 use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
 use crate::ring::{ClientInfo, Request, RequestKind, Response, Ring};
 use crate::ConnId;
@@ -89,6 +90,7 @@ pub struct Connection {
     /// The executor asked to close after the output is written.
     close_after_output: bool,
     limits: ConnLimits,
+    plant: Plant,
 }
 
 impl Connection {
@@ -104,7 +106,15 @@ impl Connection {
             phase: Phase::Open,
             close_after_output: false,
             limits,
+            plant: Plant::default(),
         }
+    }
+
+    /// The connection with `plant` selected, in its parser too (see [`crate::planted`]).
+    pub fn with_plant(mut self, plant: Plant) -> Connection {
+        self.plant = plant;
+        self.parser = self.parser.with_plant(plant);
+        self
     }
 
     /// Bytes arrived from the peer. Ignored once the connection stopped
@@ -174,7 +184,9 @@ impl Connection {
                     }
                 }
                 Err(back) => {
-                    self.stalled = Some(back);
+                    if !self.plant.is(PlantedBug::RingFullDropsRequest) {
+                        self.stalled = Some(back);
+                    }
                     pushed.ring_full = true;
                     return pushed;
                 }

@@ -24,6 +24,7 @@
 //! - [`cmd`]: the command table and one module per command family.
 //! - [`machine`]: [`Engine`], the single-threaded composition of the layers
 //!   that the simulator and `--io-threads 1` drive.
+//! - [`planted`]: test-only planted bugs (feature `planted-bugs`).
 
 pub mod cmd;
 pub mod config;
@@ -32,6 +33,7 @@ pub mod db;
 pub mod exec;
 pub mod limits;
 pub mod machine;
+pub mod planted;
 pub mod resp;
 pub mod ring;
 

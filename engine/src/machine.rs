@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::conn::{ConnLimits, Connection};
 use crate::exec::Executor;
+use crate::planted::Plant;
 use crate::ring::{new_ring, ClientInfo, Ring};
 use crate::{Config, ConnId};
 
@@ -40,11 +41,13 @@ pub struct Engine {
     writable: BTreeSet<ConnId>,
     next_conn: u64,
     limits: ConnLimits,
+    plant: Plant,
 }
 
 impl Engine {
     pub fn new(config: Config, now_ms: u64) -> Engine {
         let limits = ConnLimits::from_config(&config);
+        let plant = Plant::from_config(&config);
         let ring = new_ring(config.ring_capacity);
         Engine {
             executor: Executor::new(config, now_ms),
@@ -54,6 +57,7 @@ impl Engine {
             writable: BTreeSet::new(),
             next_conn: 1,
             limits,
+            plant,
         }
     }
 
@@ -61,7 +65,7 @@ impl Engine {
     pub fn handle_open(&mut self, info: ClientInfo, now_ms: u64) -> ConnId {
         let id = ConnId(self.next_conn);
         self.next_conn += 1;
-        self.conns.insert(id, Connection::new(id, info, self.limits));
+        self.conns.insert(id, Connection::new(id, info, self.limits).with_plant(self.plant));
         self.ready.insert(id);
         self.pump(now_ms);
         id

@@ -158,7 +158,7 @@ pub fn check_prop(prop: &Prop, v: &Val) -> Result<(), String> {
         },
         Prop::Scan { allowed, .. } => {
             let (_, keys) = scan_reply(v).ok_or("expected [cursor, [keys]]")?;
-            match keys.iter().find(|k| allowed.binary_search_by(|a| a.as_slice().cmp(k)).is_err()) {
+            match keys.iter().find(|k| allowed.binary_search(&crate::model::key_hash(k)).is_err()) {
                 None => Ok(()),
                 Some(k) => Err(format!("SCAN returned {} which is not a live matching key", render_bytes(k))),
             }

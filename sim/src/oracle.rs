@@ -67,7 +67,7 @@ pub fn run(addr: &str, seed: u64, ops: u64, max_mismatches: usize) -> std::io::R
     for _ in 0..ops {
         let mut cmd = Cmd::new();
         let now = now_ms();
-        let mut g = Gen { rng: &mut rng, keyspace, dbs_used: 3, now_ms: now, bad_pct: 5 };
+        let mut g = Gen { rng: &mut rng, keyspace, dbs_used: 3, now_ms: now, bad_pct: 5, short_expiry_pct: 0 };
         if g.rng.gen_range(0..100) < 2 {
             workload::malformed(&mut g, &mix, &mut cmd);
         } else {

@@ -20,6 +20,8 @@ pub struct Options {
     pub bad_pct: u32,
     /// Percent of commands sent in the inline form (when the engine speaks it).
     pub inline_pct: u32,
+    /// Percent of millisecond expiries set only a few ms ahead.
+    pub short_expiry_pct: u32,
     pub net: NetOptions,
     pub clock: ClockOptions,
     /// Whether the command mix itself is swarmed (templates switched off).
@@ -38,6 +40,7 @@ impl Options {
             bad_pct: rng.gen_range(0..8),
             inline_pct: if rng.gen_bool(0.3) { rng.gen_range(1..50) } else { 0 },
             net: NetOptions::swarm(rng),
+            short_expiry_pct: [0, 10, 40][rng.gen_range(0..3)],
             clock: ClockOptions::swarm(rng),
             swarm_mix: true,
         }
@@ -54,6 +57,7 @@ impl Options {
             dbs_used: 1,
             bad_pct: 0,
             inline_pct: 0,
+            short_expiry_pct: 10,
             net: NetOptions::none(),
             clock: ClockOptions::none(),
             swarm_mix: false,

@@ -79,7 +79,10 @@ impl Event {
     }
 }
 
-/// FNV-1a, 64 bit: stable across builds and platforms, unlike std's hasher.
+/// A running hash of everything the world sent and received, eight bytes
+/// per multiply (byte-at-a-time FNV cost a tenth of the simulator's time).
+/// Stable across builds and platforms, unlike std's hasher; not for
+/// adversaries, only for telling two runs apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceHash(pub u64);
 
@@ -90,16 +93,27 @@ impl Default for TraceHash {
 }
 
 impl TraceHash {
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+
     pub fn bytes(&mut self, b: &[u8]) {
-        let mut h = self.0;
-        for &x in b {
-            h ^= x as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        // The length first, so that splits of the same bytes differ.
+        self.mix(b.len() as u64);
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            self.mix(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut tail = [0u8; 8];
+            tail[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(tail));
+        }
     }
 
     pub fn u64(&mut self, v: u64) {
-        self.bytes(&v.to_le_bytes());
+        self.mix(v);
     }
 }

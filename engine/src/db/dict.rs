@@ -38,6 +38,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::entry::{self, EntryBox};
+use crate::planted::{Plant, PlantedBug};
 
 /// Size of a table when the first key arrives (Redis `DICT_HT_INITIAL_SIZE`).
 pub const INITIAL_SIZE: usize = 4;
@@ -151,6 +152,7 @@ pub struct Dict<V> {
     rehash_idx: Option<usize>,
     hasher: FixedState,
     resize_allowed: bool,
+    plant: Plant,
 }
 
 impl<V> Dict<V> {
@@ -160,7 +162,13 @@ impl<V> Dict<V> {
             rehash_idx: None,
             hasher: FixedState::with_seed(hash_seed),
             resize_allowed: true,
+            plant: Plant::default(),
         }
+    }
+
+    /// Selects a planted bug (see [`crate::planted`]).
+    pub fn set_plant(&mut self, plant: Plant) {
+        self.plant = plant;
     }
 
     pub fn len(&self) -> usize {
@@ -327,7 +335,7 @@ impl<V> Dict<V> {
                 t0.used -= 1;
                 t1.push(h, e);
             }
-            idx += 1;
+            idx += if self.plant.is(PlantedBug::RehashSkipsBucket) { 2 } else { 1 };
         }
         self.rehash_idx = Some(idx);
         self.finish_rehash_if_done();

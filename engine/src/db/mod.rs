@@ -37,6 +37,7 @@ pub use dict::Dict;
 pub use value::{StrValue, Value};
 
 use crate::limits;
+use crate::planted::{Plant, PlantedBug};
 
 /// Expired keys [`Db::random_key`] may delete while looking for a live one
 /// before it gives up (Redis loops until it finds one; we bound the pause).
@@ -56,6 +57,7 @@ pub struct Db {
     /// The latest `now_ms` this database was told about; new keys take it as
     /// their access time (`set` has no clock argument).
     clock_ms: u64,
+    plant: Plant,
 }
 
 impl Default for Db {
@@ -72,7 +74,15 @@ impl Db {
             expires_cursor: 0,
             expired_keys: 0,
             clock_ms: 0,
+            plant: Plant::default(),
         }
+    }
+
+    /// Selects a planted bug for this database and its tables (see [`crate::planted`]).
+    pub fn set_plant(&mut self, plant: Plant) {
+        self.plant = plant;
+        self.keys.set_plant(plant);
+        self.expires.set_plant(plant);
     }
 
     /// Keys stored, including expired ones not yet removed (as Redis's DBSIZE).
@@ -236,7 +246,9 @@ impl Db {
 
     /// Whether `key` has expired at `now_ms` (without removing it).
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
-        !self.expires.is_empty() && matches!(self.expires.get(key), Some(&at) if at < now_ms)
+        let boundary_bug = self.plant.is(PlantedBug::ExpiryBoundary);
+        !self.expires.is_empty()
+            && matches!(self.expires.get(key), Some(&at) if at < now_ms || (boundary_bug && at == now_ms))
     }
 
     /// One SCAN call (Redis `scanGenericCommand` over `dictScan`): calls `f`

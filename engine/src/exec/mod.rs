@@ -21,6 +21,7 @@ pub use crate::cmd::info::HostStats;
 use crate::cmd::{self, CmdError, CommandTable};
 use crate::db::Db;
 use crate::limits;
+use crate::planted::{Plant, PlantedBug};
 use crate::resp::Reply;
 use crate::ring::{Request, RequestKind, Response};
 use crate::{Config, ConnId};
@@ -132,7 +133,14 @@ pub struct Executor {
 impl Executor {
     pub fn new(config: Config, now_ms: u64) -> Executor {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let dbs = (0..config.databases).map(|_| Db::new(rand::Rng::gen(&mut rng))).collect();
+        let plant = Plant::from_config(&config);
+        let dbs = (0..config.databases)
+            .map(|_| {
+                let mut db = Db::new(rand::Rng::gen(&mut rng));
+                db.set_plant(plant);
+                db
+            })
+            .collect();
         let run_id = random_hex40(&mut rng);
         let replid = random_hex40(&mut rng);
         Executor {
@@ -232,6 +240,9 @@ impl Executor {
             self.pending.push(conn);
             std::mem::swap(&mut client.out, &mut self.reply.buf);
         } else {
+            if Plant::from_config(&self.srv.config).is(PlantedBug::ReplyOverwritesPending) {
+                client.out.clear();
+            }
             client.out.extend_from_slice(&self.reply.buf);
         }
         self.reply.buf.clear();

@@ -43,6 +43,7 @@ use memchr::memchr2;
 
 use super::inline::{split_args, InlineArg};
 use crate::limits::{PARSER_ARGS_PREALLOC_MAX, PROTO_INLINE_MAX_SIZE, PROTO_MAX_MULTIBULK_LEN};
+use crate::planted::{Plant, PlantedBug};
 
 /// A protocol violation. The connection gets `-ERR Protocol error: <text>`
 /// and is closed after the reply, as in Redis.
@@ -157,11 +158,25 @@ pub struct Parser {
     spans: Vec<(usize, usize)>,
     /// Scratch for inline splitting, kept across commands.
     inline_args: Vec<InlineArg>,
+    plant: Plant,
 }
 
 impl Parser {
     pub fn new(limits: ParserLimits) -> Parser {
-        Parser { limits, state: State::Start, pos: 0, scan: 0, spans: Vec::new(), inline_args: Vec::new() }
+        Parser {
+            limits,
+            state: State::Start,
+            pos: 0,
+            scan: 0,
+            spans: Vec::new(),
+            inline_args: Vec::new(),
+            plant: Plant::default(),
+        }
+    }
+
+    /// The parser with `plant` selected (see [`crate::planted`]).
+    pub fn with_plant(self, plant: Plant) -> Parser {
+        Parser { plant, ..self }
     }
 
     /// Parses the next command at the front of `buf` (see the module doc).
@@ -225,22 +240,26 @@ impl Parser {
                         Some(b'$') => quick_number(&buf[start + 1..]),
                         _ => None,
                     };
-                    let (len, cr) = match quick {
-                        Some((n, at)) => (n as i64, start + 1 + at),
+                    let (len, cr, crlf_len) = match quick {
+                        Some((n, at)) => (n as i64, start + 1 + at, 2),
                         None => {
                             let cr = match self.find_line_end(buf, start, b'\r', ProtocolError::TooBigBulkCount) {
                                 LineEnd::At(cr) => cr,
                                 LineEnd::Wait => return ParseOutcome::Incomplete,
                                 LineEnd::Error(e) => return self.fail(e),
                             };
-                            if buf.len() - cr < 2 {
+                            // The planted bug takes a line whose `\n` has not
+                            // arrived as ending at the `\r`.
+                            let crlf_len =
+                                if buf.len() - cr < 2 && self.plant.is(PlantedBug::ParserCrlfSplit) { 1 } else { 2 };
+                            if buf.len() - cr < crlf_len {
                                 return ParseOutcome::Incomplete;
                             }
                             if buf[start] != b'$' {
                                 return self.fail(ProtocolError::ExpectedDollar(buf[start]));
                             }
                             match string2ll(&buf[start + 1..cr]) {
-                                Some(n) => (n, cr),
+                                Some(n) => (n, cr, crlf_len),
                                 None => return self.fail(ProtocolError::InvalidBulkLength),
                             }
                         }
@@ -251,7 +270,7 @@ impl Parser {
                     let Ok(len) = usize::try_from(len) else {
                         return self.fail(ProtocolError::InvalidBulkLength);
                     };
-                    self.pos = cr + 2;
+                    self.pos = cr + crlf_len;
                     self.state = State::BulkData { left, len };
                 }
                 State::BulkData { left, len } => {

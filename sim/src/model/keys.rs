@@ -2,7 +2,7 @@
 //! SWAPDB DBSIZE FLUSHDB FLUSHALL DEL UNLINK EXISTS TOUCH TYPE RENAME
 //! RENAMENX MOVE COPY KEYS SCAN RANDOMKEY OBJECT ENCODING.
 
-use super::{arity_error, eq_ic, glob, int_arg, parse_ll, Db, Exec, Model, Out, Prop, DATABASES, SYNTAX};
+use super::{arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Db, Exec, Model, Out, Prop, DATABASES, SYNTAX};
 use crate::cmd::Cmd;
 
 const SAME_OBJECT: &str = "ERR source and destination objects are the same";
@@ -68,8 +68,10 @@ pub fn swapdb(m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
         return out.w.err(DB_RANGE);
     };
     m.dbs.swap(a, b);
-    m.dbs[a].epoch += 1;
-    m.dbs[b].epoch += 1;
+    // Epochs are sequence numbers, unique across databases: a per-database
+    // counter would let a swapped-in database match a scan's start epoch.
+    m.dbs[a].epoch = m.seq;
+    m.dbs[b].epoch = m.seq;
     out.w.ok();
 }
 
@@ -92,21 +94,23 @@ fn flush_flags_ok(cmd: &Cmd, out: &mut Out<'_>) -> bool {
     ok
 }
 
-fn flush(db: &mut Db) {
+fn flush(db: &mut Db, seq: u64) {
     db.map.clear();
-    db.epoch += 1;
+    db.epoch = seq;
 }
 
 pub fn flushdb(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     if flush_flags_ok(cmd, out) {
-        flush(m.db(cx));
+        let seq = m.seq;
+        flush(m.db(cx), seq);
         out.w.ok();
     }
 }
 
 pub fn flushall(m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
     if flush_flags_ok(cmd, out) {
-        m.dbs.iter_mut().for_each(flush);
+        let seq = m.seq;
+        m.dbs.iter_mut().for_each(|db| flush(db, seq));
         out.w.ok();
     }
 }
@@ -271,13 +275,20 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let db = &m.dbs[cx.sess.db];
     let type_ok = type_filter.map_or(true, |t| eq_ic(t, "string"));
     let wanted = |k: &[u8]| type_ok && pattern.map_or(true, |p| glob::matches(p, k));
-    let allowed: Vec<Vec<u8>> = db.live_keys(now).filter(|(k, _)| wanted(k)).map(|(k, _)| k.clone()).collect();
-    let must = match cx.scan {
-        Some(s) if s.start_epoch == db.epoch => {
-            db.live_keys(now).filter(|(k, e)| e.stamp < s.start_seq && wanted(k)).map(|(k, _)| k.clone()).collect()
-        }
-        _ => Vec::new(),
+    let must_from = match cx.scan {
+        Some(s) if s.start_epoch == db.epoch => Some(s.start_seq),
+        _ => None,
     };
+    let (mut allowed, mut must) = (Vec::new(), Vec::new());
+    for (k, e) in db.live_keys(now).filter(|(k, _)| wanted(k)) {
+        let h = key_hash(k);
+        allowed.push(h);
+        if must_from.is_some_and(|start| e.stamp < start) {
+            must.push(h);
+        }
+    }
+    allowed.sort_unstable();
+    must.sort_unstable();
     out.prop = Some(Prop::Scan { allowed, must });
 }
 

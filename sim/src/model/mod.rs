@@ -96,7 +96,8 @@ impl Entry {
 #[derive(Clone, Debug, Default)]
 pub struct Db {
     pub map: BTreeMap<Vec<u8>, Entry>,
-    /// Bumped by FLUSHDB/FLUSHALL/SWAPDB: a SCAN across it promises nothing.
+    /// Set to the model's `seq` by FLUSHDB/FLUSHALL/SWAPDB (so no two
+    /// database states share one): a SCAN across it promises nothing.
     pub epoch: u64,
 }
 
@@ -128,6 +129,14 @@ impl Db {
     }
 }
 
+/// A 64-bit hash of a key, for SCAN's key sets (collisions are
+/// negligible next to the few thousand keys a run makes).
+pub fn key_hash(key: &[u8]) -> u64 {
+    let mut h = crate::trace::TraceHash::default();
+    h.bytes(key);
+    h.0
+}
+
 /// A check that is not a byte comparison, for replies that legitimately vary.
 #[derive(Clone, Debug)]
 pub enum Prop {
@@ -137,9 +146,12 @@ pub enum Prop {
     SortedArray(Vec<Vec<u8>>),
     /// Nil if `candidates` is empty, else a bulk that is one of them (RANDOMKEY).
     OneOf(Vec<Vec<u8>>),
-    /// `[cursor, [keys]]` with every key in `allowed` (sorted). `must` lists
-    /// the keys that a scan ending with this reply must have returned.
-    Scan { allowed: Vec<Vec<u8>>, must: Vec<Vec<u8>> },
+    /// `[cursor, [keys]]` with every key in `allowed`; `must` lists the
+    /// keys a session must have returned by the time a call answers cursor
+    /// 0 (present since before the session began). Both hold
+    /// [`key_hash`]es, sorted: a SCAN call costs one pass over the
+    /// database and no allocation per key.
+    Scan { allowed: Vec<u64>, must: Vec<u64> },
     /// Any one well-formed reply (uncertain value).
     Any,
 }

@@ -27,6 +27,10 @@ pub struct Gen<'a> {
     pub now_ms: i64,
     /// Percent of commands made malformed where a template supports it.
     pub bad_pct: u32,
+    /// Percent of relative and absolute millisecond expiries drawn a few
+    /// ms ahead, so that keys are read at the very millisecond they expire
+    /// (`now == when`: still alive). 0 against a real server (wall clock).
+    pub short_expiry_pct: u32,
 }
 
 /// Bytes for random string values: no letter that `strtold` could take
@@ -121,7 +125,9 @@ impl Gen<'_> {
     }
 
     pub(crate) fn millis(&mut self, c: &mut Cmd) {
-        if self.bad() {
+        if self.short_expiry_pct > 0 && self.pct(self.short_expiry_pct) {
+            self.int(c, 1, 8);
+        } else if self.bad() {
             let bad: [&[u8]; 3] = [b"0", b"-5", b"9223372036854775807"];
             c.push(bad[self.rng.gen_range(0..bad.len())]);
         } else {
@@ -135,6 +141,9 @@ impl Gen<'_> {
     }
 
     pub(crate) fn unix_ms(&mut self, c: &mut Cmd) {
+        if self.short_expiry_pct > 0 && self.pct(self.short_expiry_pct) {
+            return self.int(c, self.now_ms, self.now_ms + 8);
+        }
         self.int(c, self.now_ms - 2_000, self.now_ms + 20_000);
     }
 

@@ -11,6 +11,7 @@ use super::{check_string_length, read_string, write_string};
 use crate::cmd::{parse_i64, CmdError, CmdResult};
 use crate::db::{StrValue, Value};
 use crate::exec::Ctx;
+use crate::planted::{Plant, PlantedBug};
 
 /// # Format
 /// `APPEND key value`: the new length. A new key gets the client's
@@ -49,12 +50,14 @@ pub fn strlen(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 pub fn getrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let start = parse_i64(&args[2])?;
     let end = parse_i64(&args[3])?;
+    let exclusive_end = Plant::from_config(&ctx.srv.config).is(PlantedBug::GetrangeExclusiveEnd);
     let reply = &mut *ctx.reply;
     let Some(s) = read_string(ctx.srv, ctx.db_index, &args[1])? else {
         reply.bulk(b"");
         return Ok(());
     };
     s.with_bytes(|b| match clip_range(start, end, b.len() as i64) {
+        Some((from, to)) if exclusive_end => reply.bulk(&b[from..to]),
         Some((from, to)) => reply.bulk(&b[from..=to]),
         None => reply.bulk(b""),
     });
