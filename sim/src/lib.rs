@@ -161,10 +161,7 @@ pub fn first_failing_seed(seeds: Range<u64>, base: &RunConfig<'_>) -> Option<(u6
 /// known to get them wrong and a fix is on its way (each with its issue).
 /// Empty this list as the fixes land; `ferrodis-sim --exclude` does the
 /// same for sweeps.
-pub const KNOWN_ENGINE_GAPS: &[&str] = &[
-    // INCRBYFLOAT computes in f64 where Redis uses x87 long double (fix in progress).
-    "incrbyfloat",
-];
+pub const KNOWN_ENGINE_GAPS: &[&str] = &[];
 
 /// Runs `seed` twice and compares the per-step trace hashes; returns the
 /// first step at which they differ.
