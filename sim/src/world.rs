@@ -182,7 +182,7 @@ impl World {
             t.push(ev.clone());
         }
         self.apply_inner(ev)?;
-        if self.step % self.check_every == 0 {
+        if self.step.is_multiple_of(self.check_every) {
             self.engine.check_invariants();
         }
         if let Some(h) = &mut self.step_hashes {

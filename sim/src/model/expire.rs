@@ -46,7 +46,7 @@ fn expire_generic(
     };
     let invalid = |out: &mut Out<'_>| out.w.err_parts(&[b"ERR invalid expire time in '", name, b"' command"]);
     if unit == Unit::Seconds {
-        if when > i64::MAX / 1000 || when < i64::MIN / 1000 {
+        if !(i64::MIN / 1000..=i64::MAX / 1000).contains(&when) {
             return invalid(out);
         }
         when *= 1000;
@@ -64,7 +64,7 @@ fn expire_generic(
     let current = e.expire_ms;
     let refused = (nx && current.is_some())
         || (xx && current.is_none())
-        || (gt && current.map_or(true, |c| when <= c))
+        || (gt && current.is_none_or(|c| when <= c))
         || (lt && current.is_some_and(|c| when >= c));
     if refused {
         return out.w.int(0);

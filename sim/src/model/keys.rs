@@ -273,8 +273,8 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     }
     let now = cx.now_ms;
     let db = &m.dbs[cx.sess.db];
-    let type_ok = type_filter.map_or(true, |t| eq_ic(t, "string"));
-    let wanted = |k: &[u8]| type_ok && pattern.map_or(true, |p| glob::matches(p, k));
+    let type_ok = type_filter.is_none_or(|t| eq_ic(t, "string"));
+    let wanted = |k: &[u8]| type_ok && pattern.is_none_or(|p| glob::matches(p, k));
     let must_from = match cx.scan {
         Some(s) if s.start_epoch == db.epoch => Some(s.start_seq),
         _ => None,

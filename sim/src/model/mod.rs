@@ -89,7 +89,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn alive(&self, now_ms: i64) -> bool {
-        self.expire_ms.map_or(true, |at| now_ms <= at)
+        self.expire_ms.is_none_or(|at| now_ms <= at)
     }
 }
 

@@ -242,7 +242,7 @@ pub fn mget(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 }
 
 fn mset_generic(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, nx: bool) {
-    if cmd.argc() % 2 == 0 {
+    if cmd.argc().is_multiple_of(2) {
         return arity_error(if nx { b"msetnx" } else { b"mset" }, out);
     }
     let (now, seq) = (cx.now_ms, m.seq);

@@ -215,7 +215,7 @@ pub fn available(table: &CommandTable, t: &Template) -> bool {
             return false;
         }
     }
-    t.requires.map_or(true, |r| table.lookup(r.as_bytes()).is_some())
+    t.requires.is_none_or(|r| table.lookup(r.as_bytes()).is_some())
 }
 
 /// A malformed command: an unknown name, or a known one with a wrong
