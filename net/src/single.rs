@@ -23,6 +23,9 @@ struct Sock {
     /// The socket may have unread bytes (edge-triggered: set by a READABLE
     /// event, cleared by `WouldBlock`).
     may_read: bool,
+    /// The peer's hang-up (or an error) was reported: read until EOF even
+    /// after a short read, as no further event will come.
+    hup: bool,
     /// WRITABLE interest is registered.
     write_interest: bool,
 }
@@ -95,6 +98,7 @@ impl SingleThread {
                     if event.is_readable() || event.is_read_closed() || event.is_error() {
                         if let Some(s) = self.socks.get_mut(&id) {
                             s.may_read = true;
+                            s.hup |= event.is_read_closed() || event.is_error();
                             self.pending_reads.insert(id);
                         }
                     }
@@ -136,7 +140,7 @@ impl SingleThread {
                 }
                 // A new socket with data already queued gets a READABLE event
                 // on the next poll, so `may_read` starts false.
-                socks.insert(id, Sock { stream, may_read: false, write_interest: false });
+                socks.insert(id, Sock { stream, may_read: false, hup: false, write_interest: false });
             },
         );
     }
@@ -154,21 +158,24 @@ impl SingleThread {
                 return;
             };
             match sock::read_into(&s.stream, buf) {
-                ReadOutcome::Data(_) => {
+                ReadOutcome::Data { drained, .. } => {
+                    if drained && !s.hup {
+                        s.may_read = false;
+                    }
                     self.engine.handle_read(id, self.now_ms);
                     if self.engine.wants_close(id) {
                         // Given up without a reply (query buffer limit).
                         self.close(id);
                         return;
                     }
+                    if drained && !self.socks.get(&id).is_some_and(|s| s.may_read) {
+                        self.rest(id);
+                        return;
+                    }
                 }
                 ReadOutcome::WouldBlock => {
                     s.may_read = false;
-                    // Idle: give back the read buffer's capacity (a
-                    // connection at rest holds no 16 KB buffer).
-                    if buf.is_empty() {
-                        *buf = bytes::BytesMut::new();
-                    }
+                    self.rest(id);
                     return;
                 }
                 ReadOutcome::Closed => {
@@ -179,6 +186,16 @@ impl SingleThread {
         }
         // Budget spent with more to read: come back after the others.
         self.pending_reads.insert(id);
+    }
+
+    /// `id` has nothing more to read for now: give back the read buffer's
+    /// capacity if it holds nothing (a connection at rest holds no 16 KB buffer).
+    fn rest(&mut self, id: ConnId) {
+        if let Some(buf) = self.engine.read_buf_mut(id) {
+            if buf.is_empty() {
+                *buf = bytes::BytesMut::new();
+            }
+        }
     }
 
     /// Writes `id`'s pending output until done or the kernel pushes back.

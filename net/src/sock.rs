@@ -107,8 +107,13 @@ pub fn accept_all(
 /// What one read achieved.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ReadOutcome {
-    /// This many bytes were appended to the buffer.
-    Data(usize),
+    /// This many bytes were appended to the buffer. `drained`: the kernel
+    /// gave less than was asked, so the socket had nothing more at that
+    /// moment; with edge-triggered readiness the next arrival raises a new
+    /// event, so a driver may stop reading without a `WouldBlock` read
+    /// (one syscall per request saved), unless the peer's hang-up was
+    /// already reported (no new event will announce the EOF).
+    Data { bytes: usize, drained: bool },
     /// Nothing more for now.
     WouldBlock,
     /// The peer closed, or the socket failed.
@@ -128,9 +133,10 @@ pub fn read_into(stream: &TcpStream, buf: &mut BytesMut) -> ReadOutcome {
         let n = unsafe { nix::libc::read(stream.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len()) };
         if n > 0 {
             let n = n as usize;
+            let drained = n < spare.len();
             // SAFETY: the kernel initialised the first `n` spare bytes.
             unsafe { buf.set_len(buf.len() + n) };
-            return ReadOutcome::Data(n);
+            return ReadOutcome::Data { bytes: n, drained };
         }
         if n == 0 {
             return ReadOutcome::Closed;
