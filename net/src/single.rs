@@ -7,16 +7,17 @@
 //! WRITABLE interest is registered only while a connection has output the
 //! kernel refused.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io;
 
 use ferrodis_engine::{Config, ConnId, Engine};
+use foldhash::fast::FixedState;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
 use crate::host::HostProbe;
 use crate::server::{Signals, StopReason, LISTENER_TOKEN_BASE, SIGNAL_TOKEN};
-use crate::sock::{self, ReadOutcome, WriteOutcome};
+use crate::sock::{self, ReadBufPool, ReadOutcome, WriteOutcome};
 
 struct Sock {
     stream: TcpStream,
@@ -28,6 +29,8 @@ struct Sock {
     hup: bool,
     /// WRITABLE interest is registered.
     write_interest: bool,
+    /// Listed in `SingleThread::pending_reads`.
+    read_queued: bool,
 }
 
 pub struct SingleThread {
@@ -35,12 +38,14 @@ pub struct SingleThread {
     engine: Engine,
     listeners: Vec<TcpListener>,
     signals: Signals,
-    socks: HashMap<ConnId, Sock>,
-    /// Connections that may read more without a new event (read budget
-    /// spent, or backpressure just lifted).
-    pending_reads: BTreeSet<ConnId>,
+    socks: HashMap<ConnId, Sock, FixedState>,
+    /// Connections to read this pass: a READABLE event came, the read budget
+    /// was spent, or backpressure just lifted. Each at most once
+    /// (`Sock::read_queued`); closed ones are skipped.
+    pending_reads: Vec<ConnId>,
     maxclients: usize,
     now_ms: u64,
+    read_bufs: ReadBufPool,
     host: HostProbe,
 }
 
@@ -59,10 +64,11 @@ impl SingleThread {
             engine: Engine::new(config, now_ms),
             listeners,
             signals,
-            socks: HashMap::new(),
-            pending_reads: BTreeSet::new(),
+            socks: HashMap::with_hasher(FixedState::default()),
+            pending_reads: Vec::new(),
             maxclients,
             now_ms,
+            read_bufs: ReadBufPool::default(),
             host,
         })
     }
@@ -99,7 +105,10 @@ impl SingleThread {
                         if let Some(s) = self.socks.get_mut(&id) {
                             s.may_read = true;
                             s.hup |= event.is_read_closed() || event.is_error();
-                            self.pending_reads.insert(id);
+                            if !s.read_queued {
+                                s.read_queued = true;
+                                self.pending_reads.push(id);
+                            }
                         }
                     }
                     if event.is_writable() {
@@ -107,9 +116,17 @@ impl SingleThread {
                     }
                 }
             }
-            let ready = std::mem::take(&mut self.pending_reads);
-            for id in ready {
-                self.read(id);
+            let mut ready = std::mem::take(&mut self.pending_reads);
+            for &id in &ready {
+                if let Some(s) = self.socks.get_mut(&id) {
+                    s.read_queued = false;
+                    self.read(id);
+                }
+            }
+            // Keep the list's capacity (no allocation per pass).
+            ready.clear();
+            if self.pending_reads.is_empty() {
+                self.pending_reads = ready;
             }
             if self.now_ms >= self.engine.poll_deadline() {
                 self.engine.handle_host_stats(self.host.sample());
@@ -140,7 +157,10 @@ impl SingleThread {
                 }
                 // A new socket with data already queued gets a READABLE event
                 // on the next poll, so `may_read` starts false.
-                socks.insert(id, Sock { stream, may_read: false, hup: false, write_interest: false });
+                socks.insert(
+                    id,
+                    Sock { stream, may_read: false, hup: false, write_interest: false, read_queued: false },
+                );
             },
         );
     }
@@ -157,6 +177,7 @@ impl SingleThread {
             let Some(buf) = self.engine.read_buf_mut(id) else {
                 return;
             };
+            self.read_bufs.lend(buf);
             match sock::read_into(&s.stream, buf) {
                 ReadOutcome::Data { drained, .. } => {
                     if drained && !s.hup {
@@ -185,16 +206,14 @@ impl SingleThread {
             }
         }
         // Budget spent with more to read: come back after the others.
-        self.pending_reads.insert(id);
+        self.queue_read(id);
     }
 
-    /// `id` has nothing more to read for now: give back the read buffer's
-    /// capacity if it holds nothing (a connection at rest holds no 16 KB buffer).
+    /// `id` has nothing more to read for now: its read buffer goes back to
+    /// the pool if it holds nothing (a connection at rest holds no 16 KB buffer).
     fn rest(&mut self, id: ConnId) {
         if let Some(buf) = self.engine.read_buf_mut(id) {
-            if buf.is_empty() {
-                *buf = bytes::BytesMut::new();
-            }
+            self.read_bufs.reclaim(buf);
         }
     }
 
@@ -244,7 +263,16 @@ impl SingleThread {
         }
         // Output drained: reading may have been paused on it.
         if s.may_read && self.engine.wants_read(id) {
-            self.pending_reads.insert(id);
+            self.queue_read(id);
+        }
+    }
+
+    fn queue_read(&mut self, id: ConnId) {
+        if let Some(s) = self.socks.get_mut(&id) {
+            if !s.read_queued {
+                s.read_queued = true;
+                self.pending_reads.push(id);
+            }
         }
     }
 
@@ -252,7 +280,6 @@ impl SingleThread {
         if let Some(mut s) = self.socks.remove(&id) {
             let _ = self.poll.registry().deregister(&mut s.stream);
         }
-        self.pending_reads.remove(&id);
         self.engine.handle_close(id, self.now_ms);
     }
 }
