@@ -7,7 +7,7 @@
 //! WRITABLE interest is registered only while a connection has output the
 //! kernel refused.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 
 use ferrodis_engine::{Config, ConnId, Engine};
@@ -17,7 +17,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use crate::host::HostProbe;
 use crate::server::{Signals, StopReason, LISTENER_TOKEN_BASE, SIGNAL_TOKEN};
-use crate::sock::{self, ReadBufPool, ReadOutcome, WriteOutcome};
+use crate::sock::{self, ReadOutcome, WriteOutcome};
 
 struct Sock {
     stream: TcpStream,
@@ -31,6 +31,10 @@ struct Sock {
     write_interest: bool,
     /// Listed in `SingleThread::pending_reads`.
     read_queued: bool,
+    /// `SingleThread::ticks` at the last read.
+    read_tick: u64,
+    /// Listed in `SingleThread::resting`.
+    resting: bool,
 }
 
 pub struct SingleThread {
@@ -45,7 +49,11 @@ pub struct SingleThread {
     pending_reads: Vec<ConnId>,
     maxclients: usize,
     now_ms: u64,
-    read_bufs: ReadBufPool,
+    /// Ticks run so far (the clock of the read-buffer sweep).
+    ticks: u64,
+    /// Connections that went to rest with an empty read buffer; the tick
+    /// frees the buffers of those that stay idle (`sock::READ_BUF_IDLE_TICKS`).
+    resting: VecDeque<ConnId>,
     host: HostProbe,
 }
 
@@ -68,7 +76,8 @@ impl SingleThread {
             pending_reads: Vec::new(),
             maxclients,
             now_ms,
-            read_bufs: ReadBufPool::default(),
+            ticks: 0,
+            resting: VecDeque::new(),
             host,
         })
     }
@@ -131,6 +140,8 @@ impl SingleThread {
             if self.now_ms >= self.engine.poll_deadline() {
                 self.engine.handle_host_stats(self.host.sample());
                 self.engine.handle_tick(self.now_ms);
+                self.ticks += 1;
+                self.sweep_read_bufs();
             }
             while let Some(id) = self.engine.poll_writable() {
                 self.flush(id);
@@ -159,7 +170,15 @@ impl SingleThread {
                 // on the next poll, so `may_read` starts false.
                 socks.insert(
                     id,
-                    Sock { stream, may_read: false, hup: false, write_interest: false, read_queued: false },
+                    Sock {
+                        stream,
+                        may_read: false,
+                        hup: false,
+                        write_interest: false,
+                        read_queued: false,
+                        read_tick: 0,
+                        resting: false,
+                    },
                 );
             },
         );
@@ -177,7 +196,7 @@ impl SingleThread {
             let Some(buf) = self.engine.read_buf_mut(id) else {
                 return;
             };
-            self.read_bufs.lend(buf);
+            s.read_tick = self.ticks;
             match sock::read_into(&s.stream, buf) {
                 ReadOutcome::Data { drained, .. } => {
                     if drained && !s.hup {
@@ -209,11 +228,40 @@ impl SingleThread {
         self.queue_read(id);
     }
 
-    /// `id` has nothing more to read for now: its read buffer goes back to
-    /// the pool if it holds nothing (a connection at rest holds no 16 KB buffer).
+    /// `id` has nothing more to read for now: if its read buffer is empty,
+    /// list it for the sweep that frees idle buffers.
     fn rest(&mut self, id: ConnId) {
-        if let Some(buf) = self.engine.read_buf_mut(id) {
-            self.read_bufs.reclaim(buf);
+        let Some(s) = self.socks.get_mut(&id) else {
+            return;
+        };
+        if s.resting || !self.engine.read_buf_mut(id).is_some_and(|b| b.is_empty() && b.capacity() > 0) {
+            return;
+        }
+        s.resting = true;
+        self.resting.push_back(id);
+    }
+
+    /// Frees the read buffers of listed connections that have not read for
+    /// `READ_BUF_IDLE_TICKS` ticks (a connection at rest holds no 16 KB
+    /// buffer for long); checks at most `READ_BUF_SWEEP_MAX` of them.
+    fn sweep_read_bufs(&mut self) {
+        for _ in 0..self.resting.len().min(sock::READ_BUF_SWEEP_MAX) {
+            let Some(id) = self.resting.pop_front() else {
+                return;
+            };
+            let Some(s) = self.socks.get_mut(&id) else {
+                continue;
+            };
+            if s.read_tick + sock::READ_BUF_IDLE_TICKS > self.ticks {
+                self.resting.push_back(id);
+                continue;
+            }
+            s.resting = false;
+            if let Some(buf) = self.engine.read_buf_mut(id) {
+                if buf.is_empty() {
+                    *buf = bytes::BytesMut::new();
+                }
+            }
         }
     }
 

@@ -18,12 +18,14 @@ pub const READ_CHUNK_BYTES: usize = 16 * 1024;
 /// clients (fairness); a connection with more to read is revisited with a
 /// zero poll timeout.
 pub const READS_PER_PASS: usize = 16;
-/// Read buffers kept for reuse by [`ReadBufPool`]; bounds its memory
-/// (with [`READ_BUF_POOLED_MAX_BYTES`]) to 1 MB.
-pub const READ_BUF_POOL_MAX: usize = 64;
-/// A buffer larger than this (one that received a big argument) is freed
-/// rather than pooled.
-pub const READ_BUF_POOLED_MAX_BYTES: usize = READ_CHUNK_BYTES;
+/// Ticks (`1000 / hz` ms each) a connection must go without reading before
+/// its empty read buffer is freed (Redis frees an idle client's query
+/// buffer in `clientsCron` after 2 s). Freeing it on every rest instead
+/// costs a 16 KB allocation per request.
+pub const READ_BUF_IDLE_TICKS: u64 = 2;
+/// Resting connections one tick checks at most (a bounded sweep, as
+/// `clientsCron` bounds its iterations).
+pub const READ_BUF_SWEEP_MAX: usize = 1024;
 /// Redis's reply to a connection past `maxclients`.
 pub const MAXCLIENTS_ERROR: &[u8] = b"-ERR max number of clients reached\r\n";
 
@@ -152,46 +154,6 @@ pub fn read_into(stream: &TcpStream, buf: &mut BytesMut) -> ReadOutcome {
             io::ErrorKind::Interrupted => continue,
             io::ErrorKind::WouldBlock => return ReadOutcome::WouldBlock,
             _ => return ReadOutcome::Closed,
-        }
-    }
-}
-
-/// Read buffers of connections at rest, lent to the next connection that
-/// reads. A connection at rest holds no 16 KB buffer, yet a stream of small
-/// requests does not allocate and free one per request. Buffers are kept
-/// as `Vec`s: converting an empty `BytesMut` back to a `Vec` (possible once
-/// the requests parsed from it are dropped) shows the real size of its
-/// allocation, so a buffer that grew for a big argument is freed, not kept.
-#[derive(Default)]
-pub struct ReadBufPool {
-    free: Vec<Vec<u8>>,
-}
-
-impl ReadBufPool {
-    /// Gives `buf` a pooled buffer if it has none.
-    pub fn lend(&mut self, buf: &mut BytesMut) {
-        if buf.capacity() == 0 {
-            if let Some(v) = self.free.pop() {
-                // No copy: a uniquely owned `Bytes` becomes a `BytesMut` in place.
-                *buf = BytesMut::from(bytes::Bytes::from(v));
-            }
-        }
-    }
-
-    /// Takes back `buf`'s memory if it holds no bytes (the connection is
-    /// going to rest); leaves `buf` without capacity either way.
-    pub fn reclaim(&mut self, buf: &mut BytesMut) {
-        if !buf.is_empty() || buf.capacity() == 0 {
-            return;
-        }
-        // Still shared with live requests (I/O threads): the conversion
-        // copies nothing (the buffer is empty) and the memory goes with them.
-        let v = Vec::from(std::mem::take(buf));
-        if self.free.len() < READ_BUF_POOL_MAX
-            && v.capacity() >= READ_CHUNK_BYTES
-            && v.capacity() <= READ_BUF_POOLED_MAX_BYTES
-        {
-            self.free.push(v);
         }
     }
 }
