@@ -34,6 +34,7 @@ use ferrodis_engine::conn::{ConnLimits, Connection};
 use ferrodis_engine::exec::Executor;
 use ferrodis_engine::ring::{new_ring, ClientInfo, Response, Ring};
 use ferrodis_engine::{Config, ConnId};
+use foldhash::fast::FixedState;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
@@ -243,7 +244,7 @@ struct IoThread {
     poll: Poll,
     shared: Arc<Shared>,
     limits: ConnLimits,
-    conns: HashMap<ConnId, IoConn>,
+    conns: HashMap<ConnId, IoConn, FixedState>,
     /// Connections to service this pass.
     pending: BTreeSet<ConnId>,
     /// Connections holding a request the full ring refused.
@@ -259,7 +260,7 @@ impl IoThread {
             poll,
             shared,
             limits,
-            conns: HashMap::new(),
+            conns: HashMap::with_hasher(FixedState::default()),
             pending: BTreeSet::new(),
             stalled: BTreeSet::new(),
             pushed: false,
