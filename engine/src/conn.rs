@@ -162,6 +162,26 @@ impl Connection {
         }
     }
 
+    /// Replies from the executor, lent: the bytes are taken out of `bytes`
+    /// (left empty, its capacity kept by the lender). Small replies are
+    /// copied into the output buffer, whose capacity is reused from reply
+    /// to reply; a big one arriving with nothing pending is adopted whole
+    /// instead of copied.
+    pub fn handle_reply(&mut self, bytes: &mut Vec<u8>, close_after: bool) {
+        if self.out_pos == self.out.len() && bytes.len() > limits::CONN_OUTPUT_RETAIN_BYTES {
+            self.out.clear();
+            std::mem::swap(&mut self.out, bytes);
+            self.out_pos = 0;
+        } else {
+            self.out.extend_from_slice(bytes);
+            bytes.clear();
+        }
+        if close_after {
+            self.close_after_output = true;
+            self.phase = Phase::Done;
+        }
+    }
+
     /// Parses what is buffered and pushes requests into `ring` until nothing
     /// more is complete or the ring is full.
     pub fn push_requests(&mut self, ring: &Ring) -> Pushed {

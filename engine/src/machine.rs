@@ -23,7 +23,9 @@
 //! complete commands are parsed, pushed through the ring (in ring-sized
 //! batches when it fills up) and executed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, VecDeque};
+
+use foldhash::fast::FixedState;
 
 use crate::conn::{ConnLimits, Connection};
 use crate::exec::Executor;
@@ -31,14 +33,22 @@ use crate::planted::Plant;
 use crate::ring::{new_ring, ClientInfo, Ring};
 use crate::{Config, ConnId};
 
+/// A connection and the engine's bookkeeping about it.
+#[derive(Debug)]
+struct Slot {
+    conn: Connection,
+    /// Listed in `Engine::writable`.
+    writable: bool,
+}
+
 pub struct Engine {
     executor: Executor,
     ring: Ring,
-    conns: BTreeMap<ConnId, Connection>,
-    /// Connections that may have requests to push.
-    ready: BTreeSet<ConnId>,
-    /// Connections that got reply bytes since the driver last polled them.
-    writable: BTreeSet<ConnId>,
+    /// By id; a fixed-seed hash (no iteration depends on its order).
+    conns: HashMap<ConnId, Slot, FixedState>,
+    /// Connections that got reply bytes since the driver last polled them,
+    /// in the order they got them, each once (`Slot::writable`).
+    writable: VecDeque<ConnId>,
     next_conn: u64,
     limits: ConnLimits,
     plant: Plant,
@@ -52,9 +62,8 @@ impl Engine {
         Engine {
             executor: Executor::new(config, now_ms),
             ring,
-            conns: BTreeMap::new(),
-            ready: BTreeSet::new(),
-            writable: BTreeSet::new(),
+            conns: HashMap::with_hasher(FixedState::default()),
+            writable: VecDeque::new(),
             next_conn: 1,
             limits,
             plant,
@@ -65,51 +74,48 @@ impl Engine {
     pub fn handle_open(&mut self, info: ClientInfo, now_ms: u64) -> ConnId {
         let id = ConnId(self.next_conn);
         self.next_conn += 1;
-        self.conns.insert(id, Connection::new(id, info, self.limits).with_plant(self.plant));
-        self.ready.insert(id);
-        self.pump(now_ms);
+        let conn = Connection::new(id, info, self.limits).with_plant(self.plant);
+        self.conns.insert(id, Slot { conn, writable: false });
+        self.pump(Some(id), now_ms);
         id
     }
 
     /// Bytes arrived on `conn`.
     pub fn handle_bytes(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
-        let Some(c) = self.conns.get_mut(&conn) else {
+        let Some(s) = self.conns.get_mut(&conn) else {
             return;
         };
-        c.handle_bytes(bytes);
-        self.ready.insert(conn);
-        self.pump(now_ms);
+        s.conn.handle_bytes(bytes);
+        self.pump(Some(conn), now_ms);
     }
 
     /// The read buffer of `conn`, for a driver that reads from the socket
     /// straight into it (no copy through a scratch buffer); follow with
     /// [`Engine::handle_read`]. `None` for an unknown connection.
     pub fn read_buf_mut(&mut self, conn: ConnId) -> Option<&mut bytes::BytesMut> {
-        self.conns.get_mut(&conn).map(|c| c.read_buf_mut())
+        self.conns.get_mut(&conn).map(|s| s.conn.read_buf_mut())
     }
 
     /// Bytes were appended to `conn`'s buffer through [`Engine::read_buf_mut`]:
     /// parse and execute what is complete.
     pub fn handle_read(&mut self, conn: ConnId, now_ms: u64) {
-        if self.conns.contains_key(&conn) {
-            self.ready.insert(conn);
-            self.pump(now_ms);
-        }
+        self.pump(Some(conn), now_ms);
     }
 
     /// The peer of `conn` went away or the driver closed it. Complete
     /// commands it sent are still executed; their replies are discarded.
     pub fn handle_close(&mut self, conn: ConnId, now_ms: u64) {
-        let Some(c) = self.conns.get_mut(&conn) else {
+        let Some(s) = self.conns.get_mut(&conn) else {
             return;
         };
-        c.handle_peer_closed();
-        self.ready.insert(conn);
-        self.pump(now_ms);
-        if let Some(c) = self.conns.get(&conn) {
-            if c.is_finished() {
+        s.conn.handle_peer_closed();
+        self.pump(Some(conn), now_ms);
+        if let Some(s) = self.conns.get(&conn) {
+            if s.conn.is_finished() {
+                if s.writable {
+                    self.writable.retain(|&c| c != conn);
+                }
                 self.conns.remove(&conn);
-                self.writable.remove(&conn);
             }
         }
     }
@@ -117,41 +123,46 @@ impl Engine {
     /// Timed work.
     pub fn handle_tick(&mut self, now_ms: u64) {
         self.executor.handle_tick(now_ms);
-        self.pump(now_ms);
+        self.pump(None, now_ms);
     }
 
     /// Runs parse -> ring -> execute -> deliver until nothing moves.
-    fn pump(&mut self, now_ms: u64) {
+    ///
+    /// Only `conn` (the connection the input was about) can have requests
+    /// to push: every other connection was left unable to push at the end
+    /// of the pump that last touched it (nothing complete is buffered, or
+    /// its output is paused, or it stopped reading), and only an input about
+    /// it changes that. So there is no set of ready connections to walk.
+    fn pump(&mut self, mut conn: Option<ConnId>, now_ms: u64) {
         loop {
             let mut progress = false;
-            let ready: Vec<ConnId> = self.ready.iter().copied().collect();
-            for id in ready {
-                let Some(c) = self.conns.get_mut(&id) else {
-                    self.ready.remove(&id);
-                    continue;
-                };
-                let pushed = c.push_requests(&self.ring);
-                progress |= pushed.requests > 0;
-                if !pushed.ring_full {
-                    self.ready.remove(&id);
-                }
-                if pushed.ring_full {
-                    break;
+            if let Some(id) = conn {
+                match self.conns.get_mut(&id) {
+                    Some(s) => {
+                        let pushed = s.conn.push_requests(&self.ring);
+                        progress |= pushed.requests > 0;
+                        // A full ring: push the rest once it is drained.
+                        if !pushed.ring_full {
+                            conn = None;
+                        }
+                    }
+                    None => conn = None,
                 }
             }
             while let Some(req) = self.ring.pop() {
                 self.executor.handle_request(req, now_ms);
                 progress = true;
             }
-            while let Some(resp) = self.executor.poll_response() {
-                let conn = resp.conn;
-                if let Some(c) = self.conns.get_mut(&conn) {
-                    c.handle_response(resp);
-                    self.writable.insert(conn);
-                    // Output may have un-paused reading.
-                    self.ready.insert(conn);
+            let Engine { executor, conns, writable, .. } = self;
+            executor.drain_responses(|id, bytes, close_after| {
+                if let Some(s) = conns.get_mut(&id) {
+                    s.conn.handle_reply(bytes, close_after);
+                    if !s.writable {
+                        s.writable = true;
+                        writable.push_back(id);
+                    }
                 }
-            }
+            });
             if !progress {
                 break;
             }
@@ -160,21 +171,26 @@ impl Engine {
 
     /// The next connection with reply bytes to write, if any.
     pub fn poll_writable(&mut self) -> Option<ConnId> {
-        self.writable.pop_first()
+        let id = self.writable.pop_front()?;
+        if let Some(s) = self.conns.get_mut(&id) {
+            s.writable = false;
+        }
+        Some(id)
     }
 
     /// Reply bytes waiting on `conn` (empty for an unknown connection).
     pub fn pending_output(&self, conn: ConnId) -> &[u8] {
-        self.conns.get(&conn).map_or(&[], |c| c.pending_output())
+        self.conns.get(&conn).map_or(&[], |s| s.conn.pending_output())
     }
 
     /// The driver wrote `n` bytes of `conn`'s pending output.
     pub fn consume_output(&mut self, conn: ConnId, n: usize, now_ms: u64) {
-        if let Some(c) = self.conns.get_mut(&conn) {
-            c.consume_output(n);
-            if c.wants_read() {
-                self.ready.insert(conn);
-                self.pump(now_ms);
+        if let Some(s) = self.conns.get_mut(&conn) {
+            let paused = !s.conn.wants_read();
+            s.conn.consume_output(n);
+            // Only output that is gone can let a paused connection parse again.
+            if paused && s.conn.wants_read() {
+                self.pump(Some(conn), now_ms);
             }
         }
     }
@@ -182,14 +198,14 @@ impl Engine {
     /// Whether the driver should read more from `conn` now (false while it
     /// is backpressured or closing).
     pub fn wants_read(&self, conn: ConnId) -> bool {
-        self.conns.get(&conn).is_some_and(|c| c.wants_read())
+        self.conns.get(&conn).is_some_and(|s| s.conn.wants_read())
     }
 
     /// Whether `conn` should be closed now: the executor asked for it (or the
     /// connection layer gave up on the client, e.g. its query buffer passed
     /// the limit) and everything it had to say has been consumed.
     pub fn wants_close(&self, conn: ConnId) -> bool {
-        self.conns.get(&conn).is_some_and(|c| c.is_finished() && c.pending_output().is_empty())
+        self.conns.get(&conn).is_some_and(|s| s.conn.is_finished() && s.conn.pending_output().is_empty())
     }
 
     /// When `handle_tick` is next due, Unix ms.

@@ -7,10 +7,11 @@
 //! WRITABLE interest is registered only while a connection has output the
 //! kernel refused.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, VecDeque};
 use std::io;
 
 use ferrodis_engine::{Config, ConnId, Engine};
+use foldhash::fast::FixedState;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
@@ -23,8 +24,17 @@ struct Sock {
     /// The socket may have unread bytes (edge-triggered: set by a READABLE
     /// event, cleared by `WouldBlock`).
     may_read: bool,
+    /// The peer's hang-up (or an error) was reported: read until EOF even
+    /// after a short read, as no further event will come.
+    hup: bool,
     /// WRITABLE interest is registered.
     write_interest: bool,
+    /// Listed in `SingleThread::pending_reads`.
+    read_queued: bool,
+    /// `SingleThread::ticks` at the last read.
+    read_tick: u64,
+    /// Listed in `SingleThread::resting`.
+    resting: bool,
 }
 
 pub struct SingleThread {
@@ -32,12 +42,18 @@ pub struct SingleThread {
     engine: Engine,
     listeners: Vec<TcpListener>,
     signals: Signals,
-    socks: HashMap<ConnId, Sock>,
-    /// Connections that may read more without a new event (read budget
-    /// spent, or backpressure just lifted).
-    pending_reads: BTreeSet<ConnId>,
+    socks: HashMap<ConnId, Sock, FixedState>,
+    /// Connections to read this pass: a READABLE event came, the read budget
+    /// was spent, or backpressure just lifted. Each at most once
+    /// (`Sock::read_queued`); closed ones are skipped.
+    pending_reads: Vec<ConnId>,
     maxclients: usize,
     now_ms: u64,
+    /// Ticks run so far (the clock of the read-buffer sweep).
+    ticks: u64,
+    /// Connections that went to rest with an empty read buffer; the tick
+    /// frees the buffers of those that stay idle (`sock::READ_BUF_IDLE_TICKS`).
+    resting: VecDeque<ConnId>,
     host: HostProbe,
 }
 
@@ -56,10 +72,12 @@ impl SingleThread {
             engine: Engine::new(config, now_ms),
             listeners,
             signals,
-            socks: HashMap::new(),
-            pending_reads: BTreeSet::new(),
+            socks: HashMap::with_hasher(FixedState::default()),
+            pending_reads: Vec::new(),
             maxclients,
             now_ms,
+            ticks: 0,
+            resting: VecDeque::new(),
             host,
         })
     }
@@ -95,7 +113,11 @@ impl SingleThread {
                     if event.is_readable() || event.is_read_closed() || event.is_error() {
                         if let Some(s) = self.socks.get_mut(&id) {
                             s.may_read = true;
-                            self.pending_reads.insert(id);
+                            s.hup |= event.is_read_closed() || event.is_error();
+                            if !s.read_queued {
+                                s.read_queued = true;
+                                self.pending_reads.push(id);
+                            }
                         }
                     }
                     if event.is_writable() {
@@ -103,13 +125,23 @@ impl SingleThread {
                     }
                 }
             }
-            let ready = std::mem::take(&mut self.pending_reads);
-            for id in ready {
-                self.read(id);
+            let mut ready = std::mem::take(&mut self.pending_reads);
+            for &id in &ready {
+                if let Some(s) = self.socks.get_mut(&id) {
+                    s.read_queued = false;
+                    self.read(id);
+                }
+            }
+            // Keep the list's capacity (no allocation per pass).
+            ready.clear();
+            if self.pending_reads.is_empty() {
+                self.pending_reads = ready;
             }
             if self.now_ms >= self.engine.poll_deadline() {
                 self.engine.handle_host_stats(self.host.sample());
                 self.engine.handle_tick(self.now_ms);
+                self.ticks += 1;
+                self.sweep_read_bufs();
             }
             while let Some(id) = self.engine.poll_writable() {
                 self.flush(id);
@@ -136,7 +168,18 @@ impl SingleThread {
                 }
                 // A new socket with data already queued gets a READABLE event
                 // on the next poll, so `may_read` starts false.
-                socks.insert(id, Sock { stream, may_read: false, write_interest: false });
+                socks.insert(
+                    id,
+                    Sock {
+                        stream,
+                        may_read: false,
+                        hup: false,
+                        write_interest: false,
+                        read_queued: false,
+                        read_tick: 0,
+                        resting: false,
+                    },
+                );
             },
         );
     }
@@ -153,22 +196,26 @@ impl SingleThread {
             let Some(buf) = self.engine.read_buf_mut(id) else {
                 return;
             };
+            s.read_tick = self.ticks;
             match sock::read_into(&s.stream, buf) {
-                ReadOutcome::Data(_) => {
+                ReadOutcome::Data { drained, .. } => {
+                    if drained && !s.hup {
+                        s.may_read = false;
+                    }
                     self.engine.handle_read(id, self.now_ms);
                     if self.engine.wants_close(id) {
                         // Given up without a reply (query buffer limit).
                         self.close(id);
                         return;
                     }
+                    if drained && !self.socks.get(&id).is_some_and(|s| s.may_read) {
+                        self.rest(id);
+                        return;
+                    }
                 }
                 ReadOutcome::WouldBlock => {
                     s.may_read = false;
-                    // Idle: give back the read buffer's capacity (a
-                    // connection at rest holds no 16 KB buffer).
-                    if buf.is_empty() {
-                        *buf = bytes::BytesMut::new();
-                    }
+                    self.rest(id);
                     return;
                 }
                 ReadOutcome::Closed => {
@@ -178,7 +225,44 @@ impl SingleThread {
             }
         }
         // Budget spent with more to read: come back after the others.
-        self.pending_reads.insert(id);
+        self.queue_read(id);
+    }
+
+    /// `id` has nothing more to read for now: if its read buffer is empty,
+    /// list it for the sweep that frees idle buffers.
+    fn rest(&mut self, id: ConnId) {
+        let Some(s) = self.socks.get_mut(&id) else {
+            return;
+        };
+        if s.resting || !self.engine.read_buf_mut(id).is_some_and(|b| b.is_empty() && b.capacity() > 0) {
+            return;
+        }
+        s.resting = true;
+        self.resting.push_back(id);
+    }
+
+    /// Frees the read buffers of listed connections that have not read for
+    /// `READ_BUF_IDLE_TICKS` ticks (a connection at rest holds no 16 KB
+    /// buffer for long); checks at most `READ_BUF_SWEEP_MAX` of them.
+    fn sweep_read_bufs(&mut self) {
+        for _ in 0..self.resting.len().min(sock::READ_BUF_SWEEP_MAX) {
+            let Some(id) = self.resting.pop_front() else {
+                return;
+            };
+            let Some(s) = self.socks.get_mut(&id) else {
+                continue;
+            };
+            if s.read_tick + sock::READ_BUF_IDLE_TICKS > self.ticks {
+                self.resting.push_back(id);
+                continue;
+            }
+            s.resting = false;
+            if let Some(buf) = self.engine.read_buf_mut(id) {
+                if buf.is_empty() {
+                    *buf = bytes::BytesMut::new();
+                }
+            }
+        }
     }
 
     /// Writes `id`'s pending output until done or the kernel pushes back.
@@ -227,7 +311,16 @@ impl SingleThread {
         }
         // Output drained: reading may have been paused on it.
         if s.may_read && self.engine.wants_read(id) {
-            self.pending_reads.insert(id);
+            self.queue_read(id);
+        }
+    }
+
+    fn queue_read(&mut self, id: ConnId) {
+        if let Some(s) = self.socks.get_mut(&id) {
+            if !s.read_queued {
+                s.read_queued = true;
+                self.pending_reads.push(id);
+            }
         }
     }
 
@@ -235,7 +328,6 @@ impl SingleThread {
         if let Some(mut s) = self.socks.remove(&id) {
             let _ = self.poll.registry().deregister(&mut s.stream);
         }
-        self.pending_reads.remove(&id);
         self.engine.handle_close(id, self.now_ms);
     }
 }

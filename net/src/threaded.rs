@@ -34,6 +34,7 @@ use ferrodis_engine::conn::{ConnLimits, Connection};
 use ferrodis_engine::exec::Executor;
 use ferrodis_engine::ring::{new_ring, ClientInfo, Response, Ring};
 use ferrodis_engine::{Config, ConnId};
+use foldhash::fast::FixedState;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
@@ -232,6 +233,9 @@ struct IoConn {
     /// request (`Close`) is in the ring.
     stream: Option<TcpStream>,
     may_read: bool,
+    /// The peer's hang-up (or an error) was reported: read until EOF even
+    /// after a short read, as no further event will come.
+    hup: bool,
     write_interest: bool,
 }
 
@@ -240,7 +244,7 @@ struct IoThread {
     poll: Poll,
     shared: Arc<Shared>,
     limits: ConnLimits,
-    conns: HashMap<ConnId, IoConn>,
+    conns: HashMap<ConnId, IoConn, FixedState>,
     /// Connections to service this pass.
     pending: BTreeSet<ConnId>,
     /// Connections holding a request the full ring refused.
@@ -256,7 +260,7 @@ impl IoThread {
             poll,
             shared,
             limits,
-            conns: HashMap::new(),
+            conns: HashMap::with_hasher(FixedState::default()),
             pending: BTreeSet::new(),
             stalled: BTreeSet::new(),
             pushed: false,
@@ -283,6 +287,7 @@ impl IoThread {
                 if let Some(c) = self.conns.get_mut(&id) {
                     if event.is_readable() || event.is_read_closed() || event.is_error() {
                         c.may_read = true;
+                        c.hup |= event.is_read_closed() || event.is_error();
                     }
                     self.pending.insert(id);
                 }
@@ -322,7 +327,10 @@ impl IoThread {
                         continue;
                     }
                     let conn = Connection::new(id, info, self.limits);
-                    self.conns.insert(id, IoConn { conn, stream: Some(stream), may_read: true, write_interest: false });
+                    self.conns.insert(
+                        id,
+                        IoConn { conn, stream: Some(stream), may_read: true, hup: false, write_interest: false },
+                    );
                     self.pending.insert(id);
                 }
                 Inbound::Response(resp) => {
@@ -355,6 +363,11 @@ impl IoThread {
                 break;
             };
             if !c.may_read || !c.conn.wants_read() {
+                let buf = c.conn.read_buf_mut();
+                if !c.may_read && buf.is_empty() {
+                    // At rest a connection holds no read buffer.
+                    *buf = bytes::BytesMut::new();
+                }
                 break;
             }
             if reads == sock::READS_PER_PASS {
@@ -364,15 +377,9 @@ impl IoThread {
             reads += 1;
             let buf = c.conn.read_buf_mut();
             match sock::read_into(stream, buf) {
-                ReadOutcome::Data(_) => {}
-                ReadOutcome::WouldBlock => {
-                    c.may_read = false;
-                    if buf.is_empty() {
-                        // At rest a connection holds no read buffer.
-                        *buf = bytes::BytesMut::new();
-                    }
-                    break;
-                }
+                // Loop to push what was read; a drained socket then stops.
+                ReadOutcome::Data { drained, .. } => c.may_read = !drained || c.hup,
+                ReadOutcome::WouldBlock => c.may_read = false,
                 ReadOutcome::Closed => drop_stream(&self.poll, c),
             }
         }

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+use foldhash::fast::FixedState;
 
 use super::error::CmdError;
 use crate::exec::Ctx;
@@ -177,18 +178,23 @@ pub struct Command {
     /// None for a container (CONFIG, CLIENT, ...) that only dispatches.
     pub handler: Option<Handler>,
     /// Subcommands by lowercase name.
-    pub subcommands: HashMap<&'static str, Command>,
+    pub subcommands: NameMap<Command>,
 }
 
 /// The lookup structure the executor dispatches through, built once from the
 /// rows and the handler lists.
 #[derive(Debug)]
 pub struct CommandTable {
-    commands: HashMap<&'static str, Command>,
+    commands: NameMap<Command>,
     /// Top-level names in table order, for COMMAND and COMMAND COUNT.
     order: Vec<&'static str>,
     missing: Vec<String>,
 }
+
+/// Lookup by command name: a fixed-seed foldhash (a name is hashed on every
+/// command, and SipHash cost more than the rest of the lookup). Nothing
+/// iterates these maps, so their order does not matter.
+pub type NameMap<V> = HashMap<&'static str, V, FixedState>;
 
 /// Longest command name we look up; longer names cannot match.
 const NAME_MAX: usize = 32;
@@ -204,17 +210,17 @@ impl CommandTable {
         }
         let mut used = 0usize;
         let mut missing = Vec::new();
-        let mut commands = HashMap::new();
+        let mut commands = NameMap::default();
         let mut order = Vec::new();
         for def in defs {
             assert!(def.name.len() <= NAME_MAX && def.name.bytes().all(|b| !b.is_ascii_uppercase()));
-            let mut subcommands = HashMap::new();
+            let mut subcommands = NameMap::default();
             for sub in def.subcommands {
                 let full_name = format!("{}|{}", def.name, sub.name);
                 match by_name.get(full_name.as_str()) {
                     Some(&h) => {
                         used += 1;
-                        let cmd = Command { def: sub, full_name, handler: Some(h), subcommands: HashMap::new() };
+                        let cmd = Command { def: sub, full_name, handler: Some(h), subcommands: NameMap::default() };
                         subcommands.insert(sub.name, cmd);
                     }
                     None => missing.push(full_name),

@@ -279,6 +279,28 @@ impl Executor {
         Some(Response { conn, bytes: std::mem::take(&mut client.out), close_after: false })
     }
 
+    /// Hands every pending response to `deliver` (connection, reply bytes,
+    /// close after), lending the client's output buffer rather than moving
+    /// it: `deliver` takes the bytes out (leaving the buffer empty), and the
+    /// buffer's capacity stays with the client for its next reply, so a
+    /// steady request/reply stream allocates nothing. Same responses as
+    /// [`Executor::poll_response`], for a driver on the executor's thread.
+    pub fn drain_responses(&mut self, mut deliver: impl FnMut(ConnId, &mut Vec<u8>, bool)) {
+        while let Some(mut r) = self.closing.pop() {
+            deliver(r.conn, &mut r.bytes, true);
+        }
+        while let Some(conn) = self.pending.pop() {
+            let client = self.clients.get_mut(&conn).expect("pending client is registered");
+            deliver(conn, &mut client.out, false);
+            if client.out.capacity() > limits::CONN_OUTPUT_RETAIN_BYTES {
+                // A big reply was copied out: do not keep its memory for an idle client.
+                client.out = Vec::new();
+            } else {
+                client.out.clear();
+            }
+        }
+    }
+
     /// The driver's latest facts about the host process (memory, pid, ...),
     /// reported by INFO. Call it as often as the figures should be fresh.
     pub fn handle_host_stats(&mut self, host: HostStats) {
