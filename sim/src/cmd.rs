@@ -65,12 +65,17 @@ impl Cmd {
         }
     }
 
-    /// Appends the multibulk encoding to `out`.
+    /// Appends the multibulk encoding to `out` (one reservation, small
+    /// lengths written without division: this runs once per command).
     pub fn encode_resp(&self, out: &mut Vec<u8>) {
+        out.reserve(16 + self.buf.len() + 8 * self.ends.len());
         out.push(b'*');
         write_u64(out, self.argc() as u64);
         out.extend_from_slice(b"\r\n");
-        for a in self.args() {
+        let mut start = 0;
+        for &end in &self.ends {
+            let a = &self.buf[start..end as usize];
+            start = end as usize;
             out.push(b'$');
             write_u64(out, a.len() as u64);
             out.extend_from_slice(b"\r\n");
@@ -139,8 +144,20 @@ pub fn render_bytes(a: &[u8]) -> String {
     s
 }
 
-/// Writes the decimal form of `n` without going through `fmt`.
-pub fn write_u64(out: &mut Vec<u8>, mut n: u64) {
+/// Writes the decimal form of `n` without going through `fmt`; one and
+/// two digits (most lengths and counts) without a loop.
+#[inline]
+pub fn write_u64(out: &mut Vec<u8>, n: u64) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+    } else if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+    } else {
+        write_u64_long(out, n);
+    }
+}
+
+fn write_u64_long(out: &mut Vec<u8>, mut n: u64) {
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
     loop {
@@ -181,5 +198,19 @@ mod tests {
         c.encode_inline(&mut out);
         assert_eq!(out, b"SET k17\r\n");
         assert_eq!(render_bytes(b"a b"), "\"a b\"");
+    }
+
+    #[test]
+    fn decimal() {
+        for n in [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 123_456_789, u64::MAX] {
+            let mut out = Vec::new();
+            write_u64(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+        for n in [0, -1, -9, -10, -100, i64::MIN, i64::MAX] {
+            let mut out = Vec::new();
+            write_i64(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
     }
 }
