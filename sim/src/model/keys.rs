@@ -279,7 +279,9 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         Some(s) if s.start_epoch == db.epoch => Some(s.start_seq),
         _ => None,
     };
-    let (mut allowed, mut must) = (Vec::new(), Vec::new());
+    // Sized once for the whole database: one allocation each, no regrowth.
+    let mut allowed = Vec::with_capacity(db.map.len());
+    let mut must = Vec::with_capacity(if must_from.is_some() { db.map.len() } else { 0 });
     for (k, e) in db.live_keys(now).filter(|(k, _)| wanted(k)) {
         let h = key_hash(k);
         allowed.push(h);
