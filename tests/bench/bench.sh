@@ -5,22 +5,59 @@
 #   tests/bench/bench.sh            # from anywhere inside the checkout
 #
 # Environment:
-#   BENCH_SCALE=2       multiply every request count (default 1: a few
-#                       seconds per row on a 2-core machine; 0.1 for a smoke run)
+#   BENCH_ROUNDS=5      samples of each server per row (default 5)
+#   BENCH_SECONDS=2     target length of one sample in seconds (default 2)
+#   BENCH_SCALE=2       multiply every sample length (default 1; 0.1 for a
+#                       smoke run)
 #   BENCH_KEYS=1000000  keys loaded for the memory figure
+#   BENCH_PIN=0         do not pin servers and client to separate cores
+#   BENCH_IO_THREADS=1  add rows with ours at --io-threads 2 against redis at
+#                       io-threads 2 (off by default)
 #   BENCH_SKIP_BUILD=1  use the already-built release binary
 #   FERRODIS_SERVER_BIN=path  benchmark this binary instead of building one
-#   FERRODIS_ARGS="..." extra arguments for ferrodis-server (e.g. --io-threads 2)
+#   FERRODIS_ARGS="..." extra arguments for ferrodis-server
 #
-# Needs: cargo, redis-server, redis-cli, redis-benchmark, awk.
+# Method. One sample of a `-P 1` row on a small shared machine swings by about
+# +-30% between runs of the same binary, so a single pair of samples says
+# little. For each row the script first runs a short warm-up sample against
+# each server and sizes the request count so that one sample lasts about
+# BENCH_SECONDS; then it runs BENCH_ROUNDS rounds, each one sample of ours and
+# one of redis with the same request count, alternating which server goes
+# first (so a slow phase of the machine hits both). It prints the median ops/s
+# of each server, the ratio of the medians, and the min..max of the per-round
+# ratios, which shows how noisy the row was: trust a ratio only as far as the
+# spread allows.
+#
+# Pinning. When `taskset` exists and at least two CPUs are allowed, both
+# servers run on the second allowed CPU and redis-benchmark on the first, for
+# every row (both servers get the same treatment). Unpinned, the scheduler
+# sometimes puts client and server on one core, where `-P 1` ping-pong runs
+# much faster (no cross-core wake-ups), and sometimes on two: the samples are
+# bimodal and the per-round ratio jumped from 0.74 to 1.29 between two rounds
+# here. Pinned, every sample has the same layout (server alone on a core, as in
+# a real deployment), at the cost of lower absolute numbers when other
+# processes load the server's core. The --io-threads rows are never pinned:
+# confining a multi-threaded server to one core would defeat the threads.
+# Redis gets io-threads-do-reads yes there (ours reads and parses on its I/O
+# threads too); note that Redis's I/O threads busy-wait for work, so with the
+# client on the same two cores its numbers there collapse.
+# redis-benchmark runs in its default single-event-loop mode: `--threads 1`
+# runs the same single client loop on a thread (plus atomic counters), and more
+# client threads would take the second core from the server.
+#
+# Needs: cargo, redis-server, redis-cli, redis-benchmark, awk, sort
+# (taskset optional).
 set -euo pipefail
 
 scale=${BENCH_SCALE:-1}
 keys=${BENCH_KEYS:-1000000}
+rounds=${BENCH_ROUNDS:-5}
+seconds=${BENCH_SECONDS:-2}
 
-for tool in cargo redis-server redis-cli redis-benchmark awk; do
+for tool in cargo redis-server redis-cli redis-benchmark awk sort; do
     command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
 done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: BENCH_ROUNDS must be a positive integer" >&2; exit 1; }
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work_dir=$(mktemp -d -t ferrodis-bench.XXXXXX)
@@ -47,6 +84,34 @@ else
 fi
 [[ -x "$ours_bin" ]] || { echo "bench.sh: no executable at $ours_bin" >&2; exit 1; }
 
+# --- cores ----------------------------------------------------------------------
+# The first two CPUs this process may run on, from `taskset -p`'s list
+# ("0,1", "0-3", "4-5,8"); empty when pinning is off or impossible.
+client_cpu='' server_cpu=''
+if [[ "${BENCH_PIN:-1}" != 0 ]] && command -v taskset >/dev/null; then
+    read -r client_cpu server_cpu < <(taskset -pc $$ 2>/dev/null | sed 's/.*: *//' | awk -F, '{
+        n = 0
+        for (i = 1; i <= NF && n < 2; i++) {
+            split($i, r, "-"); hi = (r[2] == "" ? r[1] : r[2])
+            for (c = r[1]; c <= hi && n < 2; c++) cpu[n++] = c
+        }
+        if (n == 2) print cpu[0], cpu[1]
+    }') || true
+    if [[ -n "$server_cpu" ]] && ! taskset -c "$server_cpu" true 2>/dev/null; then
+        client_cpu='' server_cpu=''
+    fi
+fi
+# pinned CPU COMMAND...: runs COMMAND on CPU, or unpinned when CPU is empty.
+pinned() {
+    local cpu=$1
+    shift
+    if [[ -n "$cpu" ]]; then
+        taskset -c "$cpu" "$@"
+    else
+        "$@"
+    fi
+}
+
 # --- servers ----------------------------------------------------------------------
 # A port nobody listens on: try random high ports until a connect fails.
 free_port() {
@@ -62,16 +127,17 @@ free_port() {
     exit 1
 }
 
-# start_server NAME BINARY [EXTRA ARGS...]: starts it in its own directory,
-# waits for PING, sets ${NAME}_port and ${NAME}_pid.
+# start_server NAME CPU BINARY [EXTRA ARGS...]: starts it in its own directory
+# (on CPU unless empty), waits for PING, sets ${NAME}_port and ${NAME}_pid.
 start_server() {
-    local name=$1 bin=$2
-    shift 2
-    local port dir
+    local name=$1 cpu=$2 bin=$3
+    shift 3
+    local port dir cmd=("$bin")
+    [[ -n "$cpu" ]] && cmd=(taskset -c "$cpu" "$bin")
     port=$(free_port)
     dir=$work_dir/$name
     mkdir -p "$dir"
-    (cd "$dir" && exec "$bin" --port "$port" --bind 127.0.0.1 --save '' --appendonly no "$@" \
+    (cd "$dir" && exec "${cmd[@]}" --port "$port" --bind 127.0.0.1 --save '' --appendonly no "$@" \
         >"$dir/server.log" 2>&1) &
     local pid=$!
     pids+=("$pid")
@@ -89,35 +155,105 @@ start_server() {
     exit 1
 }
 
+# stop_server NAME: kills a server started by start_server.
+stop_server() {
+    local pid_var=${1}_pid
+    kill -9 "${!pid_var}" 2>/dev/null || true
+    wait "${!pid_var}" 2>/dev/null || true
+}
+
 # shellcheck disable=SC2086 # FERRODIS_ARGS is a list of words on purpose
-start_server ours "$ours_bin" ${FERRODIS_ARGS:-}
-start_server redis redis-server
+start_server ours "$server_cpu" "$ours_bin" ${FERRODIS_ARGS:-}
+start_server redis "$server_cpu" redis-server
 
 echo "ferrodis-server: $ours_bin (port $ours_port, pid $ours_pid)"
 echo "redis-server:    $(redis-server --version | cut -d' ' -f3) (port $redis_port, pid $redis_pid)"
-echo "cores: $(nproc), scale: $scale"
+if [[ -n "$server_cpu" ]]; then
+    pinning="servers on cpu $server_cpu, redis-benchmark on cpu $client_cpu"
+else
+    pinning="none"
+fi
+echo "cores: $(nproc), pinning: $pinning"
+echo "rounds: $rounds, sample: ~$(awk -v s="$seconds" -v k="$scale" 'BEGIN { print s * k }')s, scale: $scale"
 echo
 
 # --- throughput ---------------------------------------------------------------
-# rps PORT TEST CLIENTS PIPELINE REQUESTS: requests per second from
-# redis-benchmark's CSV line for TEST.
+# rps CPU PORT TEST CLIENTS PIPELINE REQUESTS: requests per second from
+# redis-benchmark's CSV line for TEST (empty on failure).
 rps() {
-    redis-benchmark -p "$1" -t "$2" -c "$3" -P "$4" -n "$5" -r 100000 --csv 2>/dev/null |
-        awk -F'"' -v test="$(echo "$2" | tr '[:lower:]' '[:upper:]')" '$2 == test { print $4 }'
+    pinned "$1" redis-benchmark -p "$2" -t "$3" -c "$4" -P "$5" -n "$6" -r 100000 --csv 2>/dev/null |
+        awk -F'"' -v test="$(echo "$3" | tr '[:lower:]' '[:upper:]')" '$2 == test { print $4 }' || true
 }
 
-printf '%-5s %-14s %14s %14s %8s\n' test config "ours ops/s" "redis ops/s" ratio
-for row in "50 1 200000" "50 32 2000000" "500 1 200000"; do
-    read -r clients pipeline requests <<<"$row"
-    requests=$(awk -v r="$requests" -v s="$scale" 'BEGIN { printf "%d", r * s }')
-    for test in set get; do
-        ours=$(rps "$ours_port" "$test" "$clients" "$pipeline" "$requests")
-        theirs=$(rps "$redis_port" "$test" "$clients" "$pipeline" "$requests")
-        printf '%-5s %-14s %14s %14s %8s\n' "$test" "-c $clients -P $pipeline" "${ours:-fail}" "${theirs:-fail}" \
-            "$(awk -v a="${ours:-0}" -v b="${theirs:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+# median: the median of the numbers on stdin, one a line.
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# bench_rows LABEL OURS REDIS CPU: the table for servers named OURS and REDIS,
+# redis-benchmark on CPU (unpinned when empty).
+bench_rows() {
+    local label=$1 a=$2 b=$3 cpu=$4
+    local a_port_var=${a}_port b_port_var=${b}_port
+    local a_port=${!a_port_var} b_port=${!b_port_var}
+    echo "$label"
+    printf '%-5s %-14s %12s %12s %7s %12s\n' test config "ours ops/s" "redis ops/s" ratio "round range"
+    local row clients pipeline base test warm_a warm_b requests round first x y ours theirs failed
+    for row in "50 1 200000" "50 32 2000000" "500 1 200000"; do
+        read -r clients pipeline base <<<"$row"
+        for test in set get; do
+            # Warm-up: a tenth of the nominal count against each server, and
+            # the mean of the two rates sizes the samples to ~$seconds each.
+            warm_a=$(rps "$cpu" "$a_port" "$test" "$clients" "$pipeline" $((base / 10)))
+            warm_b=$(rps "$cpu" "$b_port" "$test" "$clients" "$pipeline" $((base / 10)))
+            requests=$(awk -v a="${warm_a:-0}" -v b="${warm_b:-0}" -v s="$seconds" -v k="$scale" -v c="$clients" \
+                'BEGIN { n = (a + b) / 2 * s * k; if (n < 20 * c) n = 20 * c; printf "%d", n }')
+            : >"$work_dir/ours.rps" && : >"$work_dir/redis.rps" && : >"$work_dir/ratio"
+            failed=''
+            for round in $(seq 1 "$rounds"); do
+                if ((round % 2)); then first=a; else first=b; fi
+                if [[ $first == a ]]; then
+                    x=$(rps "$cpu" "$a_port" "$test" "$clients" "$pipeline" "$requests")
+                    y=$(rps "$cpu" "$b_port" "$test" "$clients" "$pipeline" "$requests")
+                else
+                    y=$(rps "$cpu" "$b_port" "$test" "$clients" "$pipeline" "$requests")
+                    x=$(rps "$cpu" "$a_port" "$test" "$clients" "$pipeline" "$requests")
+                fi
+                if [[ -z "$x" || -z "$y" ]]; then
+                    failed=1
+                    continue
+                fi
+                echo "$x" >>"$work_dir/ours.rps"
+                echo "$y" >>"$work_dir/redis.rps"
+                awk -v a="$x" -v b="$y" 'BEGIN { if (b > 0) print a / b }' >>"$work_dir/ratio"
+            done
+            if [[ -n "$failed" ]]; then
+                printf '%-5s %-14s %12s %12s %7s %12s\n' "$test" "-c $clients -P $pipeline" fail fail n/a n/a
+                continue
+            fi
+            ours=$(median <"$work_dir/ours.rps")
+            theirs=$(median <"$work_dir/redis.rps")
+            printf '%-5s %-14s %12.0f %12.0f %7s %12s\n' "$test" "-c $clients -P $pipeline" "$ours" "$theirs" \
+                "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
+                "$(sort -g "$work_dir/ratio" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f..%.2f", lo, hi }')"
+        done
     done
-done
-echo
+    echo
+}
+
+bench_rows "io-threads 1 (medians of $rounds rounds)" ours redis "$client_cpu"
+
+if [[ "${BENCH_IO_THREADS:-}" == 1 ]]; then
+    # Redis threads only its writes unless io-threads-do-reads is on; ours
+    # reads and parses on its I/O threads, so redis gets reads too.
+    # shellcheck disable=SC2086 # FERRODIS_ARGS is a list of words on purpose
+    start_server ours_io '' "$ours_bin" ${FERRODIS_ARGS:-} --io-threads 2
+    start_server redis_io '' redis-server --io-threads 2 --io-threads-do-reads yes
+    bench_rows "io-threads 2, unpinned (ours --io-threads 2, redis io-threads 2 + io-threads-do-reads yes)" \
+        ours_io redis_io ''
+    stop_server ours_io
+    stop_server redis_io
+fi
 
 # --- memory -------------------------------------------------------------------
 rss_bytes() {
