@@ -193,8 +193,9 @@ pub struct CommandTable {
 
 /// Lookup by command name: a fixed-seed foldhash (a name is hashed on every
 /// command, and SipHash cost more than the rest of the lookup). Nothing
-/// iterates these maps, so their order does not matter.
-pub type NameMap<V> = HashMap<&'static str, V, FixedState>;
+/// iterates these maps, so their order does not matter. Keyed by bytes so
+/// a lookup needs no UTF-8 check.
+pub type NameMap<V> = HashMap<&'static [u8], V, FixedState>;
 
 /// Longest command name we look up; longer names cannot match.
 const NAME_MAX: usize = 32;
@@ -221,7 +222,7 @@ impl CommandTable {
                     Some(&h) => {
                         used += 1;
                         let cmd = Command { def: sub, full_name, handler: Some(h), subcommands: NameMap::default() };
-                        subcommands.insert(sub.name, cmd);
+                        subcommands.insert(sub.name.as_bytes(), cmd);
                     }
                     None => missing.push(full_name),
                 }
@@ -233,7 +234,8 @@ impl CommandTable {
                 continue;
             }
             order.push(def.name);
-            commands.insert(def.name, Command { def, full_name: def.name.to_string(), handler, subcommands });
+            commands
+                .insert(def.name.as_bytes(), Command { def, full_name: def.name.to_string(), handler, subcommands });
         }
         assert_eq!(used, by_name.len(), "a handler has no command row");
         CommandTable { commands, order, missing }
@@ -261,7 +263,7 @@ impl CommandTable {
 
     /// Every top-level command in table order.
     pub fn iter(&self) -> impl Iterator<Item = &Command> {
-        self.order.iter().map(|n| &self.commands[n])
+        self.order.iter().map(|n| &self.commands[n.as_bytes()])
     }
 }
 
@@ -274,7 +276,7 @@ impl Command {
     }
 }
 
-fn ascii_lower<'a>(name: &[u8], buf: &'a mut [u8; NAME_MAX]) -> Option<&'a str> {
+fn ascii_lower<'a>(name: &[u8], buf: &'a mut [u8; NAME_MAX]) -> Option<&'a [u8]> {
     if name.len() > NAME_MAX {
         return None;
     }
@@ -282,5 +284,5 @@ fn ascii_lower<'a>(name: &[u8], buf: &'a mut [u8; NAME_MAX]) -> Option<&'a str> 
     for (o, b) in out.iter_mut().zip(name) {
         *o = b.to_ascii_lowercase();
     }
-    std::str::from_utf8(out).ok()
+    Some(out)
 }
