@@ -169,6 +169,12 @@ impl Executor {
 
     /// One request from the ring.
     pub fn handle_request(&mut self, req: Request, now_ms: u64) {
+        self.handle_request_reusing(req, now_ms);
+    }
+
+    /// [`Executor::handle_request`], handing back a command's argument list
+    /// (emptied) for the parser to reuse.
+    pub fn handle_request_reusing(&mut self, req: Request, now_ms: u64) -> Option<Vec<Bytes>> {
         self.srv.now_ms = now_ms;
         match req.kind {
             RequestKind::Open(info) => {
@@ -189,7 +195,7 @@ impl Executor {
                     self.close_client(req.conn);
                 }
             }
-            RequestKind::Command(args) => {
+            RequestKind::Command(mut args) => {
                 // A client closed by QUIT or a kill may still have requests in
                 // the ring: they are dropped, as Redis drops a freed client's
                 // query buffer.
@@ -201,8 +207,11 @@ impl Executor {
                         self.close_client(req.conn);
                     }
                 }
+                args.clear();
+                return Some(args);
             }
         }
+        None
     }
 
     fn execute(&mut self, conn: ConnId, slot: usize, args: &[Bytes]) {
