@@ -224,7 +224,7 @@ impl Connection {
         let id = self.id;
         let make = |kind| Some(Request { conn: id, kind });
         if let Some(info) = self.info.take() {
-            return make(RequestKind::Open(info));
+            return make(RequestKind::Open(Box::new(info)));
         }
         match self.phase {
             Phase::Done | Phase::Errored => return None,

@@ -8,9 +8,9 @@
 //! generator all read this table.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use bytes::Bytes;
-use foldhash::fast::FixedState;
 
 use super::error::CmdError;
 use crate::exec::Ctx;
@@ -191,11 +191,42 @@ pub struct CommandTable {
     missing: Vec<String>,
 }
 
-/// Lookup by command name: a fixed-seed foldhash (a name is hashed on every
-/// command, and SipHash cost more than the rest of the lookup). Nothing
-/// iterates these maps, so their order does not matter. Keyed by bytes so
-/// a lookup needs no UTF-8 check.
-pub type NameMap<V> = HashMap<&'static [u8], V, FixedState>;
+/// Lookup by command name, keyed by bytes so a lookup needs no UTF-8 check.
+/// A name is hashed on every command, so the hash is [`NameHasher`]: names
+/// are short and the maps are fixed, so a few multiplies do (SipHash cost
+/// more than the rest of the lookup, foldhash half of it). Nothing iterates
+/// these maps, so their order does not matter.
+pub type NameMap<V> = HashMap<&'static [u8], V, BuildHasherDefault<NameHasher>>;
+
+/// A small multiplicative hash for command names (at most [`NAME_MAX`]
+/// bytes). Input-derived names only probe the fixed table, so a poor
+/// distribution for some crafted names could cost a few probes, no more.
+#[derive(Default)]
+pub struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(23);
+        }
+        self.0 = h;
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.0 ^= n as u64;
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 32)
+    }
+}
 
 /// Longest command name we look up; longer names cannot match.
 const NAME_MAX: usize = 32;

@@ -179,7 +179,7 @@ impl Executor {
         match req.kind {
             RequestKind::Open(info) => {
                 self.srv.stats.total_connections_received += 1;
-                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, now_ms));
+                let prev = self.clients.insert(req.conn, Client::new(req.conn, *info, now_ms));
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
