@@ -185,11 +185,17 @@ impl Connection {
     /// Parses what is buffered and pushes requests into `ring` until nothing
     /// more is complete or the ring is full.
     pub fn push_requests(&mut self, ring: &Ring) -> Pushed {
+        self.push_requests_reusing(ring, &mut Vec::new())
+    }
+
+    /// [`Connection::push_requests`], taking argument lists from `spare`
+    /// (see [`crate::resp::parser::Parser::parse_reusing`]).
+    pub fn push_requests_reusing(&mut self, ring: &Ring, spare: &mut Vec<Vec<bytes::Bytes>>) -> Pushed {
         let mut pushed = Pushed::default();
         loop {
             let next = match self.stalled.take() {
                 Some(r) => r,
-                None => match self.next_request() {
+                None => match self.next_request(spare) {
                     Some(r) => r,
                     None => return pushed,
                 },
@@ -214,11 +220,11 @@ impl Connection {
         }
     }
 
-    fn next_request(&mut self) -> Option<Request> {
+    fn next_request(&mut self, spare: &mut Vec<Vec<bytes::Bytes>>) -> Option<Request> {
         let id = self.id;
         let make = |kind| Some(Request { conn: id, kind });
         if let Some(info) = self.info.take() {
-            return make(RequestKind::Open(info));
+            return make(RequestKind::Open(Box::new(info)));
         }
         match self.phase {
             Phase::Done | Phase::Errored => return None,
@@ -227,7 +233,7 @@ impl Connection {
         if self.output_paused() && self.phase == Phase::Open {
             return None;
         }
-        match self.parser.parse(&mut self.read_buf) {
+        match self.parser.parse_reusing(&mut self.read_buf, spare) {
             ParseOutcome::Command(args) => make(RequestKind::Command(args)),
             ParseOutcome::Error(e) => {
                 self.phase = Phase::Errored;

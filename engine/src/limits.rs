@@ -14,6 +14,12 @@ pub const CLIENT_QUERY_BUFFER_LIMIT_DEFAULT: usize = 1024 * 1024 * 1024;
 /// Arguments are preallocated at most this many at a time, so a huge declared
 /// multibulk count cannot make us allocate before the bytes arrive.
 pub const PARSER_ARGS_PREALLOC_MAX: usize = 1024;
+/// Spare argument vectors the single-threaded engine keeps for the parser
+/// to reuse (each at most [`ARGS_SPARE_CAPACITY_MAX`] arguments), so a
+/// steady request stream allocates no argument list per command.
+pub const ARGS_SPARE_VECS_MAX: usize = 64;
+/// Largest argument list kept for reuse; bigger ones are freed.
+pub const ARGS_SPARE_CAPACITY_MAX: usize = 64;
 /// Capacity of the request ring between the connection layer and executor.
 pub const RING_CAPACITY_DEFAULT: usize = 4096;
 /// A connection stops reading (backpressure) while this many reply bytes wait

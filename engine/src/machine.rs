@@ -29,6 +29,7 @@ use foldhash::fast::FixedState;
 
 use crate::conn::{ConnLimits, Connection};
 use crate::exec::Executor;
+use crate::limits;
 use crate::planted::Plant;
 use crate::ring::{new_ring, ClientInfo, Ring};
 use crate::{Config, ConnId};
@@ -52,6 +53,9 @@ pub struct Engine {
     next_conn: u64,
     limits: ConnLimits,
     plant: Plant,
+    /// Emptied argument lists back from the executor, for the parser to
+    /// reuse (at most [`limits::ARGS_SPARE_VECS_MAX`]).
+    spare_args: Vec<Vec<bytes::Bytes>>,
 }
 
 impl Engine {
@@ -67,6 +71,7 @@ impl Engine {
             next_conn: 1,
             limits,
             plant,
+            spare_args: Vec::new(),
         }
     }
 
@@ -139,7 +144,7 @@ impl Engine {
             if let Some(id) = conn {
                 match self.conns.get_mut(&id) {
                     Some(s) => {
-                        let pushed = s.conn.push_requests(&self.ring);
+                        let pushed = s.conn.push_requests_reusing(&self.ring, &mut self.spare_args);
                         progress |= pushed.requests > 0;
                         // A full ring: push the rest once it is drained.
                         if !pushed.ring_full {
@@ -150,7 +155,13 @@ impl Engine {
                 }
             }
             while let Some(req) = self.ring.pop() {
-                self.executor.handle_request(req, now_ms);
+                if let Some(args) = self.executor.handle_request_reusing(req, now_ms) {
+                    if self.spare_args.len() < limits::ARGS_SPARE_VECS_MAX
+                        && args.capacity() <= limits::ARGS_SPARE_CAPACITY_MAX
+                    {
+                        self.spare_args.push(args);
+                    }
+                }
                 progress = true;
             }
             let Engine { executor, conns, writable, .. } = self;

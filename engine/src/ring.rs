@@ -31,8 +31,9 @@ pub struct Request {
 
 #[derive(Debug)]
 pub enum RequestKind {
-    /// A new client; always the first request of a connection.
-    Open(ClientInfo),
+    /// A new client; always the first request of a connection. Boxed so a
+    /// request stays small: every command is moved through the ring.
+    Open(Box<ClientInfo>),
     /// One parsed command (never empty).
     Command(Vec<Bytes>),
     /// The client broke the protocol after its earlier commands: reply with

@@ -44,7 +44,7 @@ fn close_in_the_same_batch_as_replies_is_fine() {
     use ferrodis_engine::ConnId;
     let mut x = Executor::new(Config::default(), 1_000);
     let conn = ConnId(1);
-    x.handle_request(Request { conn, kind: RequestKind::Open(ClientInfo::default()) }, 1_000);
+    x.handle_request(Request { conn, kind: RequestKind::Open(Box::default()) }, 1_000);
     let ping = vec![bytes::Bytes::from_static(b"PING")];
     x.handle_request(Request { conn, kind: RequestKind::Command(ping) }, 1_000);
     x.handle_request(Request { conn, kind: RequestKind::Close }, 1_000);

@@ -159,7 +159,7 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// A container's implemented subcommands in row order (the map holding
 /// them has no order of its own).
 fn sorted_subcommands(cmd: &Command) -> Vec<&Command> {
-    cmd.def.subcommands.iter().filter_map(|def| cmd.subcommands.get(def.name)).collect()
+    cmd.def.subcommands.iter().filter_map(|def| cmd.subcommands.get(def.name.as_bytes())).collect()
 }
 
 /// # Format

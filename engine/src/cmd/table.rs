@@ -8,9 +8,9 @@
 //! generator all read this table.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use bytes::Bytes;
-use foldhash::fast::FixedState;
 
 use super::error::CmdError;
 use crate::exec::Ctx;
@@ -191,10 +191,42 @@ pub struct CommandTable {
     missing: Vec<String>,
 }
 
-/// Lookup by command name: a fixed-seed foldhash (a name is hashed on every
-/// command, and SipHash cost more than the rest of the lookup). Nothing
-/// iterates these maps, so their order does not matter.
-pub type NameMap<V> = HashMap<&'static str, V, FixedState>;
+/// Lookup by command name, keyed by bytes so a lookup needs no UTF-8 check.
+/// A name is hashed on every command, so the hash is [`NameHasher`]: names
+/// are short and the maps are fixed, so a few multiplies do (SipHash cost
+/// more than the rest of the lookup, foldhash half of it). Nothing iterates
+/// these maps, so their order does not matter.
+pub type NameMap<V> = HashMap<&'static [u8], V, BuildHasherDefault<NameHasher>>;
+
+/// A small multiplicative hash for command names (at most [`NAME_MAX`]
+/// bytes). Input-derived names only probe the fixed table, so a poor
+/// distribution for some crafted names could cost a few probes, no more.
+#[derive(Default)]
+pub struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(23);
+        }
+        self.0 = h;
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.0 ^= n as u64;
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 32)
+    }
+}
 
 /// Longest command name we look up; longer names cannot match.
 const NAME_MAX: usize = 32;
@@ -221,7 +253,7 @@ impl CommandTable {
                     Some(&h) => {
                         used += 1;
                         let cmd = Command { def: sub, full_name, handler: Some(h), subcommands: NameMap::default() };
-                        subcommands.insert(sub.name, cmd);
+                        subcommands.insert(sub.name.as_bytes(), cmd);
                     }
                     None => missing.push(full_name),
                 }
@@ -233,7 +265,8 @@ impl CommandTable {
                 continue;
             }
             order.push(def.name);
-            commands.insert(def.name, Command { def, full_name: def.name.to_string(), handler, subcommands });
+            commands
+                .insert(def.name.as_bytes(), Command { def, full_name: def.name.to_string(), handler, subcommands });
         }
         assert_eq!(used, by_name.len(), "a handler has no command row");
         CommandTable { commands, order, missing }
@@ -261,7 +294,7 @@ impl CommandTable {
 
     /// Every top-level command in table order.
     pub fn iter(&self) -> impl Iterator<Item = &Command> {
-        self.order.iter().map(|n| &self.commands[n])
+        self.order.iter().map(|n| &self.commands[n.as_bytes()])
     }
 }
 
@@ -274,7 +307,7 @@ impl Command {
     }
 }
 
-fn ascii_lower<'a>(name: &[u8], buf: &'a mut [u8; NAME_MAX]) -> Option<&'a str> {
+fn ascii_lower<'a>(name: &[u8], buf: &'a mut [u8; NAME_MAX]) -> Option<&'a [u8]> {
     if name.len() > NAME_MAX {
         return None;
     }
@@ -282,5 +315,5 @@ fn ascii_lower<'a>(name: &[u8], buf: &'a mut [u8; NAME_MAX]) -> Option<&'a str> 
     for (o, b) in out.iter_mut().zip(name) {
         *o = b.to_ascii_lowercase();
     }
-    std::str::from_utf8(out).ok()
+    Some(out)
 }

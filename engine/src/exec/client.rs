@@ -1,5 +1,9 @@
 //! Per-client state the executor keeps (the connection layer keeps the bytes).
 
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
+
 use crate::ring::ClientInfo;
 use crate::ConnId;
 
@@ -36,5 +40,103 @@ impl Client {
             out: Vec::new(),
             close_after_reply: false,
         }
+    }
+}
+
+/// The client registry: clients in a slab (a `Vec` of slots, freed slots
+/// reused), found by id through a fixed-seed hash. The executor looks a
+/// request's client up once and then reaches it by slot; handlers see a
+/// map-like API (`get`, `values` in id order, ...).
+#[derive(Debug, Default)]
+pub struct Clients {
+    slots: Vec<Option<Client>>,
+    /// Free slots, reused last-freed first.
+    free: Vec<usize>,
+    /// By id; a fixed-seed hash (nothing iterates it).
+    index: HashMap<ConnId, usize, FixedState>,
+}
+
+impl Clients {
+    pub fn new() -> Clients {
+        Clients::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The slot of client `id`, stable until it is removed.
+    #[inline]
+    pub fn slot_of(&self, id: &ConnId) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The client in `slot` (from [`Clients::slot_of`], not removed since).
+    #[inline]
+    pub fn at(&self, slot: usize) -> &Client {
+        self.slots[slot].as_ref().expect("slot of a registered client")
+    }
+
+    /// The client in `slot`, mutably (see [`Clients::at`]).
+    #[inline]
+    pub fn at_mut(&mut self, slot: usize) -> &mut Client {
+        self.slots[slot].as_mut().expect("slot of a registered client")
+    }
+
+    pub fn contains_key(&self, id: &ConnId) -> bool {
+        self.index.contains_key(id)
+    }
+
+    pub fn get(&self, id: &ConnId) -> Option<&Client> {
+        self.slot_of(id).map(|s| self.at(s))
+    }
+
+    pub fn get_mut(&mut self, id: &ConnId) -> Option<&mut Client> {
+        self.slot_of(id).map(|s| self.at_mut(s))
+    }
+
+    /// Registers `client` under `id`; returns the client it replaced, if any
+    /// (the replaced one keeps no slot).
+    pub fn insert(&mut self, id: ConnId, client: Client) -> Option<Client> {
+        if let Some(s) = self.slot_of(&id) {
+            return self.slots[s].replace(client);
+        }
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slots[s] = Some(client);
+                s
+            }
+            None => {
+                self.slots.push(Some(client));
+                self.slots.len() - 1
+            }
+        };
+        self.index.insert(id, slot);
+        None
+    }
+
+    pub fn remove(&mut self, id: &ConnId) -> Option<Client> {
+        let slot = self.index.remove(id)?;
+        self.free.push(slot);
+        self.slots[slot].take()
+    }
+
+    /// Every client, in id order (as CLIENT LIST prints them).
+    pub fn values(&self) -> impl Iterator<Item = &Client> {
+        let mut all: Vec<&Client> = self.slots.iter().flatten().collect();
+        all.sort_unstable_by_key(|c| c.id);
+        all.into_iter()
+    }
+}
+
+impl std::ops::Index<&ConnId> for Clients {
+    type Output = Client;
+
+    fn index(&self, id: &ConnId) -> &Client {
+        self.get(id).expect("no client with that id")
     }
 }

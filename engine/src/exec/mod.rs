@@ -25,7 +25,7 @@ use crate::planted::{Plant, PlantedBug};
 use crate::resp::Reply;
 use crate::ring::{Request, RequestKind, Response};
 use crate::{Config, ConnId};
-pub use client::Client;
+pub use client::{Client, Clients};
 
 /// Most distinct error codes INFO errorstats tracks (Redis's
 /// `ERROR_STATS_NUMBER`); the codes come from our own replies, so this only
@@ -89,14 +89,14 @@ pub struct Server {
     pub replid: String,
 }
 
-pub type Clients = BTreeMap<ConnId, Client>;
-
 /// What a handler sees: the server, the clients, which client is calling,
 /// and where its reply goes.
 pub struct Ctx<'a> {
     pub srv: &'a mut Server,
     pub clients: &'a mut Clients,
     pub conn: ConnId,
+    /// Where the calling client sits in `clients` (see [`Clients::slot_of`]).
+    pub slot: usize,
     /// Selected database of the calling client (copied for speed; SELECT
     /// writes both).
     pub db_index: usize,
@@ -114,7 +114,7 @@ impl Ctx<'_> {
     }
 
     pub fn client(&mut self) -> &mut Client {
-        self.clients.get_mut(&self.conn).expect("the calling client is registered")
+        self.clients.at_mut(self.slot)
     }
 }
 
@@ -122,8 +122,9 @@ impl Ctx<'_> {
 pub struct Executor {
     pub srv: Server,
     pub clients: Clients,
-    /// Clients with reply bytes not yet polled, in the order they got them.
-    pending: Vec<ConnId>,
+    /// Clients with reply bytes not yet polled (id and slot), in the order
+    /// they got them.
+    pending: Vec<(ConnId, usize)>,
     /// Responses for clients already gone from the registry (close_after).
     closing: Vec<Response>,
     reply: Reply,
@@ -158,7 +159,7 @@ impl Executor {
                 run_id,
                 replid,
             },
-            clients: BTreeMap::new(),
+            clients: Clients::new(),
             pending: Vec::new(),
             closing: Vec::new(),
             reply: Reply::new(),
@@ -168,45 +169,55 @@ impl Executor {
 
     /// One request from the ring.
     pub fn handle_request(&mut self, req: Request, now_ms: u64) {
+        self.handle_request_reusing(req, now_ms);
+    }
+
+    /// [`Executor::handle_request`], handing back a command's argument list
+    /// (emptied) for the parser to reuse.
+    pub fn handle_request_reusing(&mut self, req: Request, now_ms: u64) -> Option<Vec<Bytes>> {
         self.srv.now_ms = now_ms;
         match req.kind {
             RequestKind::Open(info) => {
                 self.srv.stats.total_connections_received += 1;
-                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, now_ms));
+                let prev = self.clients.insert(req.conn, Client::new(req.conn, *info, now_ms));
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
                 // Replies not yet polled go nowhere: the peer is gone.
                 if self.clients.remove(&req.conn).is_some() {
-                    self.pending.retain(|&c| c != req.conn);
+                    self.pending.retain(|&(c, _)| c != req.conn);
                 }
             }
             RequestKind::ProtocolError(e) => {
-                if self.clients.contains_key(&req.conn) {
+                if let Some(slot) = self.clients.slot_of(&req.conn) {
                     self.reply.error_bytes(&e.message_bytes());
-                    self.finish_reply(req.conn);
+                    self.finish_reply(req.conn, slot);
                     self.close_client(req.conn);
                 }
             }
-            RequestKind::Command(args) => {
+            RequestKind::Command(mut args) => {
                 // A client closed by QUIT or a kill may still have requests in
                 // the ring: they are dropped, as Redis drops a freed client's
                 // query buffer.
-                if self.clients.contains_key(&req.conn) {
-                    self.execute(req.conn, &args);
-                    self.finish_reply(req.conn);
-                    if self.clients[&req.conn].close_after_reply {
+                // One lookup by id; from here on the client is reached by slot.
+                if let Some(slot) = self.clients.slot_of(&req.conn) {
+                    self.execute(req.conn, slot, &args);
+                    self.finish_reply(req.conn, slot);
+                    if self.clients.at(slot).close_after_reply {
                         self.close_client(req.conn);
                     }
                 }
+                args.clear();
+                return Some(args);
             }
         }
+        None
     }
 
-    fn execute(&mut self, conn: ConnId, args: &[Bytes]) {
+    fn execute(&mut self, conn: ConnId, slot: usize, args: &[Bytes]) {
         debug_assert!(!args.is_empty());
         self.srv.stats.total_commands_processed += 1;
-        let client = self.clients.get_mut(&conn).expect("checked by caller");
+        let client = self.clients.at_mut(slot);
         client.last_interaction_ms = self.srv.now_ms;
         let db_index = client.db;
         // New keys take the command's time as their access time (OBJECT IDLETIME).
@@ -221,7 +232,8 @@ impl Executor {
         };
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
-        let mut ctx = Ctx { srv: &mut self.srv, clients: &mut self.clients, conn, db_index, reply: &mut self.reply };
+        let mut ctx =
+            Ctx { srv: &mut self.srv, clients: &mut self.clients, conn, slot, db_index, reply: &mut self.reply };
         let mark = ctx.reply.mark();
         if let Err(e) = handler(&mut ctx, args) {
             ctx.reply.truncate(mark);
@@ -231,13 +243,13 @@ impl Executor {
     }
 
     /// Moves the scratch reply into the client's output.
-    fn finish_reply(&mut self, conn: ConnId) {
+    fn finish_reply(&mut self, conn: ConnId, slot: usize) {
         if self.reply.is_empty() {
             return;
         }
-        let client = self.clients.get_mut(&conn).expect("reply for a registered client");
+        let client = self.clients.at_mut(slot);
         if client.out.is_empty() {
-            self.pending.push(conn);
+            self.pending.push((conn, slot));
             std::mem::swap(&mut client.out, &mut self.reply.buf);
         } else {
             if Plant::from_config(&self.srv.config).is(PlantedBug::ReplyOverwritesPending) {
@@ -250,7 +262,7 @@ impl Executor {
 
     fn close_client(&mut self, conn: ConnId) {
         let client = self.clients.remove(&conn).expect("closing a registered client");
-        self.pending.retain(|&c| c != conn);
+        self.pending.retain(|&(c, _)| c != conn);
         self.closing.push(Response { conn, bytes: client.out, close_after: true });
     }
 
@@ -274,8 +286,8 @@ impl Executor {
         if let Some(r) = self.closing.pop() {
             return Some(r);
         }
-        let conn = self.pending.pop()?;
-        let client = self.clients.get_mut(&conn).expect("pending client is registered");
+        let (conn, slot) = self.pending.pop()?;
+        let client = self.clients.at_mut(slot);
         Some(Response { conn, bytes: std::mem::take(&mut client.out), close_after: false })
     }
 
@@ -289,8 +301,8 @@ impl Executor {
         while let Some(mut r) = self.closing.pop() {
             deliver(r.conn, &mut r.bytes, true);
         }
-        while let Some(conn) = self.pending.pop() {
-            let client = self.clients.get_mut(&conn).expect("pending client is registered");
+        while let Some((conn, slot)) = self.pending.pop() {
+            let client = self.clients.at_mut(slot);
             deliver(conn, &mut client.out, false);
             if client.out.capacity() > limits::CONN_OUTPUT_RETAIN_BYTES {
                 // A big reply was copied out: do not keep its memory for an idle client.
@@ -322,8 +334,9 @@ impl Executor {
         for db in &self.srv.dbs {
             db.check_invariants();
         }
-        for conn in &self.pending {
-            assert!(!self.clients[conn].out.is_empty(), "pending client without output");
+        for &(conn, slot) in &self.pending {
+            assert_eq!(self.clients.slot_of(&conn), Some(slot), "pending client moved");
+            assert!(!self.clients.at(slot).out.is_empty(), "pending client without output");
         }
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
     }

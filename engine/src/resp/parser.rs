@@ -181,6 +181,12 @@ impl Parser {
 
     /// Parses the next command at the front of `buf` (see the module doc).
     pub fn parse(&mut self, buf: &mut BytesMut) -> ParseOutcome {
+        self.parse_reusing(buf, &mut Vec::new())
+    }
+
+    /// [`Parser::parse`], taking the command's argument list from `spare`
+    /// (cleared vectors a caller got back from the executor) when it has one.
+    pub fn parse_reusing(&mut self, buf: &mut BytesMut, spare: &mut Vec<Vec<Bytes>>) -> ParseOutcome {
         loop {
             match self.state {
                 State::Start => {
@@ -287,7 +293,9 @@ impl Parser {
                     }
                     // One refcount increment per argument: each is split off
                     // the buffer itself (no intermediate frame to clone and drop).
-                    let mut args = Vec::with_capacity(self.spans.len());
+                    let mut args = spare.pop().unwrap_or_default();
+                    debug_assert!(args.is_empty());
+                    args.reserve(self.spans.len());
                     let mut consumed = 0;
                     for &(at, len) in &self.spans {
                         buf.advance(at - consumed);
