@@ -17,6 +17,29 @@ pub const WAKER_TOKEN: Token = Token(usize::MAX - 1);
 /// Listener `i` has token `LISTENER_TOKEN_BASE - i`. Connection tokens are
 /// connection ids, which count up from 1 and never get near these.
 pub const LISTENER_TOKEN_BASE: usize = usize::MAX - 2;
+
+/// The token of listener `index`.
+pub fn listener_token(index: usize) -> Token {
+    Token(LISTENER_TOKEN_BASE - index)
+}
+
+/// Which of `listeners` listeners `token` names, if it names one.
+pub fn listener_index(token: Token, listeners: usize) -> Option<usize> {
+    (token.0 <= LISTENER_TOKEN_BASE && token.0 > LISTENER_TOKEN_BASE - listeners).then(|| LISTENER_TOKEN_BASE - token.0)
+}
+
+/// Waits for events; a wait interrupted by a signal is an empty batch (the
+/// signal itself arrives through its own token).
+pub fn poll_events(
+    poll: &mut mio::Poll,
+    events: &mut mio::Events,
+    timeout: Option<std::time::Duration>,
+) -> io::Result<()> {
+    match poll.poll(events, timeout) {
+        Err(e) if e.kind() != io::ErrorKind::Interrupted => Err(e),
+        _ => Ok(()),
+    }
+}
 /// Most addresses `bind` may list (Redis `CONFIG_BINDADDR_MAX`).
 pub const BIND_ADDRESSES_MAX: usize = 16;
 /// File descriptors kept for purposes other than clients (Redis

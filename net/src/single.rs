@@ -16,7 +16,7 @@ use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
 use crate::host::HostProbe;
-use crate::server::{Signals, StopReason, LISTENER_TOKEN_BASE, SIGNAL_TOKEN};
+use crate::server::{listener_index, listener_token, poll_events, Signals, StopReason, SIGNAL_TOKEN};
 use crate::sock::{self, ReadOutcome, WriteOutcome};
 
 struct Sock {
@@ -84,7 +84,7 @@ impl SingleThread {
 
     pub fn run(mut self) -> io::Result<StopReason> {
         for (i, l) in self.listeners.iter_mut().enumerate() {
-            self.poll.registry().register(l, Token(LISTENER_TOKEN_BASE - i), Interest::READABLE)?;
+            self.poll.registry().register(l, listener_token(i), Interest::READABLE)?;
         }
         self.signals.register(self.poll.registry(), SIGNAL_TOKEN)?;
         let mut events = Events::with_capacity(1024);
@@ -94,11 +94,7 @@ impl SingleThread {
             } else {
                 std::time::Duration::ZERO
             };
-            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
+            poll_events(&mut self.poll, &mut events, Some(timeout))?;
             self.now_ms = sock::now_ms();
             for event in events.iter() {
                 let token = event.token();
@@ -106,8 +102,8 @@ impl SingleThread {
                     if let Some(reason) = self.signals.drain() {
                         return Ok(reason);
                     }
-                } else if token.0 > LISTENER_TOKEN_BASE - self.listeners.len() && token.0 <= LISTENER_TOKEN_BASE {
-                    self.accept(LISTENER_TOKEN_BASE - token.0);
+                } else if let Some(index) = listener_index(token, self.listeners.len()) {
+                    self.accept(index);
                 } else {
                     let id = ConnId(token.0 as u64);
                     if event.is_readable() || event.is_read_closed() || event.is_error() {

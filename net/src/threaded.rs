@@ -39,7 +39,7 @@ use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::host::HostProbe;
-use crate::server::{Signals, StopReason, LISTENER_TOKEN_BASE, SIGNAL_TOKEN, WAKER_TOKEN};
+use crate::server::{listener_index, listener_token, poll_events, Signals, StopReason, SIGNAL_TOKEN, WAKER_TOKEN};
 use crate::sock::{self, ReadOutcome, WriteOutcome};
 
 /// What the executor thread sends an I/O thread.
@@ -151,7 +151,7 @@ struct ExecLoop {
 impl ExecLoop {
     fn run(&mut self) -> io::Result<StopReason> {
         for (i, l) in self.listeners.iter_mut().enumerate() {
-            self.poll.registry().register(l, Token(LISTENER_TOKEN_BASE - i), Interest::READABLE)?;
+            self.poll.registry().register(l, listener_token(i), Interest::READABLE)?;
         }
         self.signals.register(self.poll.registry(), SIGNAL_TOKEN)?;
         let mut events = Events::with_capacity(256);
@@ -161,11 +161,7 @@ impl ExecLoop {
             } else {
                 std::time::Duration::ZERO
             };
-            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
+            poll_events(&mut self.poll, &mut events, Some(timeout))?;
             let now_ms = sock::now_ms();
             for event in events.iter() {
                 let token = event.token();
@@ -173,8 +169,8 @@ impl ExecLoop {
                     if let Some(reason) = self.signals.drain() {
                         return Ok(reason);
                     }
-                } else if token.0 > LISTENER_TOKEN_BASE - self.listeners.len() && token.0 <= LISTENER_TOKEN_BASE {
-                    self.accept(LISTENER_TOKEN_BASE - token.0);
+                } else if let Some(index) = listener_index(token, self.listeners.len()) {
+                    self.accept(index);
                 }
                 // WAKER_TOKEN: requests are waiting; drained below.
             }
@@ -271,11 +267,7 @@ impl IoThread {
         let mut events = Events::with_capacity(1024);
         loop {
             let timeout = if self.pending.is_empty() { None } else { Some(std::time::Duration::ZERO) };
-            if let Err(e) = self.poll.poll(&mut events, timeout) {
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
+            poll_events(&mut self.poll, &mut events, timeout)?;
             if self.shared.stop.load(Ordering::SeqCst) {
                 return Ok(());
             }
