@@ -102,6 +102,7 @@ impl HostProbe {
         let (user_us, sys_us) = cpu_us(nix::sys::resource::UsageWho::RUSAGE_SELF);
         let (child_user_us, child_sys_us) = cpu_us(nix::sys::resource::UsageWho::RUSAGE_CHILDREN);
         let (main_user_us, main_sys_us) = cpu_us(nix::sys::resource::UsageWho::RUSAGE_THREAD);
+        let (net_in, net_out) = crate::sock::net_bytes();
         HostStats {
             used_memory_bytes: used,
             used_memory_rss_bytes: rss,
@@ -115,6 +116,8 @@ impl HostProbe {
             used_cpu_sys_children_us: child_sys_us,
             used_cpu_user_main_thread_us: main_user_us,
             used_cpu_sys_main_thread_us: main_sys_us,
+            total_net_input_bytes: net_in,
+            total_net_output_bytes: net_out,
             ..self.base.clone()
         }
     }

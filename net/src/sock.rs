@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::BytesMut;
 use ferrodis_engine::ring::ClientInfo;
@@ -128,6 +129,17 @@ pub enum ReadOutcome {
     Closed,
 }
 
+/// Bytes read from and written to client sockets since start, for INFO's
+/// `total_net_input_bytes` / `total_net_output_bytes` (process-wide, like
+/// Redis's stat counters; relaxed adds, read once per tick).
+static NET_INPUT_BYTES: AtomicU64 = AtomicU64::new(0);
+static NET_OUTPUT_BYTES: AtomicU64 = AtomicU64::new(0);
+
+/// `(input, output)` bytes moved through client sockets since start.
+pub fn net_bytes() -> (u64, u64) {
+    (NET_INPUT_BYTES.load(Ordering::Relaxed), NET_OUTPUT_BYTES.load(Ordering::Relaxed))
+}
+
 /// Reads once from `stream` straight into the spare capacity of `buf`
 /// (reserving [`READ_CHUNK_BYTES`] first), so received bytes are copied
 /// only by the kernel.
@@ -144,6 +156,7 @@ pub fn read_into(stream: &TcpStream, buf: &mut BytesMut) -> ReadOutcome {
             let drained = n < spare.len();
             // SAFETY: the kernel initialised the first `n` spare bytes.
             unsafe { buf.set_len(buf.len() + n) };
+            NET_INPUT_BYTES.fetch_add(n as u64, Ordering::Relaxed);
             return ReadOutcome::Data { bytes: n, drained };
         }
         if n == 0 {
@@ -177,7 +190,10 @@ pub fn write_some(mut stream: &TcpStream, out: &[u8]) -> WriteOutcome {
     while written < out.len() {
         match stream.write(&out[written..]) {
             Ok(0) => return WriteOutcome::Failed,
-            Ok(n) => written += n,
+            Ok(n) => {
+                written += n;
+                NET_OUTPUT_BYTES.fetch_add(n as u64, Ordering::Relaxed);
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return WriteOutcome::Blocked(written),
             Err(_) => return WriteOutcome::Failed,
