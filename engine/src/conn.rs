@@ -35,8 +35,10 @@ use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
 use crate::ring::{ClientInfo, Request, RequestKind, Response, Ring};
 use crate::ConnId;
 
-/// Limits a connection enforces, from the config at accept time.
-#[derive(Debug, Clone, Copy)]
+/// Limits a connection enforces, from the config. Drivers pass CONFIG SET
+/// changes on with [`Connection::set_limits`], so they apply to live
+/// connections at once, as in Redis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnLimits {
     pub parser: ParserLimits,
     pub query_buffer_limit: usize,
@@ -94,6 +96,13 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// Changed limits (CONFIG SET of proto-max-bulk-len or
+    /// client-query-buffer-limit).
+    pub fn set_limits(&mut self, limits: ConnLimits) {
+        self.limits = limits;
+        self.parser.set_limits(limits.parser);
+    }
+
     pub fn new(id: ConnId, info: ClientInfo, limits: ConnLimits) -> Connection {
         Connection {
             id,

@@ -178,6 +178,15 @@ impl Engine {
                 break;
             }
         }
+        // A CONFIG SET may have changed the parser or query-buffer limits:
+        // they apply to every live connection at once, as in Redis.
+        let live = ConnLimits::from_config(&self.executor.srv.config);
+        if live != self.limits {
+            self.limits = live;
+            for s in self.conns.values_mut() {
+                s.conn.set_limits(live);
+            }
+        }
     }
 
     /// The next connection with reply bytes to write, if any.

@@ -51,3 +51,17 @@ fn close_in_the_same_batch_as_replies_is_fine() {
     assert!(x.poll_response().is_none());
     x.check_invariants();
 }
+
+/// CONFIG SET of proto-max-bulk-len reaches a client that was already
+/// connected, as in Redis (its next bulk header is checked against it).
+#[test]
+fn config_set_limits_reach_live_connections() {
+    let mut e = Engine::new(Config::default(), 1_000);
+    let early = e.handle_open(ClientInfo::default(), 1_000);
+    let admin = e.handle_open(ClientInfo::default(), 1_000);
+    let set = b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$18\r\nproto-max-bulk-len\r\n$7\r\n1048576\r\n";
+    assert_eq!(common::exchange(&mut e, admin, set, 1_000), b"+OK\r\n");
+    let big = b"*2\r\n$4\r\nECHO\r\n$1048577\r\n";
+    assert_eq!(common::exchange(&mut e, early, big, 1_000), b"-ERR Protocol error: invalid bulk length\r\n");
+    e.check_invariants();
+}

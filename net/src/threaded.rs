@@ -47,6 +47,8 @@ enum Inbound {
     /// A new client this thread now owns.
     Open(ConnId, TcpStream, ClientInfo),
     Response(Response),
+    /// CONFIG SET changed the connection limits: apply to every connection.
+    Limits(ConnLimits),
 }
 
 struct IoShared {
@@ -115,6 +117,7 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
         maxclients: config.maxclients,
         to_wake: vec![false; threads],
         host,
+        limits,
     };
     let result = exec_loop.run();
     stop_all(&shared, handles);
@@ -146,6 +149,8 @@ struct ExecLoop {
     /// I/O threads to wake at the end of this pass.
     to_wake: Vec<bool>,
     host: HostProbe,
+    /// The connection limits the I/O threads were last told.
+    limits: ConnLimits,
 }
 
 impl ExecLoop {
@@ -185,6 +190,14 @@ impl ExecLoop {
             if now_ms >= self.executor.poll_deadline() {
                 self.executor.handle_host_stats(self.host.sample());
                 self.executor.handle_tick(now_ms);
+            }
+            let live = ConnLimits::from_config(&self.executor.srv.config);
+            if live != self.limits {
+                self.limits = live;
+                for (t, io) in self.shared.io.iter().enumerate() {
+                    io.inbox.push(Inbound::Limits(live));
+                    self.to_wake[t] = true;
+                }
             }
             while let Some(resp) = self.executor.poll_response() {
                 let t = self.shared.owner(resp.conn);
@@ -324,6 +337,12 @@ impl IoThread {
                         IoConn { conn, stream: Some(stream), may_read: true, hup: false, write_interest: false },
                     );
                     self.pending.insert(id);
+                }
+                Inbound::Limits(limits) => {
+                    self.limits = limits;
+                    for c in self.conns.values_mut() {
+                        c.conn.set_limits(limits);
+                    }
                 }
                 Inbound::Response(resp) => {
                     let id = resp.conn;

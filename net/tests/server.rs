@@ -327,3 +327,17 @@ fn clients_vanishing_mid_command_do_not_hurt_others() {
         roundtrip(&mut s, &cmd(&[b"PING"]), b"+PONG\r\n");
     }
 }
+
+/// CONFIG SET of proto-max-bulk-len reaches clients already connected, on
+/// the I/O threads too (Redis applies it at once).
+#[test]
+fn config_set_limits_reach_live_connections() {
+    for threads in ["1", "2"] {
+        let srv = Server::start(&["--io-threads", threads]);
+        let mut early = srv.connect();
+        roundtrip(&mut early, b"*1\r\n$4\r\nPING\r\n", b"+PONG\r\n");
+        let mut admin = srv.connect();
+        roundtrip(&mut admin, &cmd(&[b"CONFIG", b"SET", b"proto-max-bulk-len", b"1048576"]), b"+OK\r\n");
+        roundtrip(&mut early, b"*2\r\n$4\r\nECHO\r\n$1048577\r\n", b"-ERR Protocol error: invalid bulk length\r\n");
+    }
+}

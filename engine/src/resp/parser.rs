@@ -99,8 +99,9 @@ pub enum ParseOutcome {
     Error(ProtocolError),
 }
 
-/// Parser limits, taken from the config when the connection is created.
-#[derive(Debug, Clone, Copy)]
+/// Parser limits, from the config; CONFIG SET changes reach live
+/// connections through [`Parser::set_limits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParserLimits {
     pub proto_max_bulk_len: u64,
 }
@@ -162,6 +163,12 @@ pub struct Parser {
 }
 
 impl Parser {
+    /// New limits (CONFIG SET) for the commands parsed from now on; a bulk
+    /// length already accepted stays accepted, as in Redis.
+    pub fn set_limits(&mut self, limits: ParserLimits) {
+        self.limits = limits;
+    }
+
     pub fn new(limits: ParserLimits) -> Parser {
         Parser {
             limits,
