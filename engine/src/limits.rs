@@ -14,6 +14,10 @@ pub const CLIENT_QUERY_BUFFER_LIMIT_DEFAULT: usize = 1024 * 1024 * 1024;
 /// Arguments are preallocated at most this many at a time, so a huge declared
 /// multibulk count cannot make us allocate before the bytes arrive.
 pub const PARSER_ARGS_PREALLOC_MAX: usize = 1024;
+/// Commands of at most this many arguments that arrive whole are parsed in
+/// one pass with their offsets on the stack; longer ones take the
+/// incremental path.
+pub const PARSER_WHOLE_ARGS_MAX: usize = 8;
 /// Spare argument vectors the single-threaded engine keeps for the parser
 /// to reuse (each at most [`ARGS_SPARE_CAPACITY_MAX`] arguments), so a
 /// steady request stream allocates no argument list per command.

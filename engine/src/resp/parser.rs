@@ -42,7 +42,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use memchr::memchr2;
 
 use super::inline::{split_args, InlineArg};
-use crate::limits::{PARSER_ARGS_PREALLOC_MAX, PROTO_INLINE_MAX_SIZE, PROTO_MAX_MULTIBULK_LEN};
+use crate::limits::{PARSER_ARGS_PREALLOC_MAX, PARSER_WHOLE_ARGS_MAX, PROTO_INLINE_MAX_SIZE, PROTO_MAX_MULTIBULK_LEN};
 use crate::planted::{Plant, PlantedBug};
 
 /// A protocol violation. The connection gets `-ERR Protocol error: <text>`
@@ -200,6 +200,11 @@ impl Parser {
                     let Some(&first) = buf.first() else {
                         return ParseOutcome::Incomplete;
                     };
+                    if first == b'*' {
+                        if let Some(args) = self.parse_whole(buf, spare) {
+                            return ParseOutcome::Command(args);
+                        }
+                    }
                     self.pos = 0;
                     self.scan = 0;
                     self.state = if first == b'*' { State::MultibulkCount } else { State::Inline };
@@ -326,6 +331,51 @@ impl Parser {
                 State::Failed(e) => return ParseOutcome::Error(e),
             }
         }
+    }
+
+    /// The common case in one pass: a multibulk command of at most
+    /// [`PARSER_WHOLE_ARGS_MAX`] arguments, all of it in `buf`, every header
+    /// on the [`quick_number`] path and every bulk within the limit. Then the
+    /// command is split off as the incremental path would (same bytes, same
+    /// argument slices) and returned. Anything else returns `None` with
+    /// nothing consumed and the state untouched, and the incremental path
+    /// starts from the front, so errors and waits stay its business. The
+    /// look-ahead is bounded: at most that many headers of at most 20 bytes.
+    #[inline]
+    fn parse_whole(&self, buf: &mut BytesMut, spare: &mut Vec<Vec<Bytes>>) -> Option<Vec<Bytes>> {
+        let b: &[u8] = buf;
+        let (count, at) = quick_number(b.get(1..)?)?;
+        let count = usize::try_from(count).ok().filter(|&c| c > 0 && c <= PARSER_WHOLE_ARGS_MAX)?;
+        let mut spans = [(0usize, 0usize); PARSER_WHOLE_ARGS_MAX];
+        // quick_number saw the byte after the `\r`, so `pos <= b.len()`.
+        let mut pos = 1 + at + 2;
+        for span in &mut spans[..count] {
+            if b.get(pos) != Some(&b'$') {
+                return None;
+            }
+            let (len, at) = quick_number(&b[pos + 1..])?;
+            if len > self.limits.proto_max_bulk_len {
+                return None;
+            }
+            let len = usize::try_from(len).ok()?;
+            let data = pos + 1 + at + 2;
+            if b.len() - data < len.checked_add(2)? {
+                return None;
+            }
+            *span = (data, len);
+            pos = data + len + 2;
+        }
+        let mut args = spare.pop().unwrap_or_default();
+        debug_assert!(args.is_empty());
+        args.reserve(count);
+        let mut consumed = 0;
+        for &(at, len) in &spans[..count] {
+            buf.advance(at - consumed);
+            args.push(buf.split_to(len).freeze());
+            consumed = at + len;
+        }
+        buf.advance(pos - consumed);
+        Some(args)
     }
 
     /// Bytes of heap the parser holds itself (the buffer is the caller's).
