@@ -297,7 +297,7 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 
 pub fn randomkey(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
-    let mut keys: Vec<Vec<u8>> = m.db(cx).live_keys(now).map(|(k, _)| k.clone()).collect();
+    let mut keys: Vec<u64> = m.db(cx).live_keys(now).map(|(k, _)| key_hash(k)).collect();
     keys.sort_unstable();
     out.prop = Some(Prop::OneOf(keys));
 }

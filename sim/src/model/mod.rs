@@ -191,8 +191,9 @@ pub enum Prop {
     IntRange { lo: i64, hi: i64 },
     /// An array equal to this one (held sorted) once sorted (KEYS).
     SortedArray(Vec<Vec<u8>>),
-    /// Nil if `candidates` (held sorted) is empty, else a bulk that is one of them (RANDOMKEY).
-    OneOf(Vec<Vec<u8>>),
+    /// Nil if `candidates` is empty, else a bulk whose [`key_hash`] is one
+    /// of them (RANDOMKEY): sorted hashes, no key copied.
+    OneOf(Vec<u64>),
     /// `[cursor, [keys]]` with every key in `allowed`; `must` lists the
     /// keys a session must have returned by the time a call answers cursor
     /// 0 (present since before the session began). Both hold
