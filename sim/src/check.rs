@@ -13,7 +13,9 @@ use crate::trace::ScanStep;
 pub enum Expect {
     /// The next `len` bytes of the expected stream.
     Exact(usize),
-    Prop(Prop),
+    /// Boxed: property replies are rare, and every [`Item`] (one per
+    /// command, moved through a queue) stays small.
+    Prop(Box<Prop>),
 }
 
 /// One reply the client waits for.

@@ -319,7 +319,7 @@ impl World {
             let expect = match prop {
                 Some(prop) => {
                     c.checker.exp.truncate(mark);
-                    Expect::Prop(prop)
+                    Expect::Prop(Box::new(prop))
                 }
                 None => Expect::Exact(c.checker.exp.len() - mark),
             };
@@ -402,8 +402,11 @@ impl World {
                 }
             };
             if checked.item.scan != ScanStep::None {
-                if let (Some(s), Some(v), Expect::Prop(Prop::Scan { must, .. })) =
-                    (c.scan.as_mut(), checked.val.as_ref(), &checked.item.expect)
+                let prop = match &checked.item.expect {
+                    Expect::Prop(p) => Some(&**p),
+                    Expect::Exact(_) => None,
+                };
+                if let (Some(s), Some(v), Some(Prop::Scan { must, .. })) = (c.scan.as_mut(), checked.val.as_ref(), prop)
                 {
                     let (cursor, keys) = scan_reply(v).expect("checked by check_prop");
                     s.seen.extend(keys.iter().map(|k| crate::model::key_hash(k)));
