@@ -291,7 +291,6 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         }
     }
     allowed.sort_unstable();
-    must.sort_unstable();
     out.prop = Some(Prop::Scan { allowed, must });
 }
 

@@ -197,8 +197,9 @@ pub enum Prop {
     /// `[cursor, [keys]]` with every key in `allowed`; `must` lists the
     /// keys a session must have returned by the time a call answers cursor
     /// 0 (present since before the session began). Both hold
-    /// [`key_hash`]es, sorted: a SCAN call costs one pass over the
-    /// database and no allocation per key.
+    /// [`key_hash`]es, `allowed` sorted (it is searched), `must` in the
+    /// map's order (it is only walked): a SCAN call costs one pass over
+    /// the database and no allocation per key.
     Scan { allowed: Vec<u64>, must: Vec<u64> },
     /// Any one well-formed reply (uncertain value).
     Any,
