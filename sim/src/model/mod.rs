@@ -264,8 +264,9 @@ impl Model {
     pub fn apply(&mut self, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         self.seq += 1;
         let mut name_buf = [0u8; 16];
-        let name = lower(cmd.arg(0), &mut name_buf);
-        let Some(spec) = spec(name) else {
+        lower(cmd.arg(0), &mut name_buf);
+        // The zero-padded buffer is the packed name already (see `spec`).
+        let Some(spec) = spec_packed(u128::from_be_bytes(name_buf)) else {
             return unknown_command(cmd, out);
         };
         if !arity_ok(spec.arity, cmd.argc()) {
@@ -359,19 +360,25 @@ pub static SPECS: &[Spec] = &[
     Spec { name: "bitpos", arity: -3, run: bits::bitpos },
 ];
 
+/// Every spec keyed by its packed name, sorted by key.
+static SORTED: std::sync::OnceLock<Vec<(u128, &'static Spec)>> = std::sync::OnceLock::new();
+
 /// Finds a command by its lowercase name. Names are packed into a `u128`
 /// (all are at most 16 bytes) so the lookup compares integers.
 pub fn spec(lower_name: &[u8]) -> Option<&'static Spec> {
-    static SORTED: std::sync::OnceLock<Vec<(u128, &'static Spec)>> = std::sync::OnceLock::new();
+    if lower_name.len() > 16 {
+        return None;
+    }
+    spec_packed(pack(lower_name))
+}
+
+/// [`spec`] for a name already packed.
+fn spec_packed(key: u128) -> Option<&'static Spec> {
     let sorted = SORTED.get_or_init(|| {
         let mut v: Vec<(u128, &'static Spec)> = SPECS.iter().map(|s| (pack(s.name.as_bytes()), s)).collect();
         v.sort_by_key(|&(k, _)| k);
         v
     });
-    if lower_name.len() > 16 {
-        return None;
-    }
-    let key = pack(lower_name);
     sorted.binary_search_by_key(&key, |&(k, _)| k).ok().map(|i| sorted[i].1)
 }
 
