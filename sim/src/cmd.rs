@@ -66,22 +66,38 @@ impl Cmd {
     }
 
     /// Appends the multibulk encoding to `out` (one reservation, small
-    /// lengths written without division: this runs once per command).
+    /// lengths written without division: this runs once per command). Each
+    /// argument's header is written together with the CRLF that ends the
+    /// previous line, as one fixed-size copy when the length is short.
     pub fn encode_resp(&self, out: &mut Vec<u8>) {
         out.reserve(16 + self.buf.len() + 8 * self.ends.len());
         out.push(b'*');
         write_u64(out, self.argc() as u64);
-        out.extend_from_slice(b"\r\n");
         let mut start = 0;
         for &end in &self.ends {
             let a = &self.buf[start..end as usize];
             start = end as usize;
-            out.push(b'$');
-            write_u64(out, a.len() as u64);
-            out.extend_from_slice(b"\r\n");
+            let n = a.len();
+            if n < 10 {
+                out.extend_from_slice(&[b'\r', b'\n', b'$', b'0' + n as u8, b'\r', b'\n']);
+            } else if n < 100 {
+                out.extend_from_slice(&[
+                    b'\r',
+                    b'\n',
+                    b'$',
+                    b'0' + (n / 10) as u8,
+                    b'0' + (n % 10) as u8,
+                    b'\r',
+                    b'\n',
+                ]);
+            } else {
+                out.extend_from_slice(b"\r\n$");
+                write_u64(out, n as u64);
+                out.extend_from_slice(b"\r\n");
+            }
             out.extend_from_slice(a);
-            out.extend_from_slice(b"\r\n");
         }
+        out.extend_from_slice(b"\r\n");
     }
 
     /// Whether the inline encoding carries these arguments unchanged: every
@@ -144,14 +160,17 @@ pub fn render_bytes(a: &[u8]) -> String {
     s
 }
 
-/// Writes the decimal form of `n` without going through `fmt`; one and
-/// two digits (most lengths and counts) without a loop.
+/// Writes the decimal form of `n` without going through `fmt`; one to
+/// three digits (most lengths, counts and key numbers) without a loop.
 #[inline]
 pub fn write_u64(out: &mut Vec<u8>, n: u64) {
     if n < 10 {
         out.push(b'0' + n as u8);
     } else if n < 100 {
         out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+    } else if n < 1000 {
+        // Keys of big keyspaces (`k123`) and most value lengths.
+        out.extend_from_slice(&[b'0' + (n / 100) as u8, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]);
     } else {
         write_u64_long(out, n);
     }
@@ -198,6 +217,25 @@ mod tests {
         c.encode_inline(&mut out);
         assert_eq!(out, b"SET k17\r\n");
         assert_eq!(render_bytes(b"a b"), "\"a b\"");
+    }
+
+    #[test]
+    fn encodes_every_length_class() {
+        let long = vec![b'x'; 123];
+        let args: [&[u8]; 5] = [b"", b"abcdefghi", b"abcdefghij", &long[..99], &long];
+        let c = Cmd::from_args(&args);
+        let mut want = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            want.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            want.extend_from_slice(a);
+            want.extend_from_slice(b"\r\n");
+        }
+        let mut out = Vec::new();
+        c.encode_resp(&mut out);
+        assert_eq!(out, want);
+        let mut out = Vec::new();
+        Cmd::new().encode_resp(&mut out);
+        assert_eq!(out, b"*0\r\n");
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! - [`fault`]: one module per fault source ([`fault::network`],
 //!   [`fault::clock`]), each documenting exactly what it may inject;
 //! - [`workload`]: the command generator, gated on the engine's table;
-//! - [`model`]: the reference model (plain `BTreeMap`s, no engine code);
+//! - [`model`]: the reference model (plain std maps, no engine code);
 //! - [`world`]: the run loop: engine + model + clients + clock, stepped one
 //!   [`trace::Event`] at a time;
 //! - [`check`]: reply comparison, byte for byte or by property;

@@ -118,6 +118,8 @@ pub struct World {
     pool: Vec<Cmd>,
     /// Run the engine's invariant checks every this many steps.
     pub check_every: u64,
+    /// Steps since the last invariant check.
+    steps_since_check: u64,
 }
 
 /// Whether this engine parses inline commands yet.
@@ -161,6 +163,7 @@ impl World {
             commands_seen: 0,
             pool: Vec::new(),
             check_every: 1,
+            steps_since_check: 0,
         }
     }
 
@@ -182,7 +185,12 @@ impl World {
             t.push(ev.clone());
         }
         self.apply_inner(ev)?;
-        if self.step.is_multiple_of(self.check_every) {
+        // A counter rather than `step % check_every` (no division per
+        // step); the same steps as long as `check_every` is set before the
+        // first step, as `run` does.
+        self.steps_since_check += 1;
+        if self.steps_since_check >= self.check_every {
+            self.steps_since_check = 0;
             self.engine.check_invariants();
         }
         if let Some(h) = &mut self.step_hashes {
@@ -311,7 +319,7 @@ impl World {
             let expect = match prop {
                 Some(prop) => {
                     c.checker.exp.truncate(mark);
-                    Expect::Prop(prop)
+                    Expect::Prop(Box::new(prop))
                 }
                 None => Expect::Exact(c.checker.exp.len() - mark),
             };
@@ -394,8 +402,11 @@ impl World {
                 }
             };
             if checked.item.scan != ScanStep::None {
-                if let (Some(s), Some(v), Expect::Prop(Prop::Scan { must, .. })) =
-                    (c.scan.as_mut(), checked.val.as_ref(), &checked.item.expect)
+                let prop = match &checked.item.expect {
+                    Expect::Prop(p) => Some(&**p),
+                    Expect::Exact(_) => None,
+                };
+                if let (Some(s), Some(v), Some(Prop::Scan { must, .. })) = (c.scan.as_mut(), checked.val.as_ref(), prop)
                 {
                     let (cursor, keys) = scan_reply(v).expect("checked by check_prop");
                     s.seen.extend(keys.iter().map(|k| crate::model::key_hash(k)));

@@ -231,8 +231,9 @@ pub fn copy(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 pub fn keys(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
     let pat = cmd.arg(1);
-    let found: Vec<Vec<u8>> =
+    let mut found: Vec<Vec<u8>> =
         m.db(cx).live_keys(now).filter(|(k, _)| glob::matches(pat, k)).map(|(k, _)| k.clone()).collect();
+    found.sort_unstable();
     out.prop = Some(Prop::SortedArray(found));
 }
 
@@ -290,13 +291,13 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         }
     }
     allowed.sort_unstable();
-    must.sort_unstable();
     out.prop = Some(Prop::Scan { allowed, must });
 }
 
 pub fn randomkey(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
-    let keys: Vec<Vec<u8>> = m.db(cx).live_keys(now).map(|(k, _)| k.clone()).collect();
+    let mut keys: Vec<u64> = m.db(cx).live_keys(now).map(|(k, _)| key_hash(k)).collect();
+    keys.sort_unstable();
     out.prop = Some(Prop::OneOf(keys));
 }
 

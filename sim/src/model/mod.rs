@@ -2,7 +2,7 @@
 //! every command the simulator drives, written from Redis 7.0's documented
 //! and observed behaviour (each reply and error text checked against a real
 //! redis-server 7.0.15 with `ferrodis-sim --oracle PORT`). It shares no code
-//! with `engine`: plain `BTreeMap`s and `Vec`s, no incremental rehash, no
+//! with `engine`: plain std `HashMap`s and `Vec`s, no incremental rehash, no
 //! encodings beyond the name OBJECT ENCODING reports.
 //!
 //! # Expiry
@@ -35,7 +35,8 @@ pub mod keys;
 pub mod lcs;
 pub mod strings;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::cmd::Cmd;
 use crate::resp::Writer;
@@ -93,9 +94,55 @@ impl Entry {
     }
 }
 
+/// A fixed, seedless hasher for the model's key maps: lookups are the
+/// model's hottest path, and a hash table with a fixed hasher behaves the
+/// same in every run. Any hash function is correct here; this one mixes
+/// eight bytes per multiply. Nothing may depend on the map's iteration
+/// order: code that needs an order sorts (KEYS, RANDOMKEY, SCAN).
+#[derive(Clone, Copy, Default)]
+pub struct KeyHasher(u64);
+
+impl KeyHasher {
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(26);
+    }
+}
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.mix(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut tail = [0u8; 8];
+            tail[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(tail));
+        }
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // hashbrown takes its control bits from the top byte: fold the
+        // well-mixed high bits down as well.
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// The model's key -> entry map (unordered: see [`KeyHasher`]).
+pub type KeyMap = HashMap<Vec<u8>, Entry, BuildHasherDefault<KeyHasher>>;
+
 #[derive(Clone, Debug, Default)]
 pub struct Db {
-    pub map: BTreeMap<Vec<u8>, Entry>,
+    pub map: KeyMap,
     /// Set to the model's `seq` by FLUSHDB/FLUSHALL/SWAPDB (so no two
     /// database states share one): a SCAN across it promises nothing.
     pub epoch: u64,
@@ -119,7 +166,7 @@ impl Db {
         self.map.remove(key).filter(|e| e.alive(now_ms))
     }
 
-    /// Keys alive now, in order.
+    /// Keys alive now, in no particular order.
     pub fn live_keys(&self, now_ms: i64) -> impl Iterator<Item = (&Vec<u8>, &Entry)> {
         self.map.iter().filter(move |(_, e)| e.alive(now_ms))
     }
@@ -142,15 +189,17 @@ pub fn key_hash(key: &[u8]) -> u64 {
 pub enum Prop {
     /// An integer in `lo..=hi` (DBSIZE).
     IntRange { lo: i64, hi: i64 },
-    /// An array equal to this one once sorted (KEYS).
+    /// An array equal to this one (held sorted) once sorted (KEYS).
     SortedArray(Vec<Vec<u8>>),
-    /// Nil if `candidates` is empty, else a bulk that is one of them (RANDOMKEY).
-    OneOf(Vec<Vec<u8>>),
+    /// Nil if `candidates` is empty, else a bulk whose [`key_hash`] is one
+    /// of them (RANDOMKEY): sorted hashes, no key copied.
+    OneOf(Vec<u64>),
     /// `[cursor, [keys]]` with every key in `allowed`; `must` lists the
     /// keys a session must have returned by the time a call answers cursor
     /// 0 (present since before the session began). Both hold
-    /// [`key_hash`]es, sorted: a SCAN call costs one pass over the
-    /// database and no allocation per key.
+    /// [`key_hash`]es, `allowed` sorted (it is searched), `must` in the
+    /// map's order (it is only walked): a SCAN call costs one pass over
+    /// the database and no allocation per key.
     Scan { allowed: Vec<u64>, must: Vec<u64> },
     /// Any one well-formed reply (uncertain value).
     Any,
@@ -215,8 +264,9 @@ impl Model {
     pub fn apply(&mut self, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         self.seq += 1;
         let mut name_buf = [0u8; 16];
-        let name = lower(cmd.arg(0), &mut name_buf);
-        let Some(spec) = spec(name) else {
+        lower(cmd.arg(0), &mut name_buf);
+        // The zero-padded buffer is the packed name already (see `spec`).
+        let Some(spec) = spec_packed(u128::from_be_bytes(name_buf)) else {
             return unknown_command(cmd, out);
         };
         if !arity_ok(spec.arity, cmd.argc()) {
@@ -310,19 +360,25 @@ pub static SPECS: &[Spec] = &[
     Spec { name: "bitpos", arity: -3, run: bits::bitpos },
 ];
 
+/// Every spec keyed by its packed name, sorted by key.
+static SORTED: std::sync::OnceLock<Vec<(u128, &'static Spec)>> = std::sync::OnceLock::new();
+
 /// Finds a command by its lowercase name. Names are packed into a `u128`
 /// (all are at most 16 bytes) so the lookup compares integers.
 pub fn spec(lower_name: &[u8]) -> Option<&'static Spec> {
-    static SORTED: std::sync::OnceLock<Vec<(u128, &'static Spec)>> = std::sync::OnceLock::new();
+    if lower_name.len() > 16 {
+        return None;
+    }
+    spec_packed(pack(lower_name))
+}
+
+/// [`spec`] for a name already packed.
+fn spec_packed(key: u128) -> Option<&'static Spec> {
     let sorted = SORTED.get_or_init(|| {
         let mut v: Vec<(u128, &'static Spec)> = SPECS.iter().map(|s| (pack(s.name.as_bytes()), s)).collect();
         v.sort_by_key(|&(k, _)| k);
         v
     });
-    if lower_name.len() > 16 {
-        return None;
-    }
-    let key = pack(lower_name);
     sorted.binary_search_by_key(&key, |&(k, _)| k).ok().map(|i| sorted[i].1)
 }
 

@@ -163,6 +163,10 @@ pub use templates::{Template, TEMPLATES};
 pub struct Mix {
     /// (template index, cumulative weight)
     cumulative: Vec<(usize, u32)>,
+    /// The template index for each draw `0..total`: what a search of
+    /// `cumulative` would find, looked up in one step (weights are small,
+    /// so the table is a few hundred entries).
+    slots: Vec<u16>,
     total: u32,
     /// Percent of commands that are an unknown command or a wrong arity.
     pub malformed_pct: u32,
@@ -189,13 +193,16 @@ impl Mix {
             // Every template switched off: fall back to the plain mix.
             return Mix::new(available, rng, false);
         }
-        Mix { cumulative, total, malformed_pct: if swarm { rng.gen_range(0..3) } else { 1 } }
+        let mut slots = Vec::with_capacity(total as usize);
+        for &(i, c) in &cumulative {
+            slots.resize(c as usize, u16::try_from(i).expect("fewer than 65536 templates"));
+        }
+        Mix { cumulative, slots, total, malformed_pct: if swarm { rng.gen_range(0..3) } else { 1 } }
     }
 
     pub fn draw(&self, rng: &mut ChaCha8Rng) -> &'static Template {
         let x = rng.gen_range(0..self.total);
-        let i = self.cumulative.partition_point(|&(_, c)| c <= x);
-        &TEMPLATES[self.cumulative[i].0]
+        &TEMPLATES[self.slots[x as usize] as usize]
     }
 
     /// Names of the templates in use.
@@ -243,5 +250,25 @@ pub fn malformed(g: &mut Gen<'_>, mix: &Mix, c: &mut Cmd) {
     let argc = if spec.arity > 0 && g.pct(50) { need + 1 } else { need.saturating_sub(1).max(1) };
     for _ in 1..argc {
         g.key(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn slots_match_the_cumulative_weights() {
+        for seed in 0..50 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mix = Mix::new(&|_| true, &mut rng, seed % 5 != 0);
+            assert_eq!(mix.slots.len(), mix.total as usize);
+            for x in 0..mix.total {
+                let i = mix.cumulative.partition_point(|&(_, c)| c <= x);
+                assert_eq!(mix.slots[x as usize] as usize, mix.cumulative[i].0);
+            }
+        }
     }
 }
