@@ -101,19 +101,26 @@ impl TraceHash {
     pub fn bytes(&mut self, b: &[u8]) {
         // The length first, so that splits of the same bytes differ.
         self.mix(b.len() as u64);
-        let mut chunks = b.chunks_exact(8);
-        for c in &mut chunks {
-            self.mix(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut tail = [0u8; 8];
-            tail[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(tail));
-        }
+        le_words(b, |w| self.mix(w));
     }
 
     pub fn u64(&mut self, v: u64) {
         self.mix(v);
+    }
+}
+
+/// Calls `f` with `bytes` as little-endian 64-bit words, the last one
+/// zero-padded (how the trace hash and the model's key hasher read bytes).
+#[inline]
+pub(crate) fn le_words(bytes: &[u8], mut f: impl FnMut(u64)) {
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        f(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        f(u64::from_le_bytes(tail));
     }
 }
