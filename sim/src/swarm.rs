@@ -26,6 +26,10 @@ pub struct Options {
     pub clock: ClockOptions,
     /// Whether the command mix itself is swarmed (templates switched off).
     pub swarm_mix: bool,
+    /// Percent of commands drawn from the extra templates (connection and
+    /// server introspection). Set by `World::new` from a separate random
+    /// stream, so that the draws above are the same with or without them.
+    pub extra_pct: u32,
 }
 
 impl Options {
@@ -43,6 +47,7 @@ impl Options {
             short_expiry_pct: [0, 10, 40][rng.gen_range(0..3)],
             clock: ClockOptions::swarm(rng),
             swarm_mix: true,
+            extra_pct: 0,
         }
     }
 
@@ -61,6 +66,7 @@ impl Options {
             net: NetOptions::none(),
             clock: ClockOptions::none(),
             swarm_mix: false,
+            extra_pct: 0,
         }
     }
 }

@@ -29,6 +29,8 @@ use crate::workload::{self, Gen, Mix};
 
 /// Simulated Unix time at which every run starts (plus a seed-drawn offset).
 pub const EPOCH_MS: i64 = 1_700_000_000_000;
+/// The random stream (of the seed's ChaCha8) the extra templates draw from.
+const EXTRA_STREAM: u64 = 2;
 /// A scan session longer than this many calls has not terminated.
 const SCAN_CALLS_MAX: u32 = 100_000;
 
@@ -103,6 +105,13 @@ pub struct World {
     pub opts: Options,
     mix: Mix,
     rng: ChaCha8Rng,
+    /// The extra templates ([`workload::EXTRA_TEMPLATES`]) and their own
+    /// random stream: a seed whose `opts.extra_pct` is 0 never touches
+    /// either, so it draws what it drew before they existed.
+    extra_mix: Mix,
+    extra_rng: ChaCha8Rng,
+    /// Connections opened so far: the engine numbers them 1, 2, ...
+    opened: i64,
     pub now_ms: i64,
     pub step: u64,
     /// Commands generated so far (seed mode).
@@ -143,11 +152,30 @@ impl World {
         tweak(&mut config);
         let engine = Engine::new(config, now_ms as u64);
         let table = &engine.executor().srv.table;
-        let mix = Mix::new(&|t| workload::available(table, t) && !exclude.contains(&t.name), &mut rng, opts.swarm_mix);
+        let available = |t: &workload::Template| workload::available(table, t) && !exclude.contains(&t.name);
+        let mix = Mix::new(&available, &mut rng, opts.swarm_mix);
+        // Every draw for the extras comes from another stream of the seed,
+        // independent of everything above: a seed that draws extra_pct 0
+        // runs exactly as before the extras existed. Stream 2 is the first
+        // under which the regression seeds (1, 3, 6: `regressions.rs`)
+        // draw 0, so they still replay what they were recorded for.
+        let mut extra_rng = ChaCha8Rng::seed_from_u64(seed);
+        extra_rng.set_stream(EXTRA_STREAM);
+        let mut opts = opts;
+        opts.extra_pct = if faults { [0, 0, 1, 3][extra_rng.gen_range(0..4)] } else { 0 };
+        let extra_mix = Mix::over(workload::EXTRA_TEMPLATES, &available, &mut extra_rng, true);
+        if extra_mix.is_empty() {
+            opts.extra_pct = 0;
+        }
+        let mut model = Model::new();
+        model.command_count = table.len() as i64;
         let clients = (0..opts.clients).map(|_| Client::default()).collect();
         World {
             engine,
-            model: Model::new(),
+            model,
+            extra_mix,
+            extra_rng,
+            opened: 0,
             clients,
             opts,
             mix,
@@ -168,7 +196,11 @@ impl World {
     }
 
     pub fn command_names(&self) -> Vec<&'static str> {
-        self.mix.names()
+        let mut names = self.mix.names();
+        if self.opts.extra_pct > 0 {
+            names.extend(self.extra_mix.names());
+        }
+        names
     }
 
     fn fail<T>(&self, message: String) -> Result<T, Failure> {
@@ -221,6 +253,8 @@ impl World {
             return;
         }
         c.conn = Some(self.engine.handle_open(ClientInfo::default(), self.now_ms as u64));
+        self.opened += 1;
+        c.sess.id = self.opened;
         self.hash.u64(1);
         self.hash.u64(ci as u64);
     }
@@ -593,7 +627,11 @@ impl World {
             short_expiry_pct: self.opts.short_expiry_pct,
         };
         let mut scan = ScanStep::None;
-        if g.rng.gen_range(0..100) < self.mix.malformed_pct {
+        if self.opts.extra_pct > 0 && self.extra_rng.gen_range(0..100) < self.opts.extra_pct {
+            let t = self.extra_mix.draw(&mut self.extra_rng);
+            let mut g = Gen { rng: &mut self.extra_rng, ..g };
+            (t.gen)(&mut g, &mut cmd);
+        } else if g.rng.gen_range(0..100) < self.mix.malformed_pct {
             workload::malformed(&mut g, &self.mix, &mut cmd);
         } else {
             let t = self.mix.draw(g.rng);

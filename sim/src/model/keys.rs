@@ -1,8 +1,10 @@
 //! Connection, server and generic keyspace commands: PING ECHO QUIT SELECT
 //! SWAPDB DBSIZE FLUSHDB FLUSHALL DEL UNLINK EXISTS TOUCH TYPE RENAME
-//! RENAMENX MOVE COPY KEYS SCAN RANDOMKEY OBJECT ENCODING.
+//! RENAMENX MOVE COPY KEYS SCAN RANDOMKEY OBJECT (ENCODING REFCOUNT FREQ).
 
-use super::{arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Db, Exec, Model, Out, Prop, DATABASES, SYNTAX};
+use super::{
+    arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Db, Enc, Exec, Model, Out, Prop, DATABASES, SYNTAX,
+};
 use crate::cmd::Cmd;
 
 const SAME_OBJECT: &str = "ERR source and destination objects are the same";
@@ -223,6 +225,10 @@ pub fn copy(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     if m.dbs[dst_db].exists(newkey, now) && !replace {
         return out.w.int(0);
     }
+    // `dupStringObject`: a copied integer is its own object.
+    if e.enc == Enc::Int {
+        e.enc = Enc::IntPrivate;
+    }
     e.stamp = seq;
     m.dbs[dst_db].map.insert(newkey.to_vec(), e);
     out.w.int(1);
@@ -301,20 +307,44 @@ pub fn randomkey(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>
     out.prop = Some(Prop::OneOf(keys));
 }
 
-/// OBJECT ENCODING only; other subcommands are not generated.
+/// OBJECT ENCODING, REFCOUNT and FREQ; other subcommands are not generated.
 pub fn object(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
-    if !eq_ic(cmd.arg(1), "encoding") {
-        let mut sub = cmd.arg(1).to_vec();
-        sub.truncate(128);
-        return out.w.err_parts(&[b"ERR unknown subcommand '", &sub, b"'. Try OBJECT HELP."]);
-    }
+    let sub = cmd.arg(1);
+    let full: &[u8] = if eq_ic(sub, "encoding") {
+        b"object|encoding"
+    } else if eq_ic(sub, "refcount") {
+        b"object|refcount"
+    } else if eq_ic(sub, "freq") {
+        b"object|freq"
+    } else {
+        return super::unknown_subcommand("OBJECT", cmd, out);
+    };
     if cmd.argc() != 3 {
-        return arity_error(b"object|encoding", out);
+        return arity_error(full, out);
     }
     let now = cx.now_ms;
-    match m.db(cx).get(cmd.arg(2), now) {
-        None => out.w.nil(),
-        Some(e) if e.uncertain => out.any(),
-        Some(e) => out.w.bulk(e.enc.name()),
+    let Some(e) = m.db(cx).get(cmd.arg(2), now) else {
+        return out.w.nil();
+    };
+    match full {
+        b"object|encoding" if e.uncertain => out.any(),
+        b"object|encoding" => out.w.bulk(e.enc.name()),
+        // The encoding decides the count, and an uncertain value's
+        // encoding is not known either.
+        b"object|refcount" if e.uncertain => out.any(),
+        b"object|refcount" => {
+            let shared = e.enc == Enc::Int && parse_ll(&e.val).is_some_and(|n| (0..SHARED_INTEGERS).contains(&n));
+            out.w.int(if shared { SHARED_REFCOUNT } else { 1 })
+        }
+        _ => out.w.err(NO_LFU),
     }
 }
+
+/// Redis's `OBJ_SHARED_INTEGERS`: 0..this are one shared object each.
+const SHARED_INTEGERS: i64 = 10_000;
+/// Redis's `OBJ_SHARED_REFCOUNT` (`INT_MAX`).
+const SHARED_REFCOUNT: i64 = 2_147_483_647;
+/// OBJECT FREQ on an existing key without an LFU maxmemory policy.
+const NO_LFU: &str =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when \
+                      switching between policies at runtime LRU and LFU data will take some time to adjust.";

@@ -25,6 +25,7 @@
 //! - [`expire`]: EXPIRE family, TTL family, PERSIST;
 //! - [`strings`]: string commands;
 //! - [`bits`]: SETBIT GETBIT BITCOUNT BITPOS;
+//! - [`server`]: TIME CLIENT RESET COMMAND;
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
 pub mod bits;
@@ -33,6 +34,7 @@ pub mod float;
 pub mod glob;
 pub mod keys;
 pub mod lcs;
+pub mod server;
 pub mod strings;
 
 use std::collections::HashMap;
@@ -49,7 +51,11 @@ pub const STRING_MAX_BYTES: i64 = 512 * 1024 * 1024;
 /// The OBJECT ENCODING a string value has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Enc {
+    /// An integer; 0..=9999 is Redis's shared integer object.
     Int,
+    /// An integer that is its own object even in 0..=9999: COPY's
+    /// `dupStringObject` (OBJECT REFCOUNT says 1, not 2147483647).
+    IntPrivate,
     Emb,
     Raw,
 }
@@ -57,7 +63,7 @@ pub enum Enc {
 impl Enc {
     pub fn name(self) -> &'static [u8] {
         match self {
-            Enc::Int => b"int",
+            Enc::Int | Enc::IntPrivate => b"int",
             Enc::Emb => b"embstr",
             Enc::Raw => b"raw",
         }
@@ -217,6 +223,10 @@ impl Out<'_> {
 #[derive(Clone, Debug, Default)]
 pub struct Session {
     pub db: usize,
+    /// CLIENT ID: the engine numbers connections in open order from 1.
+    pub id: i64,
+    /// CLIENT SETNAME's name (None: unnamed).
+    pub name: Option<Vec<u8>>,
 }
 
 /// What a SCAN belongs to, so the model can tell which keys it must cover.
@@ -231,6 +241,10 @@ pub struct Model {
     pub dbs: Vec<Db>,
     /// Increases by one per command executed.
     pub seq: u64,
+    /// COMMAND COUNT: the size of the engine's command table, which is
+    /// configuration (what is implemented), not behaviour; the world reads
+    /// it from the engine once at the start.
+    pub command_count: i64,
 }
 
 impl Default for Model {
@@ -248,7 +262,7 @@ pub struct Exec<'a> {
 
 impl Model {
     pub fn new() -> Model {
-        Model { dbs: vec![Db::default(); DATABASES], seq: 0 }
+        Model { dbs: vec![Db::default(); DATABASES], seq: 0, command_count: 0 }
     }
 
     /// Executes `cmd` and writes what it must reply into `out`.
@@ -314,6 +328,10 @@ pub static SPECS: &[Spec] = &[
     Spec { name: "scan", arity: -2, run: keys::scan },
     Spec { name: "randomkey", arity: 1, run: keys::randomkey },
     Spec { name: "object", arity: -2, run: keys::object },
+    Spec { name: "time", arity: 1, run: server::time },
+    Spec { name: "client", arity: -2, run: server::client },
+    Spec { name: "reset", arity: 1, run: server::reset },
+    Spec { name: "command", arity: -1, run: server::command },
     Spec { name: "expire", arity: -3, run: expire::expire },
     Spec { name: "pexpire", arity: -3, run: expire::pexpire },
     Spec { name: "expireat", arity: -3, run: expire::expireat },
@@ -466,6 +484,13 @@ pub fn int_arg(cmd: &Cmd, i: usize, out: &mut Out<'_>) -> Option<i64> {
         out.w.err(NOT_INTEGER);
     }
     v
+}
+
+/// Redis's text for a subcommand its container does not have.
+pub fn unknown_subcommand(container: &str, cmd: &Cmd, out: &mut Out<'_>) {
+    let sub = cmd.arg(1);
+    let sub = &sub[..sub.len().min(128)];
+    out.w.err_parts(&[b"ERR unknown subcommand '", sub, b"'. Try ", container.as_bytes(), b" HELP."]);
 }
 
 pub fn eq_ic(a: &[u8], b: &str) -> bool {

@@ -156,11 +156,13 @@ impl Gen<'_> {
     }
 }
 
-pub use templates::{Template, TEMPLATES};
+pub use templates::{Template, EXTRA_TEMPLATES, TEMPLATES};
 
 /// The templates a seed draws from, with their weights.
 #[derive(Clone, Debug)]
 pub struct Mix {
+    /// The table the indices below point into.
+    table: &'static [Template],
     /// (template index, cumulative weight)
     cumulative: Vec<(usize, u32)>,
     /// The template index for each draw `0..total`: what a search of
@@ -176,9 +178,20 @@ impl Mix {
     /// Templates available in `table`, each weighted by its default times a
     /// seed-drawn factor (0 switches a template off for this seed).
     pub fn new(available: &dyn Fn(&Template) -> bool, rng: &mut ChaCha8Rng, swarm: bool) -> Mix {
+        Mix::over(TEMPLATES, available, rng, swarm)
+    }
+
+    /// [`Mix::new`] over another template table ([`EXTRA_TEMPLATES`]).
+    /// Empty (`is_empty`) when no template of `table` is available.
+    pub fn over(
+        table: &'static [Template],
+        available: &dyn Fn(&Template) -> bool,
+        rng: &mut ChaCha8Rng,
+        swarm: bool,
+    ) -> Mix {
         let mut cumulative = Vec::new();
         let mut total = 0;
-        for (i, t) in TEMPLATES.iter().enumerate() {
+        for (i, t) in table.iter().enumerate() {
             if !available(t) {
                 continue;
             }
@@ -189,25 +202,31 @@ impl Mix {
                 cumulative.push((i, total));
             }
         }
-        if total == 0 {
+        if total == 0 && swarm {
             // Every template switched off: fall back to the plain mix.
-            return Mix::new(available, rng, false);
+            return Mix::over(table, available, rng, false);
         }
         let mut slots = Vec::with_capacity(total as usize);
         for &(i, c) in &cumulative {
             slots.resize(c as usize, u16::try_from(i).expect("fewer than 65536 templates"));
         }
-        Mix { cumulative, slots, total, malformed_pct: if swarm { rng.gen_range(0..3) } else { 1 } }
+        Mix { table, cumulative, slots, total, malformed_pct: if swarm { rng.gen_range(0..3) } else { 1 } }
+    }
+
+    /// Whether no template can be drawn (only for [`Mix::over`] a table
+    /// none of whose commands the engine has).
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
     }
 
     pub fn draw(&self, rng: &mut ChaCha8Rng) -> &'static Template {
         let x = rng.gen_range(0..self.total);
-        &TEMPLATES[self.slots[x as usize] as usize]
+        &self.table[self.slots[x as usize] as usize]
     }
 
     /// Names of the templates in use.
     pub fn names(&self) -> Vec<&'static str> {
-        let mut v: Vec<_> = self.cumulative.iter().map(|&(i, _)| TEMPLATES[i].name).collect();
+        let mut v: Vec<_> = self.cumulative.iter().map(|&(i, _)| self.table[i].name).collect();
         v.dedup();
         v
     }

@@ -20,6 +20,12 @@ pub struct Template {
     pub gen: GenFn,
 }
 
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.name, self.sub.map_or(String::new(), |s| format!("|{s}")))
+    }
+}
+
 macro_rules! t {
     ($name:literal, $w:expr, $gen:expr) => {
         Template { name: $name, sub: None, requires: None, weight: $w, gen: $gen }
@@ -445,6 +451,63 @@ pub static TEMPLATES: &[Template] = &[
                     c.push(if g.pct(50) { b"BIT" as &[u8] } else { b"BYTE" });
                 }
             }
+        }
+    }),
+];
+
+/// A template for a subcommand (`name sub`), which must exist too.
+macro_rules! sub {
+    ($name:literal, $sub:literal, $w:expr, $gen:expr) => {
+        Template { name: $name, sub: Some($sub), requires: None, weight: $w, gen: $gen }
+    };
+}
+
+/// Connection and server introspection: drawn from their own mix, switched
+/// on per seed by a draw from a separate random stream (see
+/// `World::new`), so that a seed without them draws exactly what it drew
+/// before they existed (the regression seeds keep their meaning).
+pub static EXTRA_TEMPLATES: &[Template] = &[
+    t!("time", 2, |g, c| {
+        c.push(b"TIME");
+        if g.bad() {
+            c.push(b"extra");
+        }
+    }),
+    sub!("client", "setname", 3, |g, c| {
+        c.push(b"CLIENT");
+        c.push(b"SETNAME");
+        // Valid names (the empty one clears), and names Redis refuses.
+        let names: [&[u8]; 8] = [b"conn", b"a-b", b"x1", b"worker:7", b"", b"a b", b"tab\there", b"caf\xc3\xa9"];
+        let n = if g.bad() { names.len() } else { 5 };
+        c.push(names[g.rng.gen_range(0..n)]);
+    }),
+    sub!("client", "getname", 3, |g, c| {
+        c.push(b"CLIENT");
+        c.push(b"GETNAME");
+        if g.bad() {
+            c.push(b"extra");
+        }
+    }),
+    sub!("client", "id", 2, |_, c| {
+        c.push(b"CLIENT");
+        c.push(b"ID");
+    }),
+    t!("reset", 1, |_, c| c.push(b"RESET")),
+    sub!("object", "refcount", 2, |g, c| {
+        c.push(b"OBJECT");
+        c.push(b"REFCOUNT");
+        g.key(c)
+    }),
+    sub!("object", "freq", 1, |g, c| {
+        c.push(b"OBJECT");
+        c.push(b"FREQ");
+        g.key(c)
+    }),
+    sub!("command", "count", 1, |g, c| {
+        c.push(b"COMMAND");
+        c.push(b"COUNT");
+        if g.bad() {
+            c.push(b"extra");
         }
     }),
 ];

@@ -1,0 +1,130 @@
+//! Connection and server introspection: TIME, CLIENT ID/SETNAME/GETNAME,
+//! RESET, COMMAND COUNT. Their replies follow from the world's clock, the
+//! connection's open order and the model's own session state, except
+//! COMMAND COUNT (see [`Model::command_count`]).
+
+use super::{arity_error, eq_ic, unknown_subcommand, Exec, Model, Out};
+use crate::cmd::Cmd;
+
+/// `TIME`: `[seconds, microseconds]` of the simulated clock, which has
+/// millisecond resolution (so the microseconds are a multiple of 1000).
+pub fn time(_m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    let (secs, micros) = (cx.now_ms.div_euclid(1000), cx.now_ms.rem_euclid(1000) * 1000);
+    out.w.array(2);
+    out.w.bulk(secs.to_string().as_bytes());
+    out.w.bulk(micros.to_string().as_bytes());
+}
+
+/// Redis `validateClientName`: printable ASCII, no space.
+fn name_ok(name: &[u8]) -> bool {
+    name.iter().all(|b| (b'!'..=b'~').contains(b))
+}
+
+/// `CLIENT ID | SETNAME name | GETNAME`; other subcommands are not generated.
+pub fn client(_m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    let sub = cmd.arg(1);
+    let (full, argc): (&[u8], usize) = if eq_ic(sub, "id") {
+        (b"client|id", 2)
+    } else if eq_ic(sub, "setname") {
+        (b"client|setname", 3)
+    } else if eq_ic(sub, "getname") {
+        (b"client|getname", 2)
+    } else {
+        return unknown_subcommand("CLIENT", cmd, out);
+    };
+    if cmd.argc() != argc {
+        return arity_error(full, out);
+    }
+    match full {
+        b"client|id" => out.w.int(cx.sess.id),
+        b"client|getname" => match &cx.sess.name {
+            Some(name) => out.w.bulk(name),
+            None => out.w.nil(),
+        },
+        _ => {
+            let name = cmd.arg(2);
+            if !name_ok(name) {
+                return out.w.err("ERR Client names cannot contain spaces, newlines or special characters.");
+            }
+            cx.sess.name = (!name.is_empty()).then(|| name.to_vec());
+            out.w.ok();
+        }
+    }
+}
+
+/// `RESET`: back to database 0, unnamed (the other state RESET clears,
+/// MULTI, subscriptions, RESP3, the simulator does not create).
+pub fn reset(_m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    cx.sess.db = 0;
+    cx.sess.name = None;
+    out.w.simple(b"RESET");
+}
+
+/// `COMMAND COUNT`; the rest of COMMAND is not generated (the bare form's
+/// reply is the engine's whole table: accepted as any reply).
+pub fn command(m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    if cmd.argc() == 1 {
+        return out.any();
+    }
+    if !eq_ic(cmd.arg(1), "count") {
+        return out.any();
+    }
+    if cmd.argc() != 2 {
+        return arity_error(b"command|count", out);
+    }
+    out.w.int(m.command_count);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Model, Session};
+    use super::*;
+    use crate::resp::Writer;
+
+    fn run(m: &mut Model, sess: &mut Session, now_ms: i64, args: &[&[u8]]) -> Vec<u8> {
+        let mut cmd = Cmd::new();
+        for a in args {
+            cmd.push(a);
+        }
+        let mut buf = Vec::new();
+        let mut out = Out { w: Writer { buf: &mut buf }, prop: None, time_sensitive: false, close: false };
+        m.apply(&cmd, &mut Exec { sess, now_ms, scan: None }, &mut out);
+        buf
+    }
+
+    #[test]
+    fn time_splits_the_clock() {
+        let (mut m, mut s) = (Model::new(), Session::default());
+        assert_eq!(run(&mut m, &mut s, 1_700_000_123_045, &[b"TIME"]), b"*2\r\n$10\r\n1700000123\r\n$5\r\n45000\r\n");
+        assert_eq!(run(&mut m, &mut s, 1_700_000_123_000, &[b"time"]), b"*2\r\n$10\r\n1700000123\r\n$1\r\n0\r\n");
+    }
+
+    #[test]
+    fn names_are_per_session_and_reset_clears_them() {
+        let (mut m, mut s) = (Model::new(), Session { id: 7, ..Session::default() });
+        assert_eq!(run(&mut m, &mut s, 0, &[b"CLIENT", b"ID"]), b":7\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"CLIENT", b"SETNAME", b"a b"])[..22], *b"-ERR Client names cann");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"CLIENT", b"SETNAME", b"w1"]), b"+OK\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"client", b"getname"]), b"$2\r\nw1\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"SELECT", b"2"]), b"+OK\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"RESET"]), b"+RESET\r\n");
+        assert_eq!((s.db, s.name.is_none()), (0, true));
+        assert_eq!(run(&mut m, &mut s, 0, &[b"CLIENT", b"GETNAME", b"x"]).starts_with(b"-ERR wrong number"), true);
+    }
+
+    #[test]
+    fn refcount_is_shared_for_small_ints_unless_copied() {
+        let (mut m, mut s) = (Model::new(), Session::default());
+        run(&mut m, &mut s, 0, &[b"SET", b"a", b"5"]);
+        run(&mut m, &mut s, 0, &[b"SET", b"b", b"10000"]);
+        run(&mut m, &mut s, 0, &[b"COPY", b"a", b"c"]);
+        assert_eq!(run(&mut m, &mut s, 0, &[b"OBJECT", b"REFCOUNT", b"a"]), b":2147483647\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"OBJECT", b"REFCOUNT", b"b"]), b":1\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"OBJECT", b"REFCOUNT", b"c"]), b":1\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"OBJECT", b"ENCODING", b"c"]), b"$3\r\nint\r\n");
+        run(&mut m, &mut s, 0, &[b"INCR", b"c"]);
+        assert_eq!(run(&mut m, &mut s, 0, &[b"OBJECT", b"REFCOUNT", b"c"]), b":2147483647\r\n");
+        assert_eq!(run(&mut m, &mut s, 0, &[b"OBJECT", b"FREQ", b"nokey"]), b"$-1\r\n");
+        assert!(run(&mut m, &mut s, 0, &[b"OBJECT", b"FREQ", b"a"]).starts_with(b"-ERR An LFU maxmemory policy"));
+    }
+}
