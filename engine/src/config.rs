@@ -19,6 +19,8 @@ pub struct Config {
     /// Seconds of idleness after which a client is closed; 0 = never.
     pub timeout_s: u64,
     pub tcp_keepalive_s: u64,
+    /// The listen(2) backlog of the listening sockets (`tcp-backlog`).
+    pub tcp_backlog: u32,
     pub loglevel: String,
     pub logfile: String,
     pub daemonize: bool,
@@ -51,6 +53,7 @@ impl Default for Config {
             client_query_buffer_limit: limits::CLIENT_QUERY_BUFFER_LIMIT_DEFAULT,
             timeout_s: 0,
             tcp_keepalive_s: 300,
+            tcp_backlog: 511,
             loglevel: "notice".into(),
             logfile: String::new(),
             daemonize: false,
@@ -284,6 +287,10 @@ pub static PARAMS: &[Param] = &[
             return Err(not_yet("save with snapshot points"));
         }
         c.save = String::new();
+        Ok(())
+    }),
+    param!("tcp-backlog", StartupOnly, |c| c.tcp_backlog.to_string(), |c, v| {
+        c.tcp_backlog = parse_ranged(v, 0, i32::MAX as i64)? as u32;
         Ok(())
     }),
     param!("tcp-keepalive", Runtime, |c| c.tcp_keepalive_s.to_string(), |c, v| {

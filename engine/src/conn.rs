@@ -1,14 +1,11 @@
-//! The connection layer: one [`Connection`] per client, owned by whichever
-//! thread does that client's I/O.
+//! One client connection's I/O-side state: the read buffer, parser state,
+//! output buffer and flow control. [`crate::conn_side::ConnSide`] owns
+//! every connection of one I/O thread and is what drivers talk to; this
+//! type holds the rules of a single connection.
 //!
-//! It buffers received bytes, parses them into requests, pushes them into the
-//! ring (stopping when the ring is full: backpressure), and buffers reply
-//! bytes until the driver has written them.
-//!
-//! # Driver API
-//! - inputs: [`Connection::handle_bytes`] (or [`Connection::read_buf_mut`] to
-//!   read straight into the buffer), [`Connection::handle_peer_closed`],
-//!   [`Connection::handle_response`];
+//! # API (for `ConnSide`)
+//! - inputs: [`Connection::read_buf_mut`] then [`Connection::handle_read`],
+//!   [`Connection::handle_peer_closed`], [`Connection::handle_reply`];
 //! - work: [`Connection::push_requests`] moves parsed requests into the ring;
 //! - outputs: [`Connection::pending_output`] / [`Connection::consume_output`],
 //!   [`Connection::wants_read`], [`Connection::close_when_flushed`],
@@ -22,8 +19,7 @@
 //!   the buffer passes it (or the buffer does while the driver should not be
 //!   reading), the connection gives up: `Close` is pushed and
 //!   [`Connection::close_when_flushed`] turns true, with no reply, as in
-//!   Redis. No output announces this: a driver checks `close_when_flushed`
-//!   after feeding bytes, not only after writing.
+//!   Redis.
 //! - peer closed: complete commands still go to the executor, a partial one
 //!   is dropped, then `Close`.
 
@@ -32,12 +28,12 @@ use bytes::BytesMut;
 use crate::limits;
 use crate::planted::{Plant, PlantedBug};
 use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
-use crate::ring::{ClientInfo, Request, RequestKind, Response, Ring};
+use crate::ring::{ClientInfo, Request, RequestKind, Ring, Route};
 use crate::ConnId;
 
-/// Limits a connection enforces, from the config. Drivers pass CONFIG SET
-/// changes on with [`Connection::set_limits`], so they apply to live
-/// connections at once, as in Redis.
+/// Limits a connection enforces, from the config. The executor announces
+/// CONFIG SET changes ([`crate::ring::ConnMsg::Limits`]) and every side
+/// applies them to its live connections at once, as in Redis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnLimits {
     pub parser: ParserLimits,
@@ -80,7 +76,8 @@ pub struct Pushed {
 #[derive(Debug)]
 pub struct Connection {
     pub id: ConnId,
-    info: Option<ClientInfo>,
+    /// Pushed as the first request (`Open`), then `None`.
+    info: Option<Box<(ClientInfo, Route)>>,
     read_buf: BytesMut,
     parser: Parser,
     /// A request that did not fit in the ring; pushed first next time so
@@ -103,10 +100,10 @@ impl Connection {
         self.parser.set_limits(limits.parser);
     }
 
-    pub fn new(id: ConnId, info: ClientInfo, limits: ConnLimits) -> Connection {
+    pub fn new(id: ConnId, info: ClientInfo, route: Route, limits: ConnLimits) -> Connection {
         Connection {
             id,
-            info: Some(info),
+            info: Some(Box::new((info, route))),
             read_buf: BytesMut::new(),
             parser: Parser::new(limits.parser),
             stalled: None,
@@ -126,48 +123,43 @@ impl Connection {
         self
     }
 
-    /// Bytes arrived from the peer. Ignored once the connection stopped
-    /// reading (protocol error, peer closed, closing).
+    /// Bytes were appended to [`Connection::read_buf_mut`].
     ///
     /// While the connection is not parsing (output paused or a request
     /// stalled on a full ring) a driver should not read at all (see
     /// [`Connection::wants_read`]); if one does anyway, the query buffer limit
     /// still bounds what is kept, as Redis checks it right after each read.
-    pub fn handle_bytes(&mut self, bytes: &[u8]) {
-        if self.phase != Phase::Open {
-            return;
-        }
-        self.read_buf.extend_from_slice(bytes);
-        if !self.wants_read() && self.read_buf.len() > self.limits.query_buffer_limit {
+    pub fn handle_read(&mut self) {
+        if self.phase == Phase::Open && !self.wants_read() && self.read_buf.len() > self.limits.query_buffer_limit {
             self.give_up();
         }
     }
 
-    /// The read buffer, for drivers that read from the socket straight into it.
-    pub fn read_buf_mut(&mut self) -> &mut BytesMut {
-        &mut self.read_buf
+    /// The read buffer: drivers read from the socket straight into it, then
+    /// call [`Connection::handle_read`]. `None` once the connection stopped
+    /// reading (protocol error, peer closed, closing): what the peer sends
+    /// then is not read at all.
+    pub fn read_buf_mut(&mut self) -> Option<&mut BytesMut> {
+        (self.phase == Phase::Open).then_some(&mut self.read_buf)
+    }
+
+    /// Whether the read buffer is empty but holds memory (a connection at rest).
+    pub fn read_buf_idle(&self) -> bool {
+        self.read_buf.is_empty() && self.read_buf.capacity() > 0
+    }
+
+    /// Frees the read buffer if it is empty (a driver's next read allocates
+    /// it again).
+    pub fn free_idle_read_buf(&mut self) {
+        if self.read_buf.is_empty() {
+            self.read_buf = BytesMut::new();
+        }
     }
 
     /// The peer closed its end (or the socket failed).
     pub fn handle_peer_closed(&mut self) {
         if self.phase == Phase::Open {
             self.phase = Phase::PeerClosed;
-        }
-    }
-
-    /// Replies from the executor.
-    pub fn handle_response(&mut self, resp: Response) {
-        debug_assert_eq!(resp.conn, self.id);
-        if self.out_pos == self.out.len() {
-            // Nothing pending: adopt the buffer instead of copying it.
-            self.out = resp.bytes;
-            self.out_pos = 0;
-        } else {
-            self.out.extend_from_slice(&resp.bytes);
-        }
-        if resp.close_after {
-            self.close_after_output = true;
-            self.phase = Phase::Done;
         }
     }
 
@@ -191,15 +183,11 @@ impl Connection {
         }
     }
 
-    /// Parses what is buffered and pushes requests into `ring` until nothing
-    /// more is complete or the ring is full.
-    pub fn push_requests(&mut self, ring: &Ring) -> Pushed {
-        self.push_requests_reusing(ring, &mut Vec::new())
-    }
-
-    /// [`Connection::push_requests`], taking argument lists from `spare`
-    /// (see [`crate::resp::parser::Parser::parse_reusing`]).
-    pub fn push_requests_reusing(&mut self, ring: &Ring, spare: &mut Vec<Vec<bytes::Bytes>>) -> Pushed {
+    /// Parses what is buffered and pushes requests into `ring` (as side
+    /// `side`) until nothing more is complete or the ring is full. Argument
+    /// lists are taken from `spare` (see
+    /// [`crate::resp::parser::Parser::parse_reusing`]).
+    pub fn push_requests(&mut self, ring: &Ring, side: usize, spare: &mut Vec<Vec<bytes::Bytes>>) -> Pushed {
         let mut pushed = Pushed::default();
         loop {
             let next = match self.stalled.take() {
@@ -210,7 +198,7 @@ impl Connection {
                 },
             };
             let is_close = matches!(next.kind, RequestKind::Close);
-            match ring.push(next) {
+            match ring.push_request(side, next) {
                 Ok(()) => {
                     pushed.requests += 1;
                     if is_close {
@@ -233,7 +221,7 @@ impl Connection {
         let id = self.id;
         let make = |kind| Some(Request { conn: id, kind });
         if let Some(info) = self.info.take() {
-            return make(RequestKind::Open(Box::new(info)));
+            return make(RequestKind::Open(info));
         }
         match self.phase {
             Phase::Done | Phase::Errored => return None,

@@ -13,22 +13,26 @@
 //!   the relations between them.
 //! - [`config`]: the runtime configuration (`CONFIG GET/SET` reads and writes it).
 //! - [`resp`]: the incremental RESP2 request parser and the reply encoder.
-//! - [`conn`]: the connection layer: per connection, the read buffer, parser
-//!   state, output buffer and flow control. May live on an I/O thread.
-//! - [`ring`]: the bounded queue that carries parsed requests from the
-//!   connection layer to the executor.
-//! - [`exec`]: the executor: clients, dispatch through the command table,
-//!   timed work. One thread.
+//! - [`conn`]: one connection: the read buffer, parser state, output buffer
+//!   and flow control.
+//! - [`conn_side`]: the connection side: every connection of one I/O
+//!   thread and every rule about opening, pausing and closing them. May
+//!   live on an I/O thread.
+//! - [`ring`]: the bounded queues between the connection sides and the
+//!   executor, and the message type of each direction.
+//! - [`exec`]: the executor: admission, clients, dispatch through the
+//!   command table, timed work. One thread.
 //! - [`db`]: the keyspace: our own incrementally rehashed hash table, values,
 //!   expiry, SCAN.
 //! - [`cmd`]: the command table and one module per command family.
-//! - [`machine`]: [`Engine`], the single-threaded composition of the layers
-//!   that the simulator and `--io-threads 1` drive.
+//! - [`machine`]: [`Engine`], the one-thread composition of a side, the
+//!   ring and the executor that `--io-threads 1` and the simulator drive.
 //! - [`planted`]: test-only planted bugs (feature `planted-bugs`).
 
 pub mod cmd;
 pub mod config;
 pub mod conn;
+pub mod conn_side;
 pub mod db;
 pub mod exec;
 pub mod limits;
@@ -41,7 +45,8 @@ pub use config::Config;
 pub use machine::Engine;
 
 /// Identifies one client connection for its whole life. Never reused within
-/// one engine: the driver allocates them in increasing order.
+/// one engine: the executor allocates them in increasing order
+/// ([`exec::Executor::handle_accept`]).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnId(pub u64);
 

@@ -24,8 +24,27 @@ pub const PARSER_WHOLE_ARGS_MAX: usize = 8;
 pub const ARGS_SPARE_VECS_MAX: usize = 64;
 /// Largest argument list kept for reuse; bigger ones are freed.
 pub const ARGS_SPARE_CAPACITY_MAX: usize = 64;
-/// Capacity of the request ring between the connection layer and executor.
+/// Capacity of each ring queue (requests to the executor, and messages to
+/// each connection side), `ring-capacity`'s default.
 pub const RING_CAPACITY_DEFAULT: usize = 4096;
+/// Bytes a driver asks the kernel for per read (Redis `PROTO_IOBUF_LEN`). A
+/// larger spare capacity already in the buffer (a big argument being
+/// received) is used whole.
+pub const READ_CHUNK_BYTES: usize = 16 * 1024;
+/// Reads per connection per pass of a driver's event loop before it moves
+/// on to other clients (fairness); a connection with more to read is
+/// revisited with a zero poll timeout.
+pub const READS_PER_PASS: usize = 16;
+/// A connection that has not read for this long has its empty read buffer
+/// freed by the side's tick (Redis frees an idle client's query buffer in
+/// `clientsCron` after 2 s). Freeing it on every rest instead costs a 16 KB
+/// allocation per request.
+pub const READ_BUF_IDLE_MS: u64 = 200;
+/// Resting connections one tick of a side checks at most (a bounded sweep,
+/// as `clientsCron` bounds its iterations).
+pub const READ_BUF_SWEEP_MAX: usize = 1024;
+/// Socket events a driver takes from one poll call.
+pub const POLL_EVENTS_MAX: usize = 1024;
 /// A connection stops reading (backpressure) while this many reply bytes wait
 /// to be written to it.
 pub const CONN_OUTPUT_PAUSE_BYTES: usize = 64 * 1024 * 1024;
@@ -50,3 +69,4 @@ pub const STRING_MAX_BYTES: u64 = PROTO_MAX_BULK_LEN_DEFAULT;
 const _: () = assert!(PROTO_INLINE_MAX_SIZE as u64 <= PROTO_MAX_BULK_LEN_DEFAULT);
 const _: () = assert!(PROTO_MAX_BULK_LEN_DEFAULT <= CLIENT_QUERY_BUFFER_LIMIT_DEFAULT as u64);
 const _: () = assert!(RING_CAPACITY_DEFAULT >= 1);
+const _: () = assert!(READ_CHUNK_BYTES <= PROTO_INLINE_MAX_SIZE);

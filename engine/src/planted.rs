@@ -35,16 +35,22 @@ pub enum PlantedBug {
     /// `exec/mod.rs`: a reply for a client with unpolled output replaces
     /// that output instead of appending to it (a lost reply).
     ReplyOverwritesPending,
+    /// `conn_side.rs`: a reply is delivered to whatever connection holds its
+    /// slot, without checking it is still the one the reply is for: a
+    /// reply in flight when its connection closed reaches the connection
+    /// that reused the slot. Only the split path has replies in flight.
+    StaleReplyReachesReusedSlot,
 }
 
 impl PlantedBug {
-    pub const ALL: [PlantedBug; 6] = [
+    pub const ALL: [PlantedBug; 7] = [
         PlantedBug::ParserCrlfSplit,
         PlantedBug::GetrangeExclusiveEnd,
         PlantedBug::ExpiryBoundary,
         PlantedBug::RehashSkipsBucket,
         PlantedBug::RingFullDropsRequest,
         PlantedBug::ReplyOverwritesPending,
+        PlantedBug::StaleReplyReachesReusedSlot,
     ];
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use ferrodis_engine::conn::{ConnLimits, Connection};
 use ferrodis_engine::resp::parser::ParserLimits;
-use ferrodis_engine::ring::{new_ring, ClientInfo, Request, RequestKind, Response, Ring};
+use ferrodis_engine::ring::{ClientInfo, Request, RequestKind, Ring, Route};
 use ferrodis_engine::{Config, ConnId, Engine};
 
 const ID: ConnId = ConnId(7);
@@ -20,7 +20,29 @@ fn limits() -> ConnLimits {
 }
 
 fn conn() -> Connection {
-    Connection::new(ID, ClientInfo::default(), limits())
+    Connection::new(ID, ClientInfo::default(), Route { side: 0, slot: 0 }, limits())
+}
+
+fn ring(capacity: usize) -> Ring {
+    Ring::new(1, capacity, 1)
+}
+
+/// One read of `bytes`.
+fn feed(c: &mut Connection, bytes: &[u8]) {
+    if let Some(buf) = c.read_buf_mut() {
+        buf.extend_from_slice(bytes);
+    }
+    c.handle_read();
+}
+
+fn push(c: &mut Connection, ring: &Ring) -> ferrodis_engine::conn::Pushed {
+    c.push_requests(ring, 0, &mut Vec::new())
+}
+
+/// A reply from the executor.
+fn reply(c: &mut Connection, mut bytes: Vec<u8>, close_after: bool) {
+    c.handle_reply(&mut bytes, close_after);
+    assert!(bytes.is_empty(), "the reply was taken");
 }
 
 /// A short readable form of a request, for comparisons.
@@ -37,7 +59,7 @@ fn show(r: &Request) -> String {
 }
 
 fn drain(ring: &Ring) -> Vec<String> {
-    std::iter::from_fn(|| ring.pop()).map(|r| show(&r)).collect()
+    std::iter::from_fn(|| ring.pop_request()).map(|r| show(&r)).collect()
 }
 
 fn echo(s: &str) -> String {
@@ -46,20 +68,20 @@ fn echo(s: &str) -> String {
 
 #[test]
 fn full_ring_stalls_without_dropping_or_reordering() {
-    let ring = new_ring(2);
+    let ring = ring(2);
     let mut c = conn();
     let input: String = (0..10).map(|i| echo(&i.to_string())).collect();
-    c.handle_bytes(input.as_bytes());
+    feed(&mut c, input.as_bytes());
     let mut seen = Vec::new();
     for _ in 0..20 {
-        let pushed = c.push_requests(&ring);
+        let pushed = push(&mut c, &ring);
         assert!(pushed.requests <= 2);
         if pushed.ring_full {
             assert!(!c.wants_read(), "must not read while a request is stalled");
             assert!(c.has_unpushed());
         }
         // The executor takes one request per step: the ring stays full.
-        if let Some(r) = ring.pop() {
+        if let Some(r) = ring.pop_request() {
             seen.push(show(&r));
         }
     }
@@ -72,13 +94,13 @@ fn full_ring_stalls_without_dropping_or_reordering() {
 
 #[test]
 fn a_stalled_close_keeps_its_place() {
-    let ring = new_ring(1);
+    let ring = ring(1);
     let mut c = conn();
-    c.handle_bytes(echo("a").as_bytes());
+    feed(&mut c, echo("a").as_bytes());
     c.handle_peer_closed();
     let mut seen = Vec::new();
     for _ in 0..5 {
-        c.push_requests(&ring);
+        push(&mut c, &ring);
         seen.extend(drain(&ring));
     }
     assert_eq!(seen, ["open", "ECHO a", "close"]);
@@ -87,56 +109,56 @@ fn a_stalled_close_keeps_its_place() {
 
 #[test]
 fn peer_close_mid_command_runs_the_complete_ones_and_drops_the_rest() {
-    let ring = new_ring(16);
+    let ring = ring(16);
     let mut c = conn();
-    c.handle_bytes(format!("{}{}*2\r\n$4\r\nECHO\r\n$5\r\nab", echo("x"), "PING\r\n").as_bytes());
-    c.push_requests(&ring);
+    feed(&mut c, format!("{}{}*2\r\n$4\r\nECHO\r\n$5\r\nab", echo("x"), "PING\r\n").as_bytes());
+    push(&mut c, &ring);
     assert_eq!(drain(&ring), ["open", "ECHO x", "PING"]);
     c.handle_peer_closed();
     assert!(!c.wants_read());
-    c.handle_bytes(b"cde\r\n");
-    c.push_requests(&ring);
+    feed(&mut c, b"cde\r\n");
+    push(&mut c, &ring);
     assert_eq!(drain(&ring), ["close"]);
     assert!(c.is_finished());
     assert!(!c.close_when_flushed());
-    c.push_requests(&ring);
+    push(&mut c, &ring);
     assert!(ring.is_empty(), "close is the last request");
 }
 
 #[test]
 fn protocol_error_follows_the_commands_before_it() {
-    let ring = new_ring(16);
+    let ring = ring(16);
     let mut c = conn();
-    c.handle_bytes(format!("{}PING\r\n*1\r\nx\r\n{}", echo("a"), echo("b")).as_bytes());
-    c.push_requests(&ring);
+    feed(&mut c, format!("{}PING\r\n*1\r\nx\r\n{}", echo("a"), echo("b")).as_bytes());
+    push(&mut c, &ring);
     assert_eq!(drain(&ring), ["open", "ECHO a", "PING", "error: ERR Protocol error: expected '$', got 'x'"]);
     assert!(!c.wants_read());
-    c.handle_bytes(echo("c").as_bytes());
-    c.push_requests(&ring);
+    feed(&mut c, echo("c").as_bytes());
+    push(&mut c, &ring);
     assert!(ring.is_empty());
     // The executor answers and asks to close.
-    c.handle_response(Response { conn: ID, bytes: b"-ERR ...\r\n".to_vec(), close_after: true });
+    reply(&mut c, b"-ERR ...\r\n".to_vec(), true);
     assert!(c.close_when_flushed());
     assert!(c.is_finished());
     c.handle_peer_closed();
-    c.push_requests(&ring);
+    push(&mut c, &ring);
     assert!(ring.is_empty(), "the executor already forgot the client: no close");
 }
 
 #[test]
 fn query_buffer_limit_closes_without_a_reply() {
-    let ring = new_ring(16);
+    let ring = ring(16);
     let mut c = conn();
-    c.handle_bytes(echo("a").as_bytes());
+    feed(&mut c, echo("a").as_bytes());
     // A command whose bytes pass the limit (1024) before it is complete.
-    c.handle_bytes(b"*2\r\n$4\r\nECHO\r\n$5000\r\n");
-    c.handle_bytes(&[b'x'; 1100]);
-    c.push_requests(&ring);
+    feed(&mut c, b"*2\r\n$4\r\nECHO\r\n$5000\r\n");
+    feed(&mut c, &[b'x'; 1100]);
+    push(&mut c, &ring);
     assert_eq!(drain(&ring), ["open", "ECHO a", "close"]);
     assert!(c.close_when_flushed());
     assert!(c.is_finished());
     assert_eq!(c.buffered_bytes(), 0);
-    c.handle_bytes(&[b'x'; 1000]);
+    feed(&mut c, &[b'x'; 1000]);
     assert_eq!(c.buffered_bytes(), 0);
 }
 
@@ -144,26 +166,26 @@ fn query_buffer_limit_closes_without_a_reply() {
 fn query_buffer_limit_counts_only_the_incomplete_command() {
     // Many complete commands in one read pass the limit together, but each
     // is parsed before the check: nothing is closed.
-    let ring = new_ring(4096);
+    let ring = ring(4096);
     let mut c = conn();
     let input: String = (0..200).map(|i| echo(&i.to_string())).collect();
     assert!(input.len() > limits().query_buffer_limit);
-    c.handle_bytes(input.as_bytes());
-    c.push_requests(&ring);
+    feed(&mut c, input.as_bytes());
+    push(&mut c, &ring);
     assert_eq!(drain(&ring).len(), 201);
     assert!(c.wants_read());
 }
 
 #[test]
 fn reading_while_stalled_is_bounded_by_the_query_buffer_limit() {
-    let ring = new_ring(1);
+    let ring = ring(1);
     let mut c = conn();
-    c.handle_bytes(b"PING\r\n");
-    c.push_requests(&ring); // open fits, PING stalls
+    feed(&mut c, b"PING\r\n");
+    push(&mut c, &ring); // open fits, PING stalls
     assert!(!c.wants_read());
     // A driver that ignores wants_read is cut off at the limit.
     for _ in 0..300 {
-        c.handle_bytes(b"PING\r\n");
+        feed(&mut c, b"PING\r\n");
     }
     assert!(c.buffered_bytes() <= limits().query_buffer_limit);
     assert!(c.close_when_flushed());
@@ -171,13 +193,17 @@ fn reading_while_stalled_is_bounded_by_the_query_buffer_limit() {
 
 #[test]
 fn output_is_adopted_then_appended_and_pauses_reading() {
-    let ring = new_ring(16);
+    let ring = ring(16);
     let mut c = conn();
-    let first = b"+PONG\r\n".to_vec();
-    let first_ptr = first.as_ptr();
-    c.handle_response(Response { conn: ID, bytes: first, close_after: false });
-    assert_eq!(c.pending_output().as_ptr(), first_ptr, "adopted, not copied");
-    c.handle_response(Response { conn: ID, bytes: b"+OK\r\n".to_vec(), close_after: false });
+    // A big reply with nothing pending is adopted whole, not copied.
+    let big = vec![b'y'; 70_000];
+    let big_ptr = big.as_ptr();
+    reply(&mut c, big, false);
+    assert_eq!(c.pending_output().as_ptr(), big_ptr, "adopted, not copied");
+    c.consume_output(70_000);
+    // Small ones are copied into the buffer and appended.
+    reply(&mut c, b"+PONG\r\n".to_vec(), false);
+    reply(&mut c, b"+OK\r\n".to_vec(), false);
     assert_eq!(c.pending_output(), b"+PONG\r\n+OK\r\n");
     c.consume_output(3);
     assert_eq!(c.pending_output(), b"NG\r\n+OK\r\n");
@@ -185,23 +211,23 @@ fn output_is_adopted_then_appended_and_pauses_reading() {
     assert!(c.pending_output().is_empty());
 
     // 100 or more bytes waiting: stop reading and parsing.
-    c.push_requests(&ring);
+    push(&mut c, &ring);
     assert_eq!(drain(&ring), ["open"]);
-    c.handle_response(Response { conn: ID, bytes: vec![b'x'; 150], close_after: false });
+    reply(&mut c, vec![b'x'; 150], false);
     assert!(!c.wants_read());
-    c.handle_bytes(b"PING\r\n");
-    c.push_requests(&ring);
+    feed(&mut c, b"PING\r\n");
+    push(&mut c, &ring);
     assert!(ring.is_empty(), "no parsing while output is paused");
     c.consume_output(60);
     assert!(c.wants_read());
-    c.push_requests(&ring);
+    push(&mut c, &ring);
     assert_eq!(drain(&ring), ["PING"]);
 }
 
 #[test]
 fn quit_style_close_after_output() {
     let mut c = conn();
-    c.handle_response(Response { conn: ID, bytes: b"+OK\r\n".to_vec(), close_after: true });
+    reply(&mut c, b"+OK\r\n".to_vec(), true);
     assert!(c.close_when_flushed());
     assert!(!c.wants_read());
     assert_eq!(c.pending_output(), b"+OK\r\n");
@@ -209,13 +235,13 @@ fn quit_style_close_after_output() {
 
 #[test]
 fn parser_state_does_not_outgrow_the_input() {
-    let ring = new_ring(16);
+    let ring = ring(16);
     let mut c = conn();
-    c.handle_bytes(b"*2147483647\r\n");
+    feed(&mut c, b"*2147483647\r\n");
     for _ in 0..100 {
-        c.handle_bytes(b"$0\r\n\r\n");
+        feed(&mut c, b"$0\r\n\r\n");
     }
-    c.push_requests(&ring);
+    push(&mut c, &ring);
     assert!(c.parser_heap_bytes() <= 1024 * 16 + 64);
     assert_eq!(drain(&ring), ["open"]);
 }
@@ -231,25 +257,25 @@ fn engine_query_buffer_limit_in_the_same_batch_as_a_command() {
     // A complete command and a too-big partial one arrive together: the
     // command runs, the client is closed without a reply, nothing panics.
     let mut e = engine_with(1024);
-    let c = e.handle_open(ClientInfo::default(), 1_000);
+    let c = common::open(&mut e, 1_000);
     let mut input = b"PING\r\n*2\r\n$4\r\nECHO\r\n$9000\r\n".to_vec();
     input.resize(input.len() + 2000, b'x');
-    e.handle_bytes(c, &input, 1_000);
+    common::feed(&mut e, c, &input, 1_000);
     e.check_invariants();
-    assert!(e.wants_close(c));
+    assert!(common::closed(&mut e).contains(&c));
     assert!(!e.wants_read(c));
-    e.handle_close(c, 1_000);
+    e.handle_peer_closed(c, 1_000);
     assert_eq!(e.connection_count(), 0);
 }
 
 #[test]
 fn engine_protocol_error_replies_after_earlier_replies_then_closes() {
     let mut e = engine_with(1 << 20);
-    let c = e.handle_open(ClientInfo::default(), 1_000);
-    e.handle_bytes(c, b"PING\r\n*1\r\n\xc3\r\nPING\r\n", 1_000);
+    let c = common::open(&mut e, 1_000);
+    common::feed(&mut e, c, b"PING\r\n*1\r\n\xc3\r\nPING\r\n", 1_000);
     assert_eq!(common::take_output(&mut e, c, 1_000), b"+PONG\r\n-ERR Protocol error: expected '$', got '\xc3'\r\n");
-    assert!(e.wants_close(c));
-    e.handle_close(c, 1_000);
+    assert!(common::closed(&mut e).contains(&c));
+    e.handle_peer_closed(c, 1_000);
     assert_eq!(e.connection_count(), 0);
     e.check_invariants();
 }
@@ -259,15 +285,15 @@ fn engine_peer_close_with_buffered_commands() {
     // Output is never consumed, so reading pauses with commands buffered;
     // then the peer closes. Nothing may panic and the connection goes away.
     let mut e = Engine::new(Config { ring_capacity: 1, ..Config::default() }, 1_000);
-    let c = e.handle_open(ClientInfo::default(), 1_000);
+    let c = common::open(&mut e, 1_000);
     let big = "x".repeat(1 << 20);
     let mut input = Vec::new();
     for _ in 0..70 {
         input.extend_from_slice(echo(&big).as_bytes());
     }
-    e.handle_bytes(c, &input, 1_000);
+    common::feed(&mut e, c, &input, 1_000);
     assert!(!e.wants_read(c), "output passed the pause threshold");
-    e.handle_close(c, 1_000);
+    e.handle_peer_closed(c, 1_000);
     e.check_invariants();
     assert_eq!(e.connection_count(), 0);
 }

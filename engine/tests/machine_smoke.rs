@@ -6,7 +6,7 @@ use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, Engine};
 
 fn run(engine: &mut Engine, input: &[u8]) -> Vec<u8> {
-    let c = engine.handle_open(ClientInfo::default(), 1_000);
+    let c = common::open(engine, 1_000);
     let out = common::exchange(engine, c, input, 1_000);
     engine.check_invariants();
     out
@@ -40,15 +40,15 @@ fn close_in_the_same_batch_as_replies_is_fine() {
     // executed before responses are polled (I/O threads drain the ring in
     // batches): the reply is dropped, not polled for a forgotten client.
     use ferrodis_engine::exec::Executor;
-    use ferrodis_engine::ring::{Request, RequestKind};
-    use ferrodis_engine::ConnId;
-    let mut x = Executor::new(Config::default(), 1_000);
-    let conn = ConnId(1);
-    x.handle_request(Request { conn, kind: RequestKind::Open(Box::default()) }, 1_000);
+    use ferrodis_engine::ring::{Request, RequestKind, Route};
+    let mut x = Executor::new(Config::default(), 1, 1_000);
+    let conn = x.handle_accept().expect("below maxclients").conn;
+    let opened = Box::new((ClientInfo::default(), Route { side: 0, slot: 0 }));
+    x.handle_request(Request { conn, kind: RequestKind::Open(opened) }, 1_000);
     let ping = vec![bytes::Bytes::from_static(b"PING")];
     x.handle_request(Request { conn, kind: RequestKind::Command(ping) }, 1_000);
     x.handle_request(Request { conn, kind: RequestKind::Close }, 1_000);
-    assert!(x.poll_response().is_none());
+    assert!(!x.has_output());
     x.check_invariants();
 }
 
@@ -57,8 +57,8 @@ fn close_in_the_same_batch_as_replies_is_fine() {
 #[test]
 fn config_set_limits_reach_live_connections() {
     let mut e = Engine::new(Config::default(), 1_000);
-    let early = e.handle_open(ClientInfo::default(), 1_000);
-    let admin = e.handle_open(ClientInfo::default(), 1_000);
+    let early = common::open(&mut e, 1_000);
+    let admin = common::open(&mut e, 1_000);
     let set = b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$18\r\nproto-max-bulk-len\r\n$7\r\n1048576\r\n";
     assert_eq!(common::exchange(&mut e, admin, set, 1_000), b"+OK\r\n");
     let big = b"*2\r\n$4\r\nECHO\r\n$1048577\r\n";

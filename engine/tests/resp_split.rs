@@ -14,7 +14,7 @@ use bytes::BytesMut;
 use ferrodis_engine::conn::{ConnLimits, Connection};
 use ferrodis_engine::limits::{PARSER_ARGS_PREALLOC_MAX, PROTO_INLINE_MAX_SIZE};
 use ferrodis_engine::resp::parser::{ParseOutcome, Parser, ParserLimits};
-use ferrodis_engine::ring::{new_ring, ClientInfo, RequestKind};
+use ferrodis_engine::ring::{ClientInfo, RequestKind, Ring, Route};
 use ferrodis_engine::{Config, ConnId, Engine};
 use proptest::prelude::*;
 
@@ -200,13 +200,13 @@ fn parse_all<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> Vec<Vec<Vec<u8>>> {
 /// Reply bytes of a fresh engine fed `pieces`, output drained after each.
 fn replies<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
     let mut e = Engine::new(Config::default(), 1_000);
-    let c = e.handle_open(ClientInfo::default(), 1_000);
+    let c = common::open(&mut e, 1_000);
     let mut out = Vec::new();
     for piece in pieces {
         out.extend_from_slice(&common::exchange(&mut e, c, piece, 1_000));
     }
     e.check_invariants();
-    assert!(!e.wants_close(c));
+    assert!(!common::closed(&mut e).contains(&c));
     out
 }
 
@@ -235,14 +235,17 @@ proptest! {
             query_buffer_limit: 4096,
             output_pause_bytes: 1 << 20,
         };
-        let ring = new_ring(8);
-        let mut c = Connection::new(ConnId(1), ClientInfo::default(), limits);
+        let ring = Ring::new(1, 8, 1);
+        let mut c = Connection::new(ConnId(1), ClientInfo::default(), Route { side: 0, slot: 0 }, limits);
         let mut ended = false;
         for piece in chunks(&input, &sizes) {
-            c.handle_bytes(piece);
+            if let Some(buf) = c.read_buf_mut() {
+                buf.extend_from_slice(piece);
+            }
+            c.handle_read();
             loop {
-                let pushed = c.push_requests(&ring);
-                while let Some(r) = ring.pop() {
+                let pushed = c.push_requests(&ring, 0, &mut Vec::new());
+                while let Some(r) = ring.pop_request() {
                     match r.kind {
                         RequestKind::Command(args) => prop_assert!(!args.is_empty()),
                         RequestKind::ProtocolError(_) | RequestKind::Close => {
@@ -262,13 +265,13 @@ proptest! {
         // The same bytes through the whole engine, with a small query limit.
         let cfg = Config { client_query_buffer_limit: 4096, proto_max_bulk_len: 1000, ..Config::default() };
         let mut e = Engine::new(cfg, 1_000);
-        let id = e.handle_open(ClientInfo::default(), 1_000);
+        let id = common::open(&mut e, 1_000);
         for piece in chunks(&input, &sizes) {
-            e.handle_bytes(id, piece, 1_000);
+            common::feed(&mut e, id, piece, 1_000);
             let n = e.pending_output(id).len();
             e.consume_output(id, n, 1_000);
         }
-        e.handle_close(id, 1_000);
+        e.handle_peer_closed(id, 1_000);
         e.check_invariants();
         prop_assert_eq!(e.connection_count(), 0);
     }
@@ -311,7 +314,7 @@ fn noise() -> impl Strategy<Value = Vec<u8>> {
 fn golden(input: &[u8], want: &[u8]) {
     for chunk in [input.len(), 1] {
         let mut e = Engine::new(Config::default(), 1_000);
-        let c = e.handle_open(ClientInfo::default(), 1_000);
+        let c = common::open(&mut e, 1_000);
         let mut out = Vec::new();
         for piece in input.chunks(chunk) {
             out.extend_from_slice(&common::exchange(&mut e, c, piece, 1_000));
@@ -319,7 +322,7 @@ fn golden(input: &[u8], want: &[u8]) {
         assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(want), "input {:?}", input);
         assert_eq!(out, want);
         let protocol_error = want.windows(15).any(|w| w == b"Protocol error:");
-        assert_eq!(e.wants_close(c), protocol_error, "close after {input:?}");
+        assert_eq!(common::closed(&mut e).contains(&c), protocol_error, "close after {input:?}");
     }
 }
 

@@ -5,7 +5,6 @@
 mod common;
 
 use common::{encode, exchange, split};
-use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, Engine};
 
 fn escape(bytes: &[u8]) -> String {
@@ -19,7 +18,7 @@ fn escape(bytes: &[u8]) -> String {
 /// escaped as in the golden files.
 fn run_lines(engine: &mut Engine, lines: &[&str]) -> Vec<String> {
     let now_ms = 1_700_000_000_000u64;
-    let conn = engine.handle_open(ClientInfo::default(), now_ms);
+    let conn = common::open(engine, now_ms);
     let replies = lines.iter().map(|line| escape(&exchange(engine, conn, &encode(&split(line)), now_ms))).collect();
     engine.check_invariants();
     replies
@@ -178,7 +177,7 @@ fn random_commands_never_panic() {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((seed >> 33) as usize) % n
     };
-    let conn = engine.handle_open(ClientInfo::default(), 1_700_000_000_000);
+    let conn = common::open(&mut engine, 1_700_000_000_000);
     for step in 0..3000u64 {
         let mut args = vec![names[next(names.len())].as_bytes().to_vec()];
         for _ in 0..next(7) {

@@ -130,7 +130,7 @@ pub fn run(startup: Startup, allocator: &str) -> i32 {
         log::warning(&format!("Too many bind addresses specified ({bind_count}, at most {BIND_ADDRESSES_MAX})."));
         return 1;
     }
-    let (listeners, port) = match crate::sock::bind_all(&config.bind, config.port) {
+    let (listeners, port) = match crate::sock::bind_all(&config.bind, config.port, config.tcp_backlog) {
         Ok(bound) => bound,
         Err(e) => {
             log::warning(&format!("Warning: {e}"));

@@ -1,6 +1,8 @@
-//! Socket plumbing both drivers share: binding the listeners, accepting with
-//! the maxclients rule, reading straight into a connection's buffer, and
-//! writing pending output until the kernel pushes back.
+//! Socket plumbing both drivers share: binding the listeners (with
+//! `tcp-backlog`), accepting until the listener would block, reading
+//! straight into a connection's buffer, and writing pending output until
+//! the kernel pushes back. Which connections are admitted is the engine's
+//! rule (`Executor::handle_accept`).
 
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
@@ -8,34 +10,18 @@ use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::BytesMut;
+use ferrodis_engine::exec::Rejected;
+use ferrodis_engine::limits::READ_CHUNK_BYTES;
 use ferrodis_engine::ring::ClientInfo;
 use mio::net::{TcpListener, TcpStream};
-
-/// Bytes asked of the kernel per read (Redis `PROTO_IOBUF_LEN`). A larger
-/// spare capacity already in the buffer (a big argument being received) is
-/// used whole.
-pub const READ_CHUNK_BYTES: usize = 16 * 1024;
-/// Reads per connection per service pass before the loop moves on to other
-/// clients (fairness); a connection with more to read is revisited with a
-/// zero poll timeout.
-pub const READS_PER_PASS: usize = 16;
-/// Ticks (`1000 / hz` ms each) a connection must go without reading before
-/// its empty read buffer is freed (Redis frees an idle client's query
-/// buffer in `clientsCron` after 2 s). Freeing it on every rest instead
-/// costs a 16 KB allocation per request.
-pub const READ_BUF_IDLE_TICKS: u64 = 2;
-/// Resting connections one tick checks at most (a bounded sweep, as
-/// `clientsCron` bounds its iterations).
-pub const READ_BUF_SWEEP_MAX: usize = 1024;
-/// Redis's reply to a connection past `maxclients`.
-pub const MAXCLIENTS_ERROR: &[u8] = b"-ERR max number of clients reached\r\n";
 
 /// Binds every address of the `bind` parameter (space-separated; a leading
 /// `-` marks an address whose failure is not fatal, `*` means every IPv4
 /// address, `::*` every IPv6 one). With port 0 the kernel picks a port for
-/// the first address and the others reuse it. Returns the listeners and the
-/// port bound.
-pub fn bind_all(bind: &str, port: u16) -> io::Result<(Vec<TcpListener>, u16)> {
+/// the first address and the others reuse it. Each listens with a backlog
+/// of `backlog` (`tcp-backlog`; the kernel caps it at `somaxconn`). Returns
+/// the listeners and the port bound.
+pub fn bind_all(bind: &str, port: u16, backlog: u32) -> io::Result<(Vec<TcpListener>, u16)> {
     let mut listeners = Vec::new();
     let mut port = port;
     for word in bind.split_whitespace() {
@@ -56,6 +42,7 @@ pub fn bind_all(bind: &str, port: u16) -> io::Result<(Vec<TcpListener>, u16)> {
         };
         match TcpListener::bind(SocketAddr::new(ip, port)) {
             Ok(l) => {
+                set_backlog(&l, backlog)?;
                 port = l.local_addr()?.port();
                 listeners.push(l);
             }
@@ -74,25 +61,26 @@ pub fn bind_all(bind: &str, port: u16) -> io::Result<(Vec<TcpListener>, u16)> {
     Ok((listeners, port))
 }
 
+/// mio listens with std's backlog of 128; a second listen(2) on a listening
+/// socket changes its backlog (Linux), so a storm of connections waits in
+/// the kernel's queue instead of being refused.
+fn set_backlog(listener: &TcpListener, backlog: u32) -> io::Result<()> {
+    let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
+    // SAFETY: listen(2) on a socket descriptor this listener owns; it only
+    // reads its arguments.
+    if unsafe { nix::libc::listen(listener.as_raw_fd(), backlog) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Accepts every pending connection of `listener` (mio is edge-triggered, so
-/// the backlog must be drained). `admit` gets each new stream unless
-/// `is_full()` says the server is at maxclients, in which case the client is
-/// told so and closed, as Redis does (best effort, the write is not retried).
-/// Returns how many were rejected.
-pub fn accept_all(
-    listener: &TcpListener,
-    mut is_full: impl FnMut() -> bool,
-    mut admit: impl FnMut(TcpStream, ClientInfo),
-) -> u64 {
-    let mut rejected = 0;
+/// the backlog must be drained) and hands each to `admit` with what the
+/// engine knows of it.
+pub fn accept_all(listener: &TcpListener, mut admit: impl FnMut(TcpStream, ClientInfo)) {
     loop {
         match listener.accept() {
-            Ok((mut stream, peer)) => {
-                if is_full() {
-                    let _ = stream.write(MAXCLIENTS_ERROR);
-                    rejected += 1;
-                    continue;
-                }
+            Ok((stream, peer)) => {
                 // Replies are small and latency matters: no Nagle (Redis does the same).
                 let _ = stream.set_nodelay(true);
                 let info = ClientInfo {
@@ -102,15 +90,21 @@ pub fn accept_all(
                 };
                 admit(stream, info);
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return rejected,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == io::ErrorKind::Interrupted || e.kind() == io::ErrorKind::ConnectionAborted => {}
             Err(e) => {
                 // EMFILE and friends: Redis logs and goes on.
                 crate::log::warning(&format!("Accepting client connection: {e}"));
-                return rejected;
+                return;
             }
         }
     }
+}
+
+/// Tells a client the engine refused (maxclients) why, best effort (the
+/// write is not retried), as Redis does; the caller drops the socket.
+pub fn reject(mut stream: TcpStream) {
+    let _ = stream.write(Rejected::REPLY);
 }
 
 /// What one read achieved.

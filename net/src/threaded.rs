@@ -1,38 +1,37 @@
-//! `--io-threads N` with N > 1: N I/O threads and one executor thread.
+//! `--io-threads N` with N > 1: N I/O threads, each driving one
+//! [`ConnSide`], and one executor thread driving the [`Executor`], joined by
+//! the engine's [`Ring`].
 //!
 //! ```text
-//!  listener ─accept─▶ executor thread ──Inbound::Open──▶ I/O thread (id-1) % N
-//!                        ▲   │                            │ read, parse
-//!         exec Waker ────┘   └─Inbound::Response─▶ inbox  │ Connection::push_requests
-//!                        ▲                        + Waker ▼
-//!                        └──────────── pop ◀──────── Ring (ArrayQueue, bounded)
+//!  listener ─accept─▶ executor thread ──(socket)──▶ I/O thread `side`
+//!                       ▲    │                          │ read, write
+//!                       │    └─ ConnMsg queue[side] ──▶ │ ConnSide
+//!                       └──────── Request queue ◀───────┘
 //! ```
 //!
-//! - Each I/O thread owns its sockets and their `engine::conn::Connection`s:
-//!   it reads straight into the connection's buffer, pushes parsed requests
-//!   into the shared ring, and writes replies.
-//! - The executor thread (the main thread) owns the `Executor` and the
-//!   listeners. It pops requests, executes them, and hands each `Response`
-//!   to the owning I/O thread through that thread's lock-free inbox
-//!   (`SegQueue`) plus a `mio::Waker`. Nothing it does waits for an I/O
-//!   thread: pushing to an inbox and waking never block.
-//! - Backpressure: when the ring is full a connection keeps the request it
-//!   could not push (`Connection` retries the same one first, so per-client
-//!   order holds) and its thread stops reading it. The thread then sets its
-//!   `wants_ring_room` flag and retries once (so a drain that happened just
-//!   before the flag was set is not missed); the executor, after each drain,
-//!   wakes every thread whose flag is set.
+//! This file only moves sockets, bytes and the ring's messages between
+//! threads, and wakes the thread on the other end: admission, ids and the
+//! owning side come from `Executor::handle_accept`; parsing, pausing,
+//! closing, limits and buffer reuse from `ConnSide`, exactly as on the
+//! one-thread path and in the simulator's split mode.
+//!
+//! Waking: a side that pushed requests wakes the executor; the executor
+//! wakes every side it sent messages to, and (through the ring's "room
+//! wanted" marks) every side that waited for room in the request queue; a
+//! side that drained its message queue while the executor waited for room
+//! there wakes the executor.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
 use crossbeam_queue::SegQueue;
-use ferrodis_engine::conn::{ConnLimits, Connection};
-use ferrodis_engine::exec::Executor;
-use ferrodis_engine::ring::{new_ring, ClientInfo, Response, Ring};
+use ferrodis_engine::conn_side::ConnSide;
+use ferrodis_engine::exec::{Executor, RingSink};
+use ferrodis_engine::limits::{POLL_EVENTS_MAX, READS_PER_PASS, READ_BUF_IDLE_MS};
+use ferrodis_engine::ring::{ClientInfo, Ring};
 use ferrodis_engine::{Config, ConnId};
 use foldhash::fast::FixedState;
 use mio::net::{TcpListener, TcpStream};
@@ -42,35 +41,25 @@ use crate::host::HostProbe;
 use crate::server::{listener_index, listener_token, poll_events, Signals, StopReason, SIGNAL_TOKEN, WAKER_TOKEN};
 use crate::sock::{self, ReadOutcome, WriteOutcome};
 
-/// What the executor thread sends an I/O thread.
-enum Inbound {
-    /// A new client this thread now owns.
-    Open(ConnId, TcpStream, ClientInfo),
-    Response(Response),
-    /// CONFIG SET changed the connection limits: apply to every connection.
-    Limits(ConnLimits),
+/// A socket the executor admitted, on its way to the I/O thread that owns it.
+struct Handoff {
+    conn: ConnId,
+    stream: TcpStream,
+    info: ClientInfo,
 }
 
 struct IoShared {
     waker: Waker,
-    inbox: SegQueue<Inbound>,
-    /// Some connection of this thread is waiting for room in the ring.
-    wants_ring_room: AtomicBool,
+    /// Accepted sockets for this thread (sockets are the driver's; the
+    /// engine's messages travel in the ring).
+    sockets: SegQueue<Handoff>,
 }
 
 struct Shared {
-    ring: Ring,
+    ring: Arc<Ring>,
     exec_waker: Waker,
     io: Vec<IoShared>,
     stop: AtomicBool,
-    /// Accepted sockets not yet closed (for maxclients).
-    clients: AtomicUsize,
-}
-
-impl Shared {
-    fn owner(&self, conn: ConnId) -> usize {
-        (conn.0.wrapping_sub(1) % self.io.len() as u64) as usize
-    }
 }
 
 /// Runs the executor on this thread and `config.io_threads` I/O threads
@@ -85,19 +74,21 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
         let p = Poll::new()?;
         let waker = Waker::new(p.registry(), WAKER_TOKEN)?;
         io_polls.push(p);
-        io.push(IoShared { waker, inbox: SegQueue::new(), wants_ring_room: AtomicBool::new(false) });
+        io.push(IoShared { waker, sockets: SegQueue::new() });
     }
-    let shared = Arc::new(Shared {
-        ring: new_ring(config.ring_capacity),
-        exec_waker,
-        io,
-        stop: AtomicBool::new(false),
-        clients: AtomicUsize::new(0),
-    });
-    let limits = ConnLimits::from_config(&config);
+    let ring = Arc::new(Ring::new(threads, config.ring_capacity, config.ring_capacity));
+    let shared = Arc::new(Shared { ring: Arc::clone(&ring), exec_waker, io, stop: AtomicBool::new(false) });
     let mut handles = Vec::with_capacity(threads);
     for (index, poll) in io_polls.into_iter().enumerate() {
-        let t = IoThread::new(index, poll, Arc::clone(&shared), limits);
+        let side = ConnSide::new(index, Arc::clone(&ring), &config);
+        let t = IoThread {
+            index,
+            poll,
+            shared: Arc::clone(&shared),
+            side,
+            socks: HashMap::default(),
+            pending: BTreeSet::new(),
+        };
         let spawned = thread::Builder::new().name(format!("io_thd_{index}")).spawn(move || t.run());
         match spawned {
             Ok(h) => handles.push(h),
@@ -108,16 +99,13 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
         }
     }
     let mut exec_loop = ExecLoop {
-        executor: Executor::new(config.clone(), sock::now_ms()),
+        executor: Executor::new(config, threads, sock::now_ms()),
         poll,
         listeners,
         signals,
         shared: Arc::clone(&shared),
-        next_conn: 1,
-        maxclients: config.maxclients,
         to_wake: vec![false; threads],
         host,
-        limits,
     };
     let result = exec_loop.run();
     stop_all(&shared, handles);
@@ -144,13 +132,9 @@ struct ExecLoop {
     listeners: Vec<TcpListener>,
     signals: Signals,
     shared: Arc<Shared>,
-    next_conn: u64,
-    maxclients: usize,
     /// I/O threads to wake at the end of this pass.
     to_wake: Vec<bool>,
     host: HostProbe,
-    /// The connection limits the I/O threads were last told.
-    limits: ConnLimits,
 }
 
 impl ExecLoop {
@@ -159,9 +143,10 @@ impl ExecLoop {
             self.poll.registry().register(l, listener_token(i), Interest::READABLE)?;
         }
         self.signals.register(self.poll.registry(), SIGNAL_TOKEN)?;
-        let mut events = Events::with_capacity(256);
+        let mut events = Events::with_capacity(POLL_EVENTS_MAX);
+        let ring = Arc::clone(&self.shared.ring);
         loop {
-            let timeout = if self.shared.ring.is_empty() {
+            let timeout = if ring.requests_empty() {
                 sock::timeout_until(self.executor.poll_deadline(), sock::now_ms())
             } else {
                 std::time::Duration::ZERO
@@ -177,38 +162,25 @@ impl ExecLoop {
                 } else if let Some(index) = listener_index(token, self.listeners.len()) {
                     self.accept(index);
                 }
-                // WAKER_TOKEN: requests are waiting; drained below.
+                // WAKER_TOKEN: requests (or room for messages) are waiting.
             }
             // One ring's worth per pass, so replies go out and timers run
             // even while clients keep the ring busy.
-            for _ in 0..self.shared.ring.capacity() {
-                let Some(req) = self.shared.ring.pop() else {
+            for _ in 0..ring.request_capacity() {
+                let Some(req) = ring.pop_request() else {
                     break;
                 };
                 self.executor.handle_request(req, now_ms);
             }
+            let to_wake = &mut self.to_wake;
+            ring.take_request_room_wanted(|side| to_wake[side] = true);
             if now_ms >= self.executor.poll_deadline() {
                 self.executor.handle_host_stats(self.host.sample());
                 self.executor.handle_tick(now_ms);
             }
-            let live = ConnLimits::from_config(&self.executor.srv.config);
-            if live != self.limits {
-                self.limits = live;
-                for (t, io) in self.shared.io.iter().enumerate() {
-                    io.inbox.push(Inbound::Limits(live));
-                    self.to_wake[t] = true;
-                }
-            }
-            while let Some(resp) = self.executor.poll_response() {
-                let t = self.shared.owner(resp.conn);
-                self.shared.io[t].inbox.push(Inbound::Response(resp));
-                self.to_wake[t] = true;
-            }
-            for (t, io) in self.shared.io.iter().enumerate() {
-                if io.wants_ring_room.swap(false, Ordering::SeqCst) {
-                    self.to_wake[t] = true;
-                }
-                if std::mem::take(&mut self.to_wake[t]) {
+            self.executor.poll_output(&mut RingSink { ring: &ring, woken: |side| to_wake[side] = true });
+            for (side, io) in self.shared.io.iter().enumerate() {
+                if std::mem::take(&mut self.to_wake[side]) {
                     io.waker.wake()?;
                 }
             }
@@ -219,28 +191,21 @@ impl ExecLoop {
     }
 
     fn accept(&mut self, index: usize) {
-        let Self { listeners, shared, next_conn, maxclients, to_wake, .. } = self;
-        let rejected = sock::accept_all(
-            &listeners[index],
-            || shared.clients.load(Ordering::SeqCst) >= *maxclients,
-            |stream, info| {
-                let id = ConnId(*next_conn);
-                *next_conn += 1;
-                shared.clients.fetch_add(1, Ordering::SeqCst);
-                let t = shared.owner(id);
-                shared.io[t].inbox.push(Inbound::Open(id, stream, info));
-                to_wake[t] = true;
-            },
-        );
-        self.executor.srv.stats.rejected_connections += rejected;
+        let Self { listeners, shared, executor, to_wake, .. } = self;
+        sock::accept_all(&listeners[index], |stream, info| match executor.handle_accept() {
+            Ok(a) => {
+                shared.io[a.side].sockets.push(Handoff { conn: a.conn, stream, info });
+                to_wake[a.side] = true;
+            }
+            Err(_) => sock::reject(stream),
+        });
     }
 }
 
-struct IoConn {
-    conn: Connection,
-    /// `None` once the peer is gone; the `Connection` stays until its last
-    /// request (`Close`) is in the ring.
-    stream: Option<TcpStream>,
+/// What the I/O thread knows of a socket.
+struct IoSock {
+    stream: TcpStream,
+    /// The socket may have unread bytes (edge-triggered).
     may_read: bool,
     /// The peer's hang-up (or an error) was reported: read until EOF even
     /// after a short read, as no further event will come.
@@ -252,214 +217,157 @@ struct IoThread {
     index: usize,
     poll: Poll,
     shared: Arc<Shared>,
-    limits: ConnLimits,
-    conns: HashMap<ConnId, IoConn, FixedState>,
-    /// Connections to service this pass.
+    side: ConnSide,
+    socks: HashMap<ConnId, IoSock, FixedState>,
+    /// Connections to read or write this pass.
     pending: BTreeSet<ConnId>,
-    /// Connections holding a request the full ring refused.
-    stalled: BTreeSet<ConnId>,
-    /// Requests were pushed since the executor was last woken.
-    pushed: bool,
 }
 
 impl IoThread {
-    fn new(index: usize, poll: Poll, shared: Arc<Shared>, limits: ConnLimits) -> IoThread {
-        IoThread {
-            index,
-            poll,
-            shared,
-            limits,
-            conns: HashMap::with_hasher(FixedState::default()),
-            pending: BTreeSet::new(),
-            stalled: BTreeSet::new(),
-            pushed: false,
-        }
-    }
-
     fn run(mut self) -> io::Result<()> {
-        let mut events = Events::with_capacity(1024);
+        let mut events = Events::with_capacity(POLL_EVENTS_MAX);
         loop {
-            let timeout = if self.pending.is_empty() { None } else { Some(std::time::Duration::ZERO) };
+            let timeout = if !self.pending.is_empty() {
+                Some(std::time::Duration::ZERO)
+            } else if self.side.wants_tick() {
+                Some(std::time::Duration::from_millis(READ_BUF_IDLE_MS))
+            } else {
+                None
+            };
             poll_events(&mut self.poll, &mut events, timeout)?;
             if self.shared.stop.load(Ordering::SeqCst) {
                 return Ok(());
             }
+            let now_ms = sock::now_ms();
             for event in events.iter() {
                 if event.token() == WAKER_TOKEN {
                     continue;
                 }
                 let id = ConnId(event.token().0 as u64);
-                if let Some(c) = self.conns.get_mut(&id) {
+                if let Some(s) = self.socks.get_mut(&id) {
                     if event.is_readable() || event.is_read_closed() || event.is_error() {
-                        c.may_read = true;
-                        c.hup |= event.is_read_closed() || event.is_error();
+                        s.may_read = true;
+                        s.hup |= event.is_read_closed() || event.is_error();
                     }
                     self.pending.insert(id);
                 }
             }
-            self.drain_inbox();
-            // Ring room may have appeared: retry everyone who was refused.
-            self.pending.append(&mut self.stalled);
-            let work = std::mem::take(&mut self.pending);
-            for id in work {
-                self.service(id);
+            self.take_sockets();
+            self.take_msgs();
+            self.side.handle_ring_room();
+            for id in std::mem::take(&mut self.pending) {
+                self.read(id, now_ms);
+                self.flush(id);
             }
-            if !self.stalled.is_empty() {
-                self.shared.io[self.index].wants_ring_room.store(true, Ordering::SeqCst);
-                // Retry once after raising the flag: if the ring is still
-                // full now, the executor has requests to pop and will see
-                // the flag after popping them.
-                let stalled = std::mem::take(&mut self.stalled);
-                for id in stalled {
-                    self.service(id);
+            while let Some(id) = self.side.poll_writable() {
+                self.flush(id);
+            }
+            while let Some(id) = self.side.poll_resumed() {
+                if self.socks.get(&id).is_some_and(|s| s.may_read) {
+                    self.pending.insert(id);
                 }
             }
-            if std::mem::take(&mut self.pushed) {
+            while let Some(id) = self.side.poll_close() {
+                if let Some(mut s) = self.socks.remove(&id) {
+                    let _ = self.poll.registry().deregister(&mut s.stream);
+                }
+            }
+            self.side.handle_tick(now_ms);
+            if self.side.poll_pushed() {
                 self.shared.exec_waker.wake()?;
             }
         }
     }
 
-    fn drain_inbox(&mut self) {
+    /// Sockets the executor admitted for this thread.
+    fn take_sockets(&mut self) {
         let shared = Arc::clone(&self.shared);
-        let inbox = &shared.io[self.index].inbox;
-        while let Some(msg) = inbox.pop() {
-            match msg {
-                Inbound::Open(id, mut stream, info) => {
-                    if self.poll.registry().register(&mut stream, Token(id.0 as usize), Interest::READABLE).is_err() {
-                        // The executor never hears of it: no Open was pushed.
-                        self.shared.clients.fetch_sub(1, Ordering::SeqCst);
-                        continue;
-                    }
-                    let conn = Connection::new(id, info, self.limits);
-                    self.conns.insert(
-                        id,
-                        IoConn { conn, stream: Some(stream), may_read: true, hup: false, write_interest: false },
-                    );
-                    self.pending.insert(id);
-                }
-                Inbound::Limits(limits) => {
-                    self.limits = limits;
-                    for c in self.conns.values_mut() {
-                        c.conn.set_limits(limits);
-                    }
-                }
-                Inbound::Response(resp) => {
-                    let id = resp.conn;
-                    if let Some(c) = self.conns.get_mut(&id) {
-                        c.conn.handle_response(resp);
-                        self.pending.insert(id);
-                    }
-                }
+        while let Some(Handoff { conn, mut stream, info }) = shared.io[self.index].sockets.pop() {
+            self.side.handle_open(conn, info);
+            if self.poll.registry().register(&mut stream, Token(conn.0 as usize), Interest::READABLE).is_err() {
+                self.side.handle_peer_closed(conn);
+                continue;
             }
+            self.socks.insert(conn, IoSock { stream, may_read: true, hup: false, write_interest: false });
+            self.pending.insert(conn);
         }
     }
 
-    /// Pushes, reads (within the pass budget), writes, and drops the
-    /// connection once it is finished.
-    fn service(&mut self, id: ConnId) {
-        let Some(c) = self.conns.get_mut(&id) else {
+    /// The executor's messages for this side.
+    fn take_msgs(&mut self) {
+        let ring = &self.shared.ring;
+        while let Some(msg) = ring.pop_msg(self.index) {
+            self.side.handle_msg(msg);
+        }
+        if ring.take_msg_room_wanted(self.index) {
+            let _ = self.shared.exec_waker.wake();
+        }
+    }
+
+    /// Reads what `id` has (within the pass budget) into the side.
+    fn read(&mut self, id: ConnId, now_ms: u64) {
+        for _ in 0..READS_PER_PASS {
+            let Some(s) = self.socks.get_mut(&id) else {
+                return;
+            };
+            if !s.may_read || !self.side.wants_read(id) {
+                return;
+            }
+            let Some(buf) = self.side.read_buf_mut(id) else {
+                return;
+            };
+            match sock::read_into(&s.stream, buf) {
+                ReadOutcome::Data { drained, .. } => {
+                    s.may_read = !drained || s.hup;
+                    self.side.handle_read(id, now_ms);
+                }
+                ReadOutcome::WouldBlock => {
+                    s.may_read = false;
+                    return;
+                }
+                ReadOutcome::Closed => {
+                    self.peer_closed(id);
+                    return;
+                }
+            }
+        }
+        // Budget spent with more to read: come back after the others.
+        self.pending.insert(id);
+    }
+
+    /// Writes `id`'s pending output until done or the kernel pushes back.
+    fn flush(&mut self, id: ConnId) {
+        let Some(s) = self.socks.get_mut(&id) else {
             return;
         };
-        let ring = &self.shared.ring;
-        let mut reads = 0;
-        loop {
-            let p = c.conn.push_requests(ring);
-            self.pushed |= p.requests > 0;
-            if p.ring_full {
-                self.stalled.insert(id);
-                break;
-            }
-            let Some(stream) = &c.stream else {
-                break;
-            };
-            if !c.may_read || !c.conn.wants_read() {
-                let buf = c.conn.read_buf_mut();
-                if !c.may_read && buf.is_empty() {
-                    // At rest a connection holds no read buffer.
-                    *buf = bytes::BytesMut::new();
-                }
-                break;
-            }
-            if reads == sock::READS_PER_PASS {
-                self.pending.insert(id);
-                break;
-            }
-            reads += 1;
-            let buf = c.conn.read_buf_mut();
-            match sock::read_into(stream, buf) {
-                // Loop to push what was read; a drained socket then stops.
-                ReadOutcome::Data { drained, .. } => c.may_read = !drained || c.hup,
-                ReadOutcome::WouldBlock => c.may_read = false,
-                ReadOutcome::Closed => drop_stream(&self.poll, c),
-            }
+        let out = self.side.pending_output(id);
+        if out.is_empty() && !s.write_interest {
+            return;
         }
-        let was_paused = c.conn.pending_output().len() >= self.limits.output_pause_bytes;
-        flush(&self.poll, c, id);
-        if c.stream.is_none() {
-            // The peer went away (maybe while writing): queue its Close.
-            let p = c.conn.push_requests(ring);
-            self.pushed |= p.requests > 0;
-            if p.ring_full {
-                self.stalled.insert(id);
+        let (n, blocked) = match sock::write_some(&s.stream, out) {
+            WriteOutcome::Done(n) => (n, false),
+            WriteOutcome::Blocked(n) => (n, true),
+            WriteOutcome::Failed => {
+                self.peer_closed(id);
+                return;
             }
-        } else if was_paused && c.conn.pending_output().len() < self.limits.output_pause_bytes {
-            // Reading and parsing were paused on output that is now gone.
-            self.pending.insert(id);
-        }
-        if c.conn.is_finished() && (c.stream.is_none() || c.conn.pending_output().is_empty()) {
-            drop_stream(&self.poll, c);
-            self.conns.remove(&id);
-            self.pending.remove(&id);
-            self.stalled.remove(&id);
-            self.shared.clients.fetch_sub(1, Ordering::SeqCst);
+        };
+        self.side.consume_output(id, n);
+        if blocked != s.write_interest {
+            s.write_interest = blocked;
+            let interest = if blocked { Interest::READABLE | Interest::WRITABLE } else { Interest::READABLE };
+            if self.poll.registry().reregister(&mut s.stream, Token(id.0 as usize), interest).is_err() {
+                self.peer_closed(id);
+            }
         }
     }
-}
 
-fn drop_stream(poll: &Poll, c: &mut IoConn) {
-    if let Some(mut s) = c.stream.take() {
-        let _ = poll.registry().deregister(&mut s);
-    }
-    c.conn.handle_peer_closed();
-    c.may_read = false;
-}
-
-/// Writes `c`'s pending output until done or the kernel pushes back; a dead
-/// peer's output is discarded.
-fn flush(poll: &Poll, c: &mut IoConn, id: ConnId) {
-    let pending = c.conn.pending_output().len();
-    let Some(stream) = &mut c.stream else {
-        c.conn.consume_output(pending);
-        return;
-    };
-    if pending == 0 && !c.write_interest {
-        return;
-    }
-    match sock::write_some(stream, c.conn.pending_output()) {
-        WriteOutcome::Done(n) => {
-            c.conn.consume_output(n);
-            if c.write_interest {
-                c.write_interest = false;
-                if poll.registry().reregister(stream, Token(id.0 as usize), Interest::READABLE).is_err() {
-                    drop_stream(poll, c);
-                }
-            }
+    /// The peer went away (or its socket failed): drop the socket and tell
+    /// the side.
+    fn peer_closed(&mut self, id: ConnId) {
+        if let Some(mut s) = self.socks.remove(&id) {
+            let _ = self.poll.registry().deregister(&mut s.stream);
         }
-        WriteOutcome::Blocked(n) => {
-            c.conn.consume_output(n);
-            if !c.write_interest {
-                c.write_interest = true;
-                let rw = Interest::READABLE | Interest::WRITABLE;
-                if poll.registry().reregister(stream, Token(id.0 as usize), rw).is_err() {
-                    drop_stream(poll, c);
-                }
-            }
-        }
-        WriteOutcome::Failed => {
-            drop_stream(poll, c);
-            let rest = c.conn.pending_output().len();
-            c.conn.consume_output(rest);
-        }
+        self.side.handle_peer_closed(id);
     }
 }

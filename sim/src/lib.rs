@@ -1,7 +1,9 @@
 //! ferrodis-sim: the deterministic simulator.
 //!
-//! It drives the very [`ferrodis_engine::Engine`] that `ferrodis-server`
-//! runs, through the same inputs and outputs, under schedules no real test
+//! It drives the very engine `ferrodis-server` runs, in either of its
+//! compositions ([`machine`]: the one-thread `Engine` of `--io-threads 1`,
+//! or the connection sides and executor apart, as `--io-threads N` runs
+//! them), through the same inputs and outputs, under schedules no real test
 //! could produce, and checks every reply against an independent reference
 //! model. One `u64` seed decides everything (workload, interleaving, chunk
 //! sizes, fault switches, clock moves) through `rand_chacha`.
@@ -13,8 +15,9 @@
 //!   [`fault::clock`]), each documenting exactly what it may inject;
 //! - [`workload`]: the command generator, gated on the engine's table;
 //! - [`model`]: the reference model (plain std maps, no engine code);
+//! - [`machine`]: the engine under test, one-thread or split;
 //! - [`world`]: the run loop: engine + model + clients + clock, stepped one
-//!   [`trace::Event`] at a time;
+//!   [`trace::Event`] at a time (`world/split.rs`: the split schedule);
 //! - [`check`]: reply comparison, byte for byte or by property;
 //! - [`trace`]: events and the trace hash (determinism gate);
 //! - [`shrink`]: removes events from a failing trace while it still fails;
@@ -26,6 +29,7 @@
 pub mod check;
 pub mod cmd;
 pub mod fault;
+pub mod machine;
 pub mod model;
 pub mod oracle;
 pub mod regressions;
@@ -61,6 +65,8 @@ pub struct RunConfig<'a> {
     pub tweak: &'a dyn Fn(&mut Config),
     /// Command templates never drawn (lowercase names, e.g. `incrbyfloat`).
     pub exclude: &'a [&'a str],
+    /// The engine's composition (one thread, split, or the seed's choice).
+    pub mode: swarm::Mode,
 }
 
 impl RunConfig<'_> {
@@ -74,6 +80,7 @@ impl RunConfig<'_> {
             check_every: 1,
             tweak: &|_| {},
             exclude: &[],
+            mode: swarm::Mode::Seed,
         }
     }
 }
@@ -101,7 +108,7 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
 /// `replay` when given. A panic in the engine (a broken invariant) is a
 /// failure of the run, reported with its step.
 pub fn run(cfg: &RunConfig<'_>, replay: Option<&[trace::Event]>) -> RunOutcome {
-    let mut world = World::new(cfg.seed, cfg.faults, cfg.tweak, cfg.exclude);
+    let mut world = World::new(cfg.seed, cfg.faults, cfg.tweak, cfg.exclude, cfg.mode);
     world.check_every = cfg.check_every.max(1);
     if cfg.record {
         world.trace = Some(Vec::new());
@@ -148,10 +155,15 @@ pub fn replay_command(cfg: &RunConfig<'_>) -> String {
     if !cfg.exclude.is_empty() {
         s.push_str(&format!(" --exclude {}", cfg.exclude.join(",")));
     }
+    match cfg.mode {
+        swarm::Mode::Seed => {}
+        swarm::Mode::One => s.push_str(" --mode one"),
+        swarm::Mode::Split => s.push_str(" --mode split"),
+    }
     s
 }
 
-/// Runs `base` (its tweak, exclusions, ops...) for each seed of `seeds` in
+/// Runs `base` (its tweak, exclusions, ops, mode...) for each seed of `seeds` in
 /// turn and returns the first failing seed with its failure (planted bugs).
 pub fn first_failing_seed(seeds: Range<u64>, base: &RunConfig<'_>) -> Option<(u64, Failure)> {
     seeds.into_iter().find_map(|seed| run(&RunConfig { seed, ..*base }, None).result.err().map(|f| (seed, f)))
@@ -163,10 +175,10 @@ pub fn first_failing_seed(seeds: Range<u64>, base: &RunConfig<'_>) -> Option<(u6
 /// same for sweeps.
 pub const KNOWN_ENGINE_GAPS: &[&str] = &[];
 
-/// Runs `seed` twice and compares the per-step trace hashes; returns the
-/// first step at which they differ.
-pub fn determinism_check(seed: u64, ops: u64) -> Result<u64, String> {
-    let cfg = RunConfig { step_hashes: true, record: true, ..RunConfig::new(seed, ops) };
+/// Runs `seed` twice in `mode` and compares the per-step trace hashes;
+/// returns the first step at which they differ.
+pub fn determinism_check(seed: u64, ops: u64, mode: swarm::Mode) -> Result<u64, String> {
+    let cfg = RunConfig { step_hashes: true, record: true, mode, ..RunConfig::new(seed, ops) };
     let a = run(&cfg, None);
     let b = run(&cfg, None);
     let n = a.step_hashes.len().min(b.step_hashes.len());

@@ -9,6 +9,8 @@
 //!              [--no-shrink]               skip shrinking a failure
 //!              [--trace]                   print the whole (shrunk) trace
 //!              [--exclude a,b]             never generate these commands (lowercase names)
+//!              [--mode one|split]          force the engine's composition (default: each
+//!                                          seed chooses; half run split)
 //! ferrodis-sim --oracle PORT [--seeds A..B] [--ops N]
 //!                                          check the model against a real redis-server
 //! ```
@@ -22,6 +24,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ferrodis_sim::fault::FaultCounts;
+use ferrodis_sim::swarm::Mode;
 use ferrodis_sim::{replay_command, run, shrink, RunConfig};
 
 /// Engine invariant checks (O(keys) each) every this many steps in sweeps:
@@ -39,6 +42,7 @@ struct Args {
     print_trace: bool,
     oracle: Option<u16>,
     exclude: Vec<String>,
+    mode: Mode,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -51,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
         print_trace: false,
         oracle: None,
         exclude: Vec::new(),
+        mode: Mode::Seed,
     };
     let mut seed_given = false;
     let mut it = std::env::args().skip(1);
@@ -73,6 +78,14 @@ fn parse_args() -> Result<Args, String> {
             "--check-every" => a.check_every = value("--check-every")?.parse().map_err(|e| format!("{e}"))?,
             "--oracle" => a.oracle = Some(value("--oracle")?.parse().map_err(|e| format!("--oracle: {e}"))?),
             "--exclude" => a.exclude.extend(value("--exclude")?.split(',').map(|s| s.trim().to_ascii_lowercase())),
+            "--mode" => {
+                a.mode = match value("--mode")?.as_str() {
+                    "one" => Mode::One,
+                    "split" => Mode::Split,
+                    "seed" => Mode::Seed,
+                    other => return Err(format!("--mode: one, split or seed, not {other}")),
+                }
+            }
             "--no-faults" => a.faults = false,
             "--no-shrink" => a.shrink = false,
             "--trace" => a.print_trace = true,
@@ -92,7 +105,7 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--exclude a,b] [--oracle PORT]");
+            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--exclude a,b] [--mode one|split] [--oracle PORT]");
             return ExitCode::from(2);
         }
     };
@@ -110,6 +123,7 @@ fn main() -> ExitCode {
             faults: args.faults,
             check_every: args.check_every,
             exclude: &exclude,
+            mode: args.mode,
             ..RunConfig::new(seed, args.ops)
         };
         let outcome = run(&cfg, None);

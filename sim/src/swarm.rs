@@ -70,3 +70,43 @@ impl Options {
         }
     }
 }
+
+/// How a split run is scheduled (see `crate::machine`): drawn from its own
+/// random stream, so one-thread runs draw exactly what they drew before
+/// split mode existed.
+#[derive(Clone, Debug)]
+pub struct SplitOptions {
+    /// Connection sides (I/O threads).
+    pub sides: usize,
+    /// Capacity of each side's message queue (the request queue takes
+    /// `Options::ring_capacity`).
+    pub msg_capacity: usize,
+    /// Percent of scheduler steps that step the executor, and a side.
+    pub exec_pct: u32,
+    pub side_pct: u32,
+    /// Most requests (messages) one executor (side) step takes.
+    pub batch_max: u16,
+}
+
+impl SplitOptions {
+    pub fn draw(rng: &mut ChaCha8Rng) -> SplitOptions {
+        SplitOptions {
+            sides: rng.gen_range(1..=3),
+            msg_capacity: *[1usize, 2, 3, 16, 4096].get(rng.gen_range(0..5)).expect("in range"),
+            exec_pct: [5, 15, 30][rng.gen_range(0..3)],
+            side_pct: [5, 15, 30][rng.gen_range(0..3)],
+            batch_max: [1, 4, 64][rng.gen_range(0..3)],
+        }
+    }
+}
+
+/// Which composition a run uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The seed decides (half of the seeds run split).
+    Seed,
+    /// `Engine`, the one-thread composition.
+    One,
+    /// Connection sides and executor apart.
+    Split,
+}

@@ -48,6 +48,17 @@ pub enum Event {
         delta_ms: i64,
     },
     Tick,
+    /// Split mode: the executor takes up to `n` requests from the ring,
+    /// then hands what output fits to the sides' queues.
+    Exec {
+        n: u16,
+    },
+    /// Split mode: connection side `side` retries what the full ring
+    /// refused and takes up to `n` messages from its queue.
+    SideStep {
+        side: u8,
+        n: u16,
+    },
 }
 
 impl Event {
@@ -69,6 +80,8 @@ impl Event {
             Event::Close { client } => format!("c{client} close"),
             Event::Clock { delta_ms } => format!("clock {delta_ms:+}ms"),
             Event::Tick => "tick".into(),
+            Event::Exec { n } => format!("exec {n}"),
+            Event::SideStep { side, n } => format!("side{side} step {n}"),
         }
     }
 

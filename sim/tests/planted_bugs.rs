@@ -1,7 +1,9 @@
 //! Planted bugs (engine feature `planted-bugs`): each realistic mistake in
 //! `ferrodis_engine::planted` must make some seed fail within a bound, or
 //! the simulator would miss its real-life twin; and the seed that catches
-//! it must pass without the bug, so the failure is the bug's. Prints seeds
+//! it must pass without the bug, so the failure is the bug's. Each bug is
+//! hunted in both compositions (one thread, split), except the split-only
+//! one, which must be caught split and cannot show one-thread. Prints seeds
 //! and seconds to catch each:
 //! `cargo test -p ferrodis-sim --test planted_bugs -- --nocapture`.
 
@@ -9,6 +11,7 @@ use std::time::Instant;
 
 use ferrodis_engine::planted::PlantedBug;
 use ferrodis_engine::Config;
+use ferrodis_sim::swarm::Mode;
 use ferrodis_sim::{first_failing_seed, run, RunConfig, KNOWN_ENGINE_GAPS};
 
 /// Commands per seed: the batch's figure.
@@ -17,23 +20,28 @@ const OPS: u64 = 3_000;
 const SEEDS_MAX: u64 = 50;
 
 fn caught(bug: PlantedBug) {
+    caught_in(bug, Mode::One);
+    caught_in(bug, Mode::Split);
+}
+
+fn caught_in(bug: PlantedBug, mode: Mode) {
     let started = Instant::now();
     let tweak = move |c: &mut Config| c.planted_bug = Some(bug);
-    let base = RunConfig { tweak: &tweak, exclude: KNOWN_ENGINE_GAPS, ..RunConfig::new(0, OPS) };
+    let base = RunConfig { tweak: &tweak, exclude: KNOWN_ENGINE_GAPS, mode, ..RunConfig::new(0, OPS) };
     let found = first_failing_seed(0..SEEDS_MAX, &base);
     let secs = started.elapsed().as_secs_f64();
     let Some((seed, failure)) = found else {
-        panic!("{bug:?}: no failure within seeds 0..{SEEDS_MAX} ({secs:.2}s)");
+        panic!("{bug:?} ({mode:?}): no failure within seeds 0..{SEEDS_MAX} ({secs:.2}s)");
     };
     let first_line = failure.message.lines().next().unwrap_or("");
     println!(
-        "{bug:?}: caught by seed {seed} ({} seeds run) at step {} in {secs:.2}s: {first_line}",
+        "{bug:?} ({mode:?}): caught by seed {seed} ({} seeds run) at step {} in {secs:.2}s: {first_line}",
         seed + 1,
         failure.step
     );
-    let control = run(&RunConfig { seed, exclude: KNOWN_ENGINE_GAPS, ..RunConfig::new(seed, OPS) }, None);
+    let control = run(&RunConfig { seed, exclude: KNOWN_ENGINE_GAPS, mode, ..RunConfig::new(seed, OPS) }, None);
     if let Err(f) = control.result {
-        panic!("{bug:?}: seed {seed} also fails without the bug (step {}): {}", f.step, f.message);
+        panic!("{bug:?} ({mode:?}): seed {seed} also fails without the bug (step {}): {}", f.step, f.message);
     }
 }
 
@@ -65,6 +73,19 @@ fn ring_full_drops_request() {
 #[test]
 fn reply_overwrites_pending() {
     caught(PlantedBug::ReplyOverwritesPending);
+}
+
+/// Only the split path has replies in flight when a connection closes: the
+/// simulator catches the bug there, and one-thread runs cannot show it.
+#[test]
+fn stale_reply_reaches_reused_slot() {
+    let bug = PlantedBug::StaleReplyReachesReusedSlot;
+    caught_in(bug, Mode::Split);
+    let tweak = move |c: &mut Config| c.planted_bug = Some(bug);
+    let one = RunConfig { tweak: &tweak, exclude: KNOWN_ENGINE_GAPS, mode: Mode::One, ..RunConfig::new(0, OPS) };
+    if let Some((seed, f)) = first_failing_seed(0..10, &one) {
+        panic!("{bug:?} showed in a one-thread run (seed {seed}, step {}): {}", f.step, f.message);
+    }
 }
 
 /// Selecting nothing leaves the engine as it is without the feature: the

@@ -4,13 +4,15 @@ use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 
-use crate::ring::ClientInfo;
+use crate::ring::{ClientInfo, Route};
 use crate::ConnId;
 
 #[derive(Debug)]
 pub struct Client {
     pub id: ConnId,
     pub info: ClientInfo,
+    /// Where its connection lives (side and slot): replies go there.
+    pub route: Route,
     /// Selected database index.
     pub db: usize,
     pub name: Option<Vec<u8>>,
@@ -27,10 +29,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(id: ConnId, info: ClientInfo, now_ms: u64) -> Client {
+    pub fn new(id: ConnId, info: ClientInfo, route: Route, now_ms: u64) -> Client {
         Client {
             id,
             info,
+            route,
             db: 0,
             name: None,
             created_ms: now_ms,

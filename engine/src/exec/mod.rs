@@ -2,14 +2,19 @@
 //! requests in ring order, runs timed work, and produces responses.
 //!
 //! # API (quinn-proto shape)
-//! - inputs: [`Executor::handle_request`], [`Executor::handle_tick`], each
-//!   with `now_ms` (Unix time in milliseconds, supplied by the driver);
-//! - outputs: [`Executor::poll_response`] (reply bytes per connection),
+//! - inputs: [`Executor::handle_accept`] (a connection arrived: admit it
+//!   under `maxclients` and give it an id and a side),
+//!   [`Executor::handle_request`] (one request from the ring),
+//!   [`Executor::handle_tick`], [`Executor::handle_host_stats`]; each with
+//!   `now_ms` where time matters (Unix ms, from the driver);
+//! - outputs: [`Executor::poll_output`] (replies and limit changes, into a
+//!   [`ConnSink`]: a connection side directly, or the ring's queues),
 //!   [`Executor::poll_deadline`] (when `handle_tick` is next due),
 //!   [`Executor::shutdown_requested`];
 //! - checks: [`Executor::check_invariants`].
 
 pub mod client;
+pub mod output;
 
 use std::collections::BTreeMap;
 
@@ -19,13 +24,15 @@ use rand_chacha::ChaCha8Rng;
 
 pub use crate::cmd::info::HostStats;
 use crate::cmd::{self, CmdError, CommandTable};
+use crate::conn::ConnLimits;
 use crate::db::Db;
 use crate::limits;
 use crate::planted::{Plant, PlantedBug};
 use crate::resp::Reply;
-use crate::ring::{Request, RequestKind, Response};
+use crate::ring::{Request, RequestKind};
 use crate::{Config, ConnId};
 pub use client::{Client, Clients};
+pub use output::{Accepted, ConnSink, Rejected, RingSink};
 
 /// Most distinct error codes INFO errorstats tracks (Redis's
 /// `ERROR_STATS_NUMBER`); the codes come from our own replies, so this only
@@ -122,17 +129,30 @@ impl Ctx<'_> {
 pub struct Executor {
     pub srv: Server,
     pub clients: Clients,
-    /// Clients with reply bytes not yet polled (id and slot), in the order
-    /// they got them.
+    /// Clients with reply bytes not yet handed over (id and slot).
     pending: Vec<(ConnId, usize)>,
-    /// Responses for clients already gone from the registry (close_after).
-    closing: Vec<Response>,
+    /// Last replies of clients already gone from the registry (QUIT,
+    /// protocol error), to hand over with `close_after`.
+    closing: Vec<output::Closing>,
     reply: Reply,
     next_tick_ms: u64,
+    /// Connection sides the executor serves (one per I/O thread).
+    sides: usize,
+    /// The next connection id (ids are never reused: CLIENT ID counts up).
+    next_conn: u64,
+    /// Connections accepted whose `Open` has not been executed yet (they
+    /// count against `maxclients` already).
+    opening: usize,
+    /// The connection limits last announced to the sides, and the sides
+    /// still owed the announcement.
+    limits: ConnLimits,
+    limits_owed: Vec<bool>,
 }
 
 impl Executor {
-    pub fn new(config: Config, now_ms: u64) -> Executor {
+    /// An executor serving `sides` connection sides.
+    pub fn new(config: Config, sides: usize, now_ms: u64) -> Executor {
+        assert!(sides >= 1, "an executor serves at least one connection side");
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let plant = Plant::from_config(&config);
         let dbs = (0..config.databases)
@@ -144,6 +164,7 @@ impl Executor {
             .collect();
         let run_id = random_hex40(&mut rng);
         let replid = random_hex40(&mut rng);
+        let limits = ConnLimits::from_config(&config);
         Executor {
             srv: Server {
                 dbs,
@@ -164,22 +185,25 @@ impl Executor {
             closing: Vec::new(),
             reply: Reply::new(),
             next_tick_ms: now_ms,
+            sides,
+            next_conn: 1,
+            opening: 0,
+            limits,
+            limits_owed: vec![false; sides],
         }
     }
 
-    /// One request from the ring.
-    pub fn handle_request(&mut self, req: Request, now_ms: u64) {
-        self.handle_request_reusing(req, now_ms);
-    }
-
-    /// [`Executor::handle_request`], handing back a command's argument list
+    /// One request from the ring. Hands back a command's argument list
     /// (emptied) for the parser to reuse.
-    pub fn handle_request_reusing(&mut self, req: Request, now_ms: u64) -> Option<Vec<Bytes>> {
+    pub fn handle_request(&mut self, req: Request, now_ms: u64) -> Option<Vec<Bytes>> {
         self.srv.now_ms = now_ms;
         match req.kind {
-            RequestKind::Open(info) => {
+            RequestKind::Open(opened) => {
+                let (info, route) = *opened;
+                assert!(self.opening > 0, "Open without an accept");
+                self.opening -= 1;
                 self.srv.stats.total_connections_received += 1;
-                let prev = self.clients.insert(req.conn, Client::new(req.conn, *info, now_ms));
+                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, route, now_ms));
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
@@ -263,7 +287,7 @@ impl Executor {
     fn close_client(&mut self, conn: ConnId) {
         let client = self.clients.remove(&conn).expect("closing a registered client");
         self.pending.retain(|&(c, _)| c != conn);
-        self.closing.push(Response { conn, bytes: client.out, close_after: true });
+        self.closing.push(output::Closing { conn, route: client.route, bytes: client.out });
     }
 
     /// Timed work, due at [`Executor::poll_deadline`]: active expiry and
@@ -278,38 +302,6 @@ impl Executor {
             let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
             self.srv.stats.expired_keys_active += removed as u64;
             db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
-        }
-    }
-
-    /// The next response to deliver, if any.
-    pub fn poll_response(&mut self) -> Option<Response> {
-        if let Some(r) = self.closing.pop() {
-            return Some(r);
-        }
-        let (conn, slot) = self.pending.pop()?;
-        let client = self.clients.at_mut(slot);
-        Some(Response { conn, bytes: std::mem::take(&mut client.out), close_after: false })
-    }
-
-    /// Hands every pending response to `deliver` (connection, reply bytes,
-    /// close after), lending the client's output buffer rather than moving
-    /// it: `deliver` takes the bytes out (leaving the buffer empty), and the
-    /// buffer's capacity stays with the client for its next reply, so a
-    /// steady request/reply stream allocates nothing. Same responses as
-    /// [`Executor::poll_response`], for a driver on the executor's thread.
-    pub fn drain_responses(&mut self, mut deliver: impl FnMut(ConnId, &mut Vec<u8>, bool)) {
-        while let Some(mut r) = self.closing.pop() {
-            deliver(r.conn, &mut r.bytes, true);
-        }
-        while let Some((conn, slot)) = self.pending.pop() {
-            let client = self.clients.at_mut(slot);
-            deliver(conn, &mut client.out, false);
-            if client.out.capacity() > limits::CONN_OUTPUT_RETAIN_BYTES {
-                // A big reply was copied out: do not keep its memory for an idle client.
-                client.out = Vec::new();
-            } else {
-                client.out.clear();
-            }
         }
     }
 

@@ -36,10 +36,28 @@ pub fn take_output(engine: &mut Engine, conn: ConnId, now_ms: u64) -> Vec<u8> {
     out
 }
 
+/// Opens a connection (the tests never reach maxclients).
+pub fn open(engine: &mut Engine, now_ms: u64) -> ConnId {
+    engine.handle_open(ClientInfo::default(), now_ms).expect("below maxclients")
+}
+
+/// Feeds `input` to `conn` as one read.
+pub fn feed(engine: &mut Engine, conn: ConnId, input: &[u8], now_ms: u64) {
+    if let Some(buf) = engine.read_buf_mut(conn) {
+        buf.extend_from_slice(input);
+        engine.handle_read(conn, now_ms);
+    }
+}
+
 /// Feeds `input` to `conn` and returns the reply bytes it produced.
 pub fn exchange(engine: &mut Engine, conn: ConnId, input: &[u8], now_ms: u64) -> Vec<u8> {
-    engine.handle_bytes(conn, input, now_ms);
+    feed(engine, conn, input, now_ms);
     take_output(engine, conn, now_ms)
+}
+
+/// Every connection the engine asked to close since the last call.
+pub fn closed(engine: &mut Engine) -> Vec<ConnId> {
+    std::iter::from_fn(|| engine.poll_close()).collect()
 }
 
 /// One engine client; every call checks the engine's invariants after it.
@@ -55,7 +73,7 @@ impl Client {
 
     pub fn with_config(config: Config, now_ms: u64) -> Client {
         let mut engine = Engine::new(config, now_ms);
-        let conn = engine.handle_open(ClientInfo::default(), now_ms);
+        let conn = open(&mut engine, now_ms);
         Client { engine, conn }
     }
 

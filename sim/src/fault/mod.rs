@@ -19,6 +19,11 @@ pub struct FaultCounts {
     pub clock_jumps_forward: u64,
     pub clock_jumps_backward: u64,
     pub extra_ticks: u64,
+    /// Runs of the split composition (connection sides and executor apart).
+    pub split_runs: u64,
+    /// Executor steps and connection-side steps scheduled in split runs.
+    pub exec_steps: u64,
+    pub side_steps: u64,
 }
 
 impl FaultCounts {
@@ -30,6 +35,9 @@ impl FaultCounts {
         self.clock_jumps_forward += o.clock_jumps_forward;
         self.clock_jumps_backward += o.clock_jumps_backward;
         self.extra_ticks += o.extra_ticks;
+        self.split_runs += o.split_runs;
+        self.exec_steps += o.exec_steps;
+        self.side_steps += o.side_steps;
     }
 
     pub fn total(&self) -> u64 {
@@ -43,14 +51,17 @@ impl FaultCounts {
 
     pub fn summary(&self) -> String {
         format!(
-            "split_sends={} split_reads={} disconnects={} (mid_command={}) clock_jumps_fwd={} clock_jumps_back={} extra_ticks={}",
+            "split_sends={} split_reads={} disconnects={} (mid_command={}) clock_jumps_fwd={} clock_jumps_back={} extra_ticks={} split_runs={} exec_steps={} side_steps={}",
             self.split_sends,
             self.split_reads,
             self.disconnects,
             self.mid_command_disconnects,
             self.clock_jumps_forward,
             self.clock_jumps_backward,
-            self.extra_ticks
+            self.extra_ticks,
+            self.split_runs,
+            self.exec_steps,
+            self.side_steps
         )
     }
 }

@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(run(&mut m, &mut s, 0, &[b"SELECT", b"2"]), b"+OK\r\n");
         assert_eq!(run(&mut m, &mut s, 0, &[b"RESET"]), b"+RESET\r\n");
         assert_eq!((s.db, s.name.is_none()), (0, true));
-        assert_eq!(run(&mut m, &mut s, 0, &[b"CLIENT", b"GETNAME", b"x"]).starts_with(b"-ERR wrong number"), true);
+        assert!(run(&mut m, &mut s, 0, &[b"CLIENT", b"GETNAME", b"x"]).starts_with(b"-ERR wrong number"));
     }
 
     #[test]

@@ -1,29 +1,35 @@
-//! The world: one engine, the reference model, simulated clients on a
+//! The world: one engine (in the composition the seed chooses, see
+//! [`crate::machine`]), the reference model, simulated clients on a
 //! simulated network, and a simulated clock, stepped one [`Event`] at a
 //! time. Events come from the seed (the scheduler below) or from a recorded
 //! trace (replay and shrinking); applying them is the same code either way.
 //!
-//! The engine runs every input to quiescence, so when a delivery completes
-//! commands, exactly those commands have executed by the time
-//! `handle_bytes` returns: the model executes them right then, at the same
-//! simulated time, and queues the replies they must produce. The engine's
-//! command counter cross-checks that assumption at every delivery.
+//! One thread: the engine runs every input to quiescence, so when a
+//! delivery completes commands, exactly those commands have executed by the
+//! time the read is handled: the model executes them right then, at the
+//! same simulated time, and queues the replies they must produce. Split
+//! ([`split`]): delivered commands wait in the ring, and the model executes
+//! each when the executor takes its request. Either way the engine's
+//! command counter cross-checks the model's count after every step that
+//! can execute.
+
+mod split;
 
 use std::collections::{BTreeSet, VecDeque};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use ferrodis_engine::ring::ClientInfo;
-use ferrodis_engine::{Config, ConnId, Engine};
+use ferrodis_engine::{Config, ConnId};
 
 use crate::check::{scan_reply, Checker, Expect, Item};
 use crate::cmd::Cmd;
 use crate::fault::clock::ClockMove;
 use crate::fault::FaultCounts;
+use crate::machine::Machine;
 use crate::model::{Exec, Model, Out, Prop, ScanCtx, Session};
 use crate::resp::Writer;
-use crate::swarm::Options;
+use crate::swarm::{Mode, Options, SplitOptions};
 use crate::trace::{Event, ScanStep, TraceHash};
 use crate::workload::{self, Gen, Mix};
 
@@ -31,6 +37,9 @@ use crate::workload::{self, Gen, Mix};
 pub const EPOCH_MS: i64 = 1_700_000_000_000;
 /// The random stream (of the seed's ChaCha8) the extra templates draw from.
 const EXTRA_STREAM: u64 = 2;
+/// The random stream split mode draws from (the choice of mode, then its
+/// schedule): a seed that runs one-thread never touches it.
+const SPLIT_STREAM: u64 = 3;
 /// A scan session longer than this many calls has not terminated.
 const SCAN_CALLS_MAX: u32 = 100_000;
 
@@ -86,6 +95,8 @@ struct Client {
     /// QUIT executed: the engine will close once the reply is read.
     closing: bool,
     scan: Option<ScanSession>,
+    /// Split mode: commands delivered whole, waiting for the executor.
+    parsed: VecDeque<Pending>,
 }
 
 impl Client {
@@ -99,7 +110,7 @@ impl Client {
 }
 
 pub struct World {
-    pub engine: Engine,
+    pub machine: Machine,
     pub model: Model,
     clients: Vec<Client>,
     pub opts: Options,
@@ -125,6 +136,14 @@ pub struct World {
     inline_ok: bool,
     commands_seen: u64,
     pool: Vec<Cmd>,
+    /// Split mode: how it is scheduled, its own random stream, and the
+    /// connections clients closed while commands of theirs were still in
+    /// the ring (they execute, and their replies go nowhere).
+    split: Option<SplitOptions>,
+    split_rng: ChaCha8Rng,
+    gone: std::collections::BTreeMap<ConnId, split::Gone>,
+    /// Scratch list of connections the engine asked to close.
+    closed: Vec<ConnId>,
     /// Run the engine's invariant checks every this many steps.
     pub check_every: u64,
     /// Steps since the last invariant check.
@@ -133,25 +152,37 @@ pub struct World {
 
 /// Whether this engine parses inline commands yet.
 fn probe_inline() -> bool {
-    let mut e = Engine::new(Config::default(), 0);
-    let c = e.handle_open(ClientInfo::default(), 0);
-    e.handle_bytes(c, b"PING\r\n", 0);
-    e.pending_output(c) == b"+PONG\r\n"
+    let mut m = Machine::one(Config::default(), 0);
+    let c = m.open(0);
+    m.feed(c, b"PING\r\n", 0);
+    m.pending_output(c) == b"+PONG\r\n"
 }
 
 impl World {
     /// Builds the world a seed describes. `faults: false` draws the
     /// fault-free options (throughput runs); `tweak` adjusts the engine's
     /// config (phase 2: planted bugs); templates named in `exclude` are
-    /// never drawn.
-    pub fn new(seed: u64, faults: bool, tweak: &dyn Fn(&mut Config), exclude: &[&str]) -> World {
+    /// never drawn; `mode` picks the composition (or lets the seed pick).
+    pub fn new(seed: u64, faults: bool, tweak: &dyn Fn(&mut Config), exclude: &[&str], mode: Mode) -> World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let opts = if faults { Options::swarm(&mut rng) } else { Options::no_faults(&mut rng) };
         let now_ms = EPOCH_MS + rng.gen_range(0..1_000_000_000);
         let mut config = Config { ring_capacity: opts.ring_capacity, seed, ..Config::default() };
         tweak(&mut config);
-        let engine = Engine::new(config, now_ms as u64);
-        let table = &engine.executor().srv.table;
+        let mut split_rng = ChaCha8Rng::seed_from_u64(seed);
+        split_rng.set_stream(SPLIT_STREAM);
+        let split_drawn = split_rng.gen_bool(0.5);
+        let split = match mode {
+            Mode::Seed => split_drawn,
+            Mode::One => false,
+            Mode::Split => true,
+        }
+        .then(|| SplitOptions::draw(&mut split_rng));
+        let machine = match &split {
+            Some(o) => Machine::split(config, o.sides, o.msg_capacity, now_ms as u64),
+            None => Machine::one(config, now_ms as u64),
+        };
+        let table = &machine.executor().srv.table;
         let available = |t: &workload::Template| workload::available(table, t) && !exclude.contains(&t.name);
         let mix = Mix::new(&available, &mut rng, opts.swarm_mix);
         // Every draw for the extras comes from another stream of the seed,
@@ -170,8 +201,10 @@ impl World {
         let mut model = Model::new();
         model.command_count = table.len() as i64;
         let clients = (0..opts.clients).map(|_| Client::default()).collect();
+        let mut stats = RunStats::default();
+        stats.faults.split_runs = split.is_some() as u64;
         World {
-            engine,
+            machine,
             model,
             extra_mix,
             extra_rng,
@@ -183,24 +216,20 @@ impl World {
             now_ms,
             step: 0,
             sent: 0,
-            stats: RunStats::default(),
+            stats,
             hash: TraceHash::default(),
             trace: None,
             step_hashes: None,
             inline_ok: probe_inline(),
             commands_seen: 0,
             pool: Vec::new(),
+            split,
+            split_rng,
+            gone: Default::default(),
+            closed: Vec::new(),
             check_every: 1,
             steps_since_check: 0,
         }
-    }
-
-    pub fn command_names(&self) -> Vec<&'static str> {
-        let mut names = self.mix.names();
-        if self.opts.extra_pct > 0 {
-            names.extend(self.extra_mix.names());
-        }
-        names
     }
 
     fn fail<T>(&self, message: String) -> Result<T, Failure> {
@@ -223,7 +252,7 @@ impl World {
         self.steps_since_check += 1;
         if self.steps_since_check >= self.check_every {
             self.steps_since_check = 0;
-            self.engine.check_invariants();
+            self.machine.check_invariants();
         }
         if let Some(h) = &mut self.step_hashes {
             h.push(self.hash.0);
@@ -241,8 +270,30 @@ impl World {
             Event::Clock { delta_ms } => self.clock(delta_ms),
             Event::Tick => {
                 self.hash.u64(7);
-                self.engine.handle_tick(self.now_ms as u64);
+                self.machine.tick(self.now_ms as u64);
             }
+            Event::Exec { n } => self.exec_step(n as usize)?,
+            Event::SideStep { side, n } => self.side_step(side as usize, n as usize),
+        }
+        self.handle_closes()
+    }
+
+    /// Connections the engine closed: only after QUIT, and only once every
+    /// reply was read.
+    fn handle_closes(&mut self) -> Result<(), Failure> {
+        self.machine.poll_closes(&mut self.closed);
+        while let Some(conn) = self.closed.pop() {
+            let Some(ci) = self.clients.iter().position(|c| c.conn == Some(conn)) else {
+                continue;
+            };
+            let c = &self.clients[ci];
+            if !c.closing {
+                return self.fail(format!("c{ci}: the engine closed the connection, but no command asked for it"));
+            }
+            if let Some(item) = c.checker.items.front() {
+                return self.fail(format!("c{ci}: connection closed before the reply to `{}`", item.cmd.render()));
+            }
+            self.close(ci);
         }
         Ok(())
     }
@@ -252,7 +303,7 @@ impl World {
         if c.conn.is_some() {
             return;
         }
-        c.conn = Some(self.engine.handle_open(ClientInfo::default(), self.now_ms as u64));
+        c.conn = Some(self.machine.open(self.now_ms as u64));
         self.opened += 1;
         c.sess.id = self.opened;
         self.hash.u64(1);
@@ -322,51 +373,77 @@ impl World {
         if n < c.undelivered() || c.pending.front().is_some_and(|p| p.end > c.delivered + n) {
             self.stats.faults.split_sends += (n < c.undelivered()) as u64;
         }
-        self.engine.handle_bytes(conn, &c.sendbuf[c.delivered..c.delivered + n], now as u64);
+        let fed = self.machine.feed(conn, &c.sendbuf[c.delivered..c.delivered + n], now as u64);
         // The bytes were hashed when sent: the split is what is new.
         self.hash.u64(2);
         self.hash.u64(n as u64);
         c.delivered += n;
+        let split = self.split.is_some();
         let mut executed = 0u64;
-        while c.pending.front().is_some_and(|p| p.end <= c.delivered) {
+        loop {
+            let c = &mut self.clients[ci];
+            if c.pending.front().is_none_or(|p| p.end > c.delivered) {
+                break;
+            }
             let p = c.pending.pop_front().expect("front exists");
-            if c.closing {
+            if c.closing || !fed {
                 // The engine drops what follows QUIT.
                 self.pool.push(p.cmd);
                 continue;
             }
+            if split {
+                // It executes when the executor takes it from the ring.
+                c.parsed.push_back(p);
+                continue;
+            }
             executed += 1;
-            let scan_ctx = match (p.scan, c.scan.as_mut()) {
-                (ScanStep::Start, Some(s)) => {
-                    s.ctx = ScanCtx { start_seq: self.model.seq + 1, start_epoch: self.model.dbs[c.sess.db].epoch };
-                    Some(s.ctx)
-                }
-                (ScanStep::Continue, Some(s)) => Some(s.ctx),
-                _ => None,
-            };
-            let mark = c.checker.exp.len();
-            let mut out =
-                Out { w: Writer { buf: &mut c.checker.exp }, prop: None, time_sensitive: false, close: false };
-            let mut cx = Exec { sess: &mut c.sess, now_ms: now, scan: scan_ctx };
-            self.model.apply(&p.cmd, &mut cx, &mut out);
-            let (prop, time_sensitive, close) = (out.prop.take(), out.time_sensitive, out.close);
-            let expect = match prop {
-                Some(prop) => {
-                    c.checker.exp.truncate(mark);
-                    Expect::Prop(Box::new(prop))
-                }
-                None => Expect::Exact(c.checker.exp.len() - mark),
-            };
-            c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan });
-            c.closing |= close;
+            self.execute(ci, p);
         }
+        let c = &mut self.clients[ci];
         if c.pending.is_empty() && c.delivered == c.sendbuf.len() {
             c.sendbuf.clear();
             c.delivered = 0;
         }
+        if split {
+            return Ok(());
+        }
         self.stats.commands += executed;
         self.commands_seen += executed;
-        let engine_count = self.engine.executor().srv.stats.total_commands_processed;
+        self.check_executed_count(ci)
+    }
+
+    /// The model executes `p`, the next command of client `ci`'s
+    /// connection, now, and queues the reply it must produce.
+    fn execute(&mut self, ci: usize, p: Pending) {
+        let now = self.now_ms;
+        let c = &mut self.clients[ci];
+        let scan_ctx = match (p.scan, c.scan.as_mut()) {
+            (ScanStep::Start, Some(s)) => {
+                s.ctx = ScanCtx { start_seq: self.model.seq + 1, start_epoch: self.model.dbs[c.sess.db].epoch };
+                Some(s.ctx)
+            }
+            (ScanStep::Continue, Some(s)) => Some(s.ctx),
+            _ => None,
+        };
+        let mark = c.checker.exp.len();
+        let mut out = Out { w: Writer { buf: &mut c.checker.exp }, prop: None, time_sensitive: false, close: false };
+        let mut cx = Exec { sess: &mut c.sess, now_ms: now, scan: scan_ctx };
+        self.model.apply(&p.cmd, &mut cx, &mut out);
+        let (prop, time_sensitive, close) = (out.prop.take(), out.time_sensitive, out.close);
+        let expect = match prop {
+            Some(prop) => {
+                c.checker.exp.truncate(mark);
+                Expect::Prop(Box::new(prop))
+            }
+            None => Expect::Exact(c.checker.exp.len() - mark),
+        };
+        c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan });
+        c.closing |= close;
+    }
+
+    /// The engine's command counter must equal the model's.
+    fn check_executed_count(&self, ci: usize) -> Result<(), Failure> {
+        let engine_count = self.machine.executor().srv.stats.total_commands_processed;
         if engine_count != self.commands_seen {
             return self.fail(format!(
                 "c{ci}: the engine has executed {engine_count} commands, the simulator expected {} \
@@ -382,7 +459,7 @@ impl World {
         let Some(conn) = self.clients[ci].conn else {
             return Ok(());
         };
-        let out = self.engine.pending_output(conn);
+        let out = self.machine.pending_output(conn);
         let n = len.min(out.len());
         if n > 0 {
             if n < out.len() {
@@ -391,18 +468,8 @@ impl World {
             self.hash.u64(3);
             self.hash.bytes(&out[..n]);
             self.clients[ci].checker.feed(&out[..n]);
-            self.engine.consume_output(conn, n, now);
+            self.machine.consume_output(conn, n, now);
             self.check_replies(ci)?;
-        }
-        if self.engine.wants_close(conn) {
-            let c = &self.clients[ci];
-            if !c.closing {
-                return self.fail(format!("c{ci}: the engine closed the connection, but no command asked for it"));
-            }
-            if let Some(item) = c.checker.items.front() {
-                return self.fail(format!("c{ci}: connection closed before the reply to `{}`", item.cmd.render()));
-            }
-            self.close(ci);
         }
         Ok(())
     }
@@ -419,7 +486,7 @@ impl World {
                     // engine has for this client, then describe again.
                     let mut e = first;
                     if let Some(conn) = c.conn {
-                        c.checker.feed(self.engine.pending_output(conn));
+                        c.checker.feed(self.machine.pending_output(conn));
                         if let Err(full) = c.checker.next_reply() {
                             e = full;
                         }
@@ -483,8 +550,12 @@ impl World {
                 self.stats.faults.mid_command_disconnects += 1;
             }
         }
-        self.engine.handle_close(conn, now);
+        self.machine.peer_closed(conn, now);
         self.hash.u64(4);
+        if self.split.is_some() {
+            self.keep_gone(conn, ci);
+        }
+        let c = &mut self.clients[ci];
         self.pool.extend(c.pending.drain(..).map(|p| p.cmd));
         c.checker.reset(&mut self.pool);
         c.sendbuf.clear();
@@ -506,23 +577,30 @@ impl World {
         self.now_ms = next;
         self.hash.u64(5);
         self.hash.u64(next as u64);
-        if self.now_ms as u64 >= self.engine.poll_deadline() {
-            self.engine.handle_tick(self.now_ms as u64);
+        if self.now_ms as u64 >= self.machine.poll_deadline() {
+            self.machine.tick(self.now_ms as u64);
         }
     }
 
     /// Delivers and reads everything outstanding, then checks that every
     /// reply arrived. Ends every run.
     pub fn drain(&mut self) -> Result<(), Failure> {
+        let split = self.split.is_some();
         for _ in 0..4 {
             for ci in 0..self.clients.len() {
                 let c = &self.clients[ci];
                 let (undelivered, connected) = (c.undelivered(), c.conn.is_some());
                 if connected {
                     self.apply(Event::Deliver { client: ci as u8, len: undelivered as u32 })?;
+                    if split {
+                        self.settle_split()?;
+                    }
                     self.apply(Event::Read { client: ci as u8, len: u32::MAX })?;
                 }
             }
+        }
+        if split {
+            self.settle_split()?;
         }
         for (ci, c) in self.clients.iter().enumerate() {
             if let Some(item) = c.checker.items.front() {
@@ -534,7 +612,7 @@ impl World {
                 ));
             }
         }
-        self.engine.check_invariants();
+        self.machine.check_invariants();
         Ok(())
     }
 
@@ -554,6 +632,9 @@ impl World {
     }
 
     fn try_next_event(&mut self, ops: u64) -> Option<Event> {
+        if let Some(ev) = self.next_split_event() {
+            return Some(ev);
+        }
         if let Some(mv) = self.opts.clock.next(&mut self.rng) {
             return Some(Event::Clock {
                 delta_ms: match mv {
@@ -586,9 +667,12 @@ impl World {
         let scan_waiting = matches!(c.scan, Some(ScanSession { state: ScanState::Waiting, .. }));
         let can_send = self.sent < ops && !c.quit_sent && c.in_flight() < self.opts.pipeline_max && !scan_waiting;
         let undelivered = c.undelivered();
-        let unread = self.engine.pending_output(conn).len();
+        let unread = self.machine.pending_output(conn).len();
         let w_send = if can_send { 3 } else { 0 };
-        let w_deliver = if undelivered > 0 { 3 } else { 0 };
+        // A split side that stopped reading (full ring) is not read from,
+        // as an I/O thread would not read it.
+        let reading = self.split.is_none() || self.machine.wants_read(conn);
+        let w_deliver = if undelivered > 0 && reading { 3 } else { 0 };
         let w_read = if unread > 0 { self.opts.net.read_weight } else { 0 };
         let total = w_send + w_deliver + w_read;
         if total == 0 {
