@@ -9,9 +9,10 @@
 
 use bytes::Bytes;
 
+use super::def::{Arg, BeginSearch, CommandDef, FindKeys, KeySpec, ARG_FLAG_NAMES, FLAG_NAMES};
 use super::glob;
 use super::server::help_reply;
-use super::table::{Arg, BeginSearch, Command, CommandDef, FindKeys, KeySpec, FLAG_NAMES};
+use super::table::Command;
 use super::{CmdError, CmdResult, Handler};
 use crate::exec::Ctx;
 use crate::resp::Reply;
@@ -185,7 +186,7 @@ fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     let keys = keys_from_specs(def, argv);
     if keys.is_empty() {
-        if def.has_flag(super::table::flag::NO_MANDATORY_KEYS) {
+        if def.has_flag(super::def::flag::NO_MANDATORY_KEYS) {
             ctx.reply.array(0);
             return Ok(());
         }
@@ -399,7 +400,7 @@ fn spec_part(r: &mut Reply, type_name: &str, fields: &[(&str, i64)]) {
 /// Redis's addReplyCommandDocs: only the fields a command has, in Redis's
 /// order.
 fn docs_reply(r: &mut Reply, cmd: &Command) {
-    let d = &cmd.def.docs;
+    let d = cmd.def.docs;
     let subs = sorted_subcommands(cmd);
     let has_subs = !cmd.def.subcommands.is_empty();
     let fields = 3
@@ -459,7 +460,7 @@ fn pair(r: &mut Reply, key: &str, value: &str) {
 fn args_reply(r: &mut Reply, args: &[Arg]) {
     r.array(args.len());
     for a in args {
-        let nested = matches!(a.kind, "oneof" | "block");
+        let nested = a.kind.nests();
         let fields = 2
             + a.display_text.is_some() as usize
             + a.key_spec_index.is_some() as usize
@@ -467,11 +468,11 @@ fn args_reply(r: &mut Reply, args: &[Arg]) {
             + a.summary.is_some() as usize
             + a.since.is_some() as usize
             + a.deprecated_since.is_some() as usize
-            + !a.flags.is_empty() as usize
+            + (a.flags != 0) as usize
             + nested as usize;
         r.map(fields);
         pair(r, "name", a.name);
-        pair(r, "type", a.kind);
+        pair(r, "type", a.kind.name());
         // Redis 7.0's metadata has no display texts; kept for rows taken
         // from a later Redis.
         if let Some(t) = a.display_text {
@@ -489,9 +490,11 @@ fn args_reply(r: &mut Reply, args: &[Arg]) {
         if let Some(v) = a.deprecated_since {
             pair(r, "deprecated_since", v);
         }
-        if !a.flags.is_empty() {
+        if a.flags != 0 {
             r.bulk(b"flags");
-            statuses(r, a.flags);
+            let flags: Vec<&str> =
+                ARG_FLAG_NAMES.iter().filter(|(bit, _)| a.flags & bit != 0).map(|(_, n)| *n).collect();
+            statuses(r, &flags);
         }
         if nested {
             r.bulk(b"arguments");

@@ -1,18 +1,21 @@
 //! Commands: the table and one module per family. Each family module
 //! exports `HANDLERS: &[(&str, Handler)]`, keyed by full command name; the
-//! rows live in [`defs`].
+//! rows live in [`rows`] (their shape in [`def`], their COMMAND DOCS text in
+//! [`docs`]).
 
 pub mod bits;
 pub mod client;
 pub mod command;
 pub mod connection;
-pub mod defs;
+pub mod def;
+pub mod docs;
 pub mod error;
 pub mod expire;
 pub mod glob;
 pub mod info;
 pub mod keys;
 pub mod lcs;
+pub mod rows;
 pub mod server;
 pub mod string;
 pub mod table;
@@ -40,7 +43,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
 }
 
 pub fn build_table() -> CommandTable {
-    CommandTable::build(defs::COMMANDS, &all_handlers())
+    CommandTable::build(rows::COMMANDS, &all_handlers())
 }
 
 /// Parses a whole argument as an i64 the way Redis's getLongLongFromObject
@@ -56,5 +59,20 @@ mod tests {
         // build() asserts that every handler has a row.
         let t = super::build_table();
         assert!(t.missing_handlers().is_empty(), "rows without a handler: {:?}", t.missing_handlers());
+    }
+
+    #[test]
+    fn rows_are_sorted_unique_and_documented() {
+        let rows = super::rows::COMMANDS;
+        for pair in rows.windows(2) {
+            assert!(pair[0].name < pair[1].name, "rows out of order or repeated: {} {}", pair[0].name, pair[1].name);
+        }
+        for def in rows.iter().chain(rows.iter().flat_map(|d| d.subcommands)) {
+            assert_eq!(def.name, def.name.to_ascii_lowercase());
+            assert!(def.arity != 0, "{} has arity 0", def.name);
+            let d = def.docs;
+            assert!(!d.summary.is_empty() && !d.since.is_empty() && !d.group.is_empty(), "{} has no docs", def.name);
+            assert!(def.subcommands.iter().all(|s| s.subcommands.is_empty()), "{}: nested too deep", def.name);
+        }
     }
 }
