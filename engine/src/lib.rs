@@ -17,8 +17,11 @@
 //!   state, output buffer and flow control. May live on an I/O thread.
 //! - [`ring`]: the bounded queue that carries parsed requests from the
 //!   connection layer to the executor.
-//! - [`exec`]: the executor: clients, dispatch through the command table,
-//!   timed work. One thread.
+//! - [`exec`]: the executor: dispatch through the command table, timed
+//!   work. One thread.
+//! - [`ctx`]: what a command handler sees ([`ctx::Ctx`], the server state,
+//!   stats, host facts), below both `cmd` and `exec`; [`client`]: the
+//!   client registry it includes.
 //! - [`db`]: the keyspace: our own incrementally rehashed hash table, values,
 //!   expiry, SCAN.
 //! - [`cmd`]: the command table and one module per command family.
@@ -26,9 +29,11 @@
 //!   that the simulator and `--io-threads 1` drive.
 //! - [`planted`]: test-only planted bugs (feature `planted-bugs`).
 
+pub mod client;
 pub mod cmd;
 pub mod config;
 pub mod conn;
+pub mod ctx;
 pub mod db;
 pub mod exec;
 pub mod limits;

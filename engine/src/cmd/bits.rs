@@ -13,9 +13,9 @@ use bytes::Bytes;
 
 use super::string::{check_string_length, lookup_read, read_string};
 use super::{CmdError, CmdResult, Handler};
+use crate::ctx::Ctx;
 use crate::db::value::parse_strict_i64;
 use crate::db::{StrValue, Value};
-use crate::exec::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] =
     &[("setbit", setbit), ("getbit", getbit), ("bitcount", bitcount), ("bitpos", bitpos)];

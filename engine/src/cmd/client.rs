@@ -9,7 +9,8 @@ use bytes::Bytes;
 
 use super::server::help_reply;
 use super::{CmdError, CmdResult, Handler};
-use crate::exec::{Client, Ctx};
+use crate::client::Client;
+use crate::ctx::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("client|id", client_id),

@@ -14,7 +14,7 @@ use super::glob;
 use super::server::help_reply;
 use super::table::Command;
 use super::{CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 use crate::resp::Reply;
 
 pub static HANDLERS: &[(&str, Handler)] = &[

@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::client::{set_name, validate_name};
 use super::{parse_i64, CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 use crate::REDIS_COMPAT_VERSION;
 
 pub static HANDLERS: &[(&str, Handler)] =

@@ -9,7 +9,7 @@
 use bytes::Bytes;
 
 use super::{parse_i64, CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("expire", expire),

@@ -15,8 +15,8 @@
 use bytes::Bytes;
 
 use super::{glob, parse_i64, CmdError, CmdResult, Handler};
+use crate::ctx::Ctx;
 use crate::db::{Db, Value};
-use crate::exec::Ctx;
 use crate::resp::Reply;
 
 pub static HANDLERS: &[(&str, Handler)] = &[

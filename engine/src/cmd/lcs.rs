@@ -13,7 +13,7 @@ use bytes::Bytes;
 
 use super::string::lookup_read;
 use super::{CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] = &[("lcs", lcs)];
 

@@ -20,8 +20,9 @@ pub mod server;
 pub mod string;
 pub mod table;
 
+pub use crate::ctx::Handler;
 pub use error::{CmdError, CmdResult};
-pub use table::{CommandDef, CommandTable, Handler};
+pub use table::{CommandDef, CommandTable};
 
 /// Every family's handlers.
 pub fn all_handlers() -> Vec<(&'static str, Handler)> {

@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use super::{glob, CmdError, CmdResult, Handler};
 use crate::config::{self, ConfigError, Mutability};
-use crate::exec::Ctx;
+use crate::ctx::{Ctx, ShutdownFlags};
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("time", time),
@@ -18,18 +18,6 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("config|resetstat", config_resetstat),
     ("config|help", config_help),
 ];
-
-/// The options SHUTDOWN was given. The driver reads them from
-/// `Server::shutdown_flags` once `Server::shutdown` is set: NOSAVE means
-/// "skip the final persistence step", NOW and FORCE are Redis's "don't wait
-/// for replicas" and "exit even if saving fails".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ShutdownFlags {
-    pub nosave: bool,
-    pub save: bool,
-    pub now: bool,
-    pub force: bool,
-}
 
 /// # Format
 /// `TIME`: `[unix seconds, microseconds]`, both as bulk strings. Our clock

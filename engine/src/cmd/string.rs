@@ -19,8 +19,8 @@ pub mod range;
 use bytes::Bytes;
 
 use super::{parse_i64, CmdError, CmdResult, Handler};
+use crate::ctx::{Ctx, Server};
 use crate::db::{Db, StrValue, Value};
-use crate::exec::{Ctx, Server};
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("get", get),

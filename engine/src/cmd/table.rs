@@ -9,15 +9,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use bytes::Bytes;
-
 pub use super::def::CommandDef;
-use super::error::CmdError;
-use crate::exec::Ctx;
-
-/// Executes one command. Arity has been checked. Writes the reply into
-/// `ctx.reply`, or returns an error (then nothing may have been written).
-pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> Result<(), CmdError>;
+use crate::ctx::Handler;
 
 /// A resolved command: its row, its full name and its handler.
 #[derive(Debug)]

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use super::long_double::{self, Finite, LongDouble};
 use super::write_string;
 use crate::cmd::{parse_i64, CmdError, CmdResult};
+use crate::ctx::Ctx;
 use crate::db::{StrValue, Value};
-use crate::exec::Ctx;
 
 /// # Format
 /// `INCR key`

@@ -9,8 +9,8 @@ use bytes::Bytes;
 
 use super::{check_string_length, read_string, write_string};
 use crate::cmd::{parse_i64, CmdError, CmdResult};
+use crate::ctx::Ctx;
 use crate::db::{StrValue, Value};
-use crate::exec::Ctx;
 use crate::planted::{Plant, PlantedBug};
 
 /// # Format
