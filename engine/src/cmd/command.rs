@@ -28,7 +28,11 @@ pub static HANDLERS: &[(&str, Handler)] = &[
 ];
 
 /// # Format
-/// `COMMAND`: COMMAND INFO of every command.
+/// ```text
+/// COMMAND
+/// ```
+///
+/// COMMAND INFO of every command.
 fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let table = &ctx.srv.table;
     ctx.reply.array(table.len());
@@ -39,7 +43,11 @@ fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `COMMAND COUNT`: how many top-level commands there are.
+/// ```text
+/// COMMAND COUNT
+/// ```
+///
+/// How many top-level commands there are.
 fn command_count(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let n = ctx.srv.table.len() as i64;
     ctx.reply.int(n);
@@ -59,8 +67,11 @@ fn lookup_by_full_name<'t>(table: &'t super::CommandTable, name: &[u8]) -> Optio
 }
 
 /// # Format
-/// `COMMAND INFO [command-name ...]`: one entry per name, nil for an
-/// unknown one; every command without names.
+/// ```text
+/// COMMAND INFO [command-name [command-name ...]]
+/// ```
+///
+/// One entry per name, nil for an unknown one; every command without names.
 fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let table = &ctx.srv.table;
     if args.len() == 2 {
@@ -81,8 +92,11 @@ fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `COMMAND DOCS [command-name ...]`: a map of name to docs; unknown names
-/// are left out.
+/// ```text
+/// COMMAND DOCS [command-name [command-name ...]]
+/// ```
+///
+/// A map of name to docs; unknown names are left out.
 fn command_docs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let table = &ctx.srv.table;
     let found: Vec<&Command> = if args.len() == 2 {
@@ -120,8 +134,11 @@ impl Filter<'_> {
 }
 
 /// # Format
-/// `COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]`:
-/// full names, subcommands after their container.
+/// ```text
+/// COMMAND LIST [FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]
+/// ```
+///
+/// Full names, subcommands after their container.
 fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let mut filter = Filter::All;
     let mut i = 2;
@@ -164,8 +181,11 @@ fn sorted_subcommands(cmd: &Command) -> Vec<&Command> {
 }
 
 /// # Format
-/// `COMMAND GETKEYS command [arg ...]`: the key arguments of a full
-/// command, found through its key specs.
+/// ```text
+/// COMMAND GETKEYS command [arg [arg ...]]
+/// ```
+///
+/// The key arguments of a full command, found through its key specs.
 fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let argv = &args[2..];
     let table = &ctx.srv.table;
@@ -280,7 +300,11 @@ fn spec_keys(spec: &KeySpec, argv: &[Bytes], arity: i32) -> Option<Vec<usize>> {
 }
 
 /// # Format
-/// `COMMAND HELP`: Redis 7.0.15's text, line for line.
+/// ```text
+/// COMMAND HELP
+/// ```
+///
+/// Redis 7.0.15's text, line for line.
 fn command_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     help_reply(
         ctx,

@@ -71,8 +71,12 @@ impl Sections {
 }
 
 /// # Format
-/// `INFO [section [section ...]]`: a bulk string of `# Section` blocks of
-/// `field:value` lines, CRLF-terminated, blocks separated by an empty line.
+/// ```text
+/// INFO [section [section ...]]
+/// ```
+///
+/// A bulk string of `# Section` blocks of `field:value` lines, CRLF-terminated,
+/// blocks separated by an empty line.
 fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let sections = Sections::parse(&args[1..]);
     let text = render(ctx, &sections);
