@@ -54,18 +54,6 @@ fn command_count(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Finds "name" or "container|sub" as Redis's lookupCommandBySds does.
-fn lookup_by_full_name<'t>(table: &'t super::CommandTable, name: &[u8]) -> Option<&'t Command> {
-    let mut parts = name.split(|&b| b == b'|');
-    let first = parts.next()?;
-    let cmd = table.lookup(first)?;
-    match (parts.next(), parts.next()) {
-        (None, _) => Some(cmd),
-        (Some(sub), None) => cmd.subcommand(sub),
-        _ => None,
-    }
-}
-
 /// # Format
 /// ```text
 /// COMMAND INFO [command-name [command-name ...]]
@@ -83,7 +71,7 @@ fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     ctx.reply.array(args.len() - 2);
     for name in &args[2..] {
-        match lookup_by_full_name(table, name) {
+        match table.lookup_full_name(name) {
             Some(cmd) => info_reply(ctx.reply, cmd),
             None => ctx.reply.null(),
         }
@@ -102,7 +90,7 @@ fn command_docs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let found: Vec<&Command> = if args.len() == 2 {
         table.iter().collect()
     } else {
-        args[2..].iter().filter_map(|name| lookup_by_full_name(table, name)).collect()
+        args[2..].iter().filter_map(|name| table.lookup_full_name(name)).collect()
     };
     ctx.reply.map(found.len());
     for cmd in found {
@@ -161,7 +149,7 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         if filter.keeps(cmd) {
             names.push(&cmd.full_name);
         }
-        for sub in sorted_subcommands(cmd) {
+        for sub in cmd.subcommands_in_order() {
             if filter.keeps(sub) {
                 names.push(&sub.full_name);
             }
@@ -172,12 +160,6 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         ctx.reply.bulk(n.as_bytes());
     }
     Ok(())
-}
-
-/// A container's implemented subcommands in row order (the map holding
-/// them has no order of its own).
-fn sorted_subcommands(cmd: &Command) -> Vec<&Command> {
-    cmd.def.subcommands.iter().filter_map(|def| cmd.subcommands.get(def.name.as_bytes())).collect()
 }
 
 /// # Format
@@ -354,7 +336,7 @@ fn info_reply(r: &mut Reply, cmd: &Command) {
     for spec in def.key_specs {
         key_spec_reply(r, spec);
     }
-    let subs = sorted_subcommands(cmd);
+    let subs: Vec<&Command> = cmd.subcommands_in_order().collect();
     r.array(subs.len());
     for sub in subs {
         info_reply(r, sub);
@@ -425,7 +407,7 @@ fn spec_part(r: &mut Reply, type_name: &str, fields: &[(&str, i64)]) {
 /// order.
 fn docs_reply(r: &mut Reply, cmd: &Command) {
     let d = cmd.def.docs;
-    let subs = sorted_subcommands(cmd);
+    let subs: Vec<&Command> = cmd.subcommands_in_order().collect();
     let has_subs = !cmd.def.subcommands.is_empty();
     let fields = 3
         + d.complexity.is_some() as usize

@@ -139,6 +139,25 @@ impl CommandTable {
     pub fn iter(&self) -> impl Iterator<Item = &Command> {
         self.order.iter().map(|n| &self.commands[n.as_bytes()])
     }
+
+    /// Finds "name" or "container|sub", case-insensitively, as Redis's
+    /// lookupCommandBySds does (COMMAND INFO and DOCS take such names).
+    pub fn lookup_full_name(&self, name: &[u8]) -> Option<&Command> {
+        let mut parts = name.split(|&b| b == b'|');
+        let cmd = self.lookup(parts.next()?)?;
+        match (parts.next(), parts.next()) {
+            (None, _) => Some(cmd),
+            (Some(sub), None) => cmd.subcommand(sub),
+            _ => None,
+        }
+    }
+
+    /// Every command that has a handler, by full name: each top-level
+    /// command, then its subcommands in row order ("config|get"). What the
+    /// executor can run, and what the simulator's model must cover.
+    pub fn handled(&self) -> impl Iterator<Item = &Command> {
+        self.iter().flat_map(|cmd| cmd.handler.is_some().then_some(cmd).into_iter().chain(cmd.subcommands_in_order()))
+    }
 }
 
 impl Command {
@@ -147,6 +166,12 @@ impl Command {
         let mut lower = [0u8; NAME_MAX];
         let lower = ascii_lower(name, &mut lower)?;
         self.subcommands.get(lower)
+    }
+
+    /// The implemented subcommands in row order (the map holding them has
+    /// no order of its own).
+    pub fn subcommands_in_order(&self) -> impl Iterator<Item = &Command> {
+        self.def.subcommands.iter().filter_map(|def| self.subcommands.get(def.name.as_bytes()))
     }
 }
 
