@@ -8,8 +8,10 @@
 //! To add a command: add its row here (alphabetically), its [`Docs`] in the
 //! group's file under `docs/`, and its handler to a family module's
 //! `HANDLERS`. Copy the values from Redis 7.0's `src/commands/<name>.json`
-//! or from `COMMAND INFO name` / `COMMAND DOCS name` of a Redis 7.0; the
-//! differential suite compares our replies with theirs.
+//! or from `COMMAND INFO name` / `COMMAND DOCS name` of a Redis 7.0 (the
+//! optional `engine/tools/row_from_redis.py PORT name` prints both in this
+//! form, ready to paste); the differential suite compares our replies with
+//! theirs.
 //!
 //! [`Docs`]: super::def::Docs
 use super::def::flag::*;
