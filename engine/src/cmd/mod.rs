@@ -1,7 +1,23 @@
 //! Commands: the table and one module per family. Each family module
 //! exports `HANDLERS: &[(&str, Handler)]`, keyed by full command name; the
 //! rows live in [`rows`] (their shape in [`def`], their COMMAND DOCS text in
-//! [`docs`]).
+//! [`docs`]). Handlers see the server through [`Ctx`](crate::ctx::Ctx).
+//!
+//! # Adding a command
+//! 1. Its row in [`rows::COMMANDS`] (alphabetically; a subcommand goes in
+//!    its container's `<NAME>_SUBCOMMANDS`), and its [`def::Docs`] in
+//!    `docs/<group>.rs`. The values are Redis 7.0's (`COMMAND INFO` /
+//!    `COMMAND DOCS`; `engine/tools/row_from_redis.py` prints both).
+//! 2. Its handler in the family module, with a `# Format` block in its doc,
+//!    and a `("name", handler)` entry in that module's `HANDLERS`
+//!    (`"container|sub"` for a subcommand).
+//! 3. In the simulator, a model function and its `Spec` in
+//!    `sim/src/model/mod.rs` (a subcommand: a `Sub` in its container's
+//!    list), or a reason in `NOT_MODELLED`.
+//!
+//! Tests hold these together: a row without a handler or a handler without
+//! a row, a row without docs, a handler without `# Format`, and a command
+//! with neither a model function nor a reason each fail a test.
 
 pub mod bits;
 pub mod client;
