@@ -20,8 +20,11 @@
 //!   live on an I/O thread.
 //! - [`ring`]: the bounded queues between the connection sides and the
 //!   executor, and the message type of each direction.
-//! - [`exec`]: the executor: admission, clients, dispatch through the
-//!   command table, timed work. One thread.
+//! - [`exec`]: the executor: admission, dispatch through the command
+//!   table, timed work. One thread.
+//! - [`ctx`]: what a command handler sees ([`ctx::Ctx`], the server state,
+//!   stats, host facts), below both `cmd` and `exec`; [`client`]: the
+//!   client registry it includes.
 //! - [`db`]: the keyspace: our own incrementally rehashed hash table, values,
 //!   expiry, SCAN.
 //! - [`cmd`]: the command table and one module per command family.
@@ -29,10 +32,12 @@
 //!   ring and the executor that `--io-threads 1` and the simulator drive.
 //! - [`planted`]: test-only planted bugs (feature `planted-bugs`).
 
+pub mod client;
 pub mod cmd;
 pub mod config;
 pub mod conn;
 pub mod conn_side;
+pub mod ctx;
 pub mod db;
 pub mod exec;
 pub mod limits;

@@ -65,6 +65,10 @@ pub const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;
 pub const ACTIVE_EXPIRE_VISITS_PER_TICK: usize = 20_000;
 /// Maximum string value size (Redis checkStringLength: proto-max-bulk-len).
 pub const STRING_MAX_BYTES: u64 = PROTO_MAX_BULK_LEN_DEFAULT;
+/// Most distinct error codes INFO errorstats tracks (Redis's
+/// `ERROR_STATS_NUMBER`); the codes come from our own replies, so this only
+/// guards against a future bug.
+pub const ERROR_CODES_TRACKED_MAX: usize = 128;
 
 const _: () = assert!(PROTO_INLINE_MAX_SIZE as u64 <= PROTO_MAX_BULK_LEN_DEFAULT);
 const _: () = assert!(PROTO_MAX_BULK_LEN_DEFAULT <= CLIENT_QUERY_BUFFER_LIMIT_DEFAULT as u64);

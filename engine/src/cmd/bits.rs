@@ -13,9 +13,9 @@ use bytes::Bytes;
 
 use super::string::{check_string_length, lookup_read, read_string};
 use super::{CmdError, CmdResult, Handler};
+use crate::ctx::Ctx;
 use crate::db::value::parse_strict_i64;
 use crate::db::{StrValue, Value};
-use crate::exec::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] =
     &[("setbit", setbit), ("getbit", getbit), ("bitcount", bitcount), ("bitpos", bitpos)];
@@ -32,8 +32,12 @@ fn parse_bit_offset(arg: &[u8], max_bytes: u64) -> Result<u64, CmdError> {
 }
 
 /// # Format
-/// `SETBIT key offset value`: the bit's previous value. The string grows
-/// with zero bytes to reach `offset` and becomes raw-encoded.
+/// ```text
+/// SETBIT key offset value
+/// ```
+///
+/// Replies with the bit's previous value. The string grows with zero bytes to reach `offset`
+/// and becomes raw-encoded.
 fn setbit(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let max_bytes = ctx.srv.config.proto_max_bulk_len;
     let offset = parse_bit_offset(&args[2], max_bytes)?;
@@ -69,7 +73,11 @@ fn setbit(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `GETBIT key offset`: 0 past the end or for a missing key.
+/// ```text
+/// GETBIT key offset
+/// ```
+///
+/// Replies 0 past the end or for a missing key.
 fn getbit(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let offset = parse_bit_offset(&args[2], ctx.srv.config.proto_max_bulk_len)?;
     let bit = match read_string(ctx.srv, ctx.db_index, &args[1])? {
@@ -132,7 +140,9 @@ fn parse_unit(arg: &[u8]) -> Result<bool, CmdError> {
 }
 
 /// # Format
-/// `BITCOUNT key [start end [BYTE | BIT]]`
+/// ```text
+/// BITCOUNT key [start end [BYTE | BIT]]
+/// ```
 fn bitcount(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let reply = &mut *ctx.reply;
     let Some(s) = read_string(ctx.srv, ctx.db_index, &args[1])? else {
@@ -163,9 +173,12 @@ fn bitcount(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `BITPOS key bit [start [end [BYTE | BIT]]]`: the first bit equal to
-/// `bit`, -1 if none. Looking for 0 without an explicit end, the string
-/// counts as padded with zeros on the right.
+/// ```text
+/// BITPOS key bit [start [end [BYTE | BIT]]]
+/// ```
+///
+/// Replies with the first bit equal to `bit`, -1 if none. Looking for 0 without an explicit
+/// end, the string counts as padded with zeros on the right.
 fn bitpos(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let want_one = match super::parse_i64(&args[2])? {
         0 => false,

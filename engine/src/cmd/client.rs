@@ -9,7 +9,8 @@ use bytes::Bytes;
 
 use super::server::help_reply;
 use super::{CmdError, CmdResult, Handler};
-use crate::exec::{Client, Ctx};
+use crate::client::Client;
+use crate::ctx::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("client|id", client_id),
@@ -21,7 +22,9 @@ pub static HANDLERS: &[(&str, Handler)] = &[
 ];
 
 /// # Format
-/// `CLIENT ID`
+/// ```text
+/// CLIENT ID
+/// ```
 fn client_id(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let id = ctx.conn.0 as i64;
     ctx.reply.int(id);
@@ -44,7 +47,11 @@ pub fn set_name(client: &mut Client, name: &[u8]) {
 }
 
 /// # Format
-/// `CLIENT SETNAME connection-name`: an empty name removes the name.
+/// ```text
+/// CLIENT SETNAME connection-name
+/// ```
+///
+/// An empty name removes the name.
 fn client_setname(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     validate_name(&args[2])?;
     set_name(ctx.client(), &args[2]);
@@ -53,7 +60,11 @@ fn client_setname(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `CLIENT GETNAME`: the name, or nil.
+/// ```text
+/// CLIENT GETNAME
+/// ```
+///
+/// The name, or nil.
 fn client_getname(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     match ctx.client().name.clone() {
         Some(name) => ctx.reply.bulk(&name),
@@ -63,7 +74,9 @@ fn client_getname(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|SLAVE|PUBSUB] [ID id [id ...]]`
+/// ```text
+/// CLIENT LIST [TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]
+/// ```
 ///
 /// As Redis 7.0: exactly one filter, `TYPE` with one argument or `ID` with
 /// at least one; ids are listed in the order given (twice if given twice).
@@ -105,7 +118,11 @@ fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `CLIENT INFO`: the calling client's CLIENT LIST line.
+/// ```text
+/// CLIENT INFO
+/// ```
+///
+/// The calling client's CLIENT LIST line.
 fn client_info(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let mut out = String::new();
     let now_ms = ctx.now_ms();
@@ -132,7 +149,11 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
 }
 
 /// # Format
-/// `CLIENT HELP`: Redis 7.0.15's text, line for line.
+/// ```text
+/// CLIENT HELP
+/// ```
+///
+/// Redis 7.0.15's text, line for line.
 fn client_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     help_reply(
         ctx,

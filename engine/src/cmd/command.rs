@@ -9,11 +9,12 @@
 
 use bytes::Bytes;
 
+use super::def::{Arg, BeginSearch, CommandDef, FindKeys, KeySpec, ARG_FLAG_NAMES, FLAG_NAMES};
 use super::glob;
 use super::server::help_reply;
-use super::table::{Arg, BeginSearch, Command, CommandDef, FindKeys, KeySpec, FLAG_NAMES};
+use super::table::Command;
 use super::{CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 use crate::resp::Reply;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
@@ -27,7 +28,11 @@ pub static HANDLERS: &[(&str, Handler)] = &[
 ];
 
 /// # Format
-/// `COMMAND`: COMMAND INFO of every command.
+/// ```text
+/// COMMAND
+/// ```
+///
+/// COMMAND INFO of every command.
 fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let table = &ctx.srv.table;
     ctx.reply.array(table.len());
@@ -38,28 +43,23 @@ fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `COMMAND COUNT`: how many top-level commands there are.
+/// ```text
+/// COMMAND COUNT
+/// ```
+///
+/// How many top-level commands there are.
 fn command_count(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let n = ctx.srv.table.len() as i64;
     ctx.reply.int(n);
     Ok(())
 }
 
-/// Finds "name" or "container|sub" as Redis's lookupCommandBySds does.
-fn lookup_by_full_name<'t>(table: &'t super::CommandTable, name: &[u8]) -> Option<&'t Command> {
-    let mut parts = name.split(|&b| b == b'|');
-    let first = parts.next()?;
-    let cmd = table.lookup(first)?;
-    match (parts.next(), parts.next()) {
-        (None, _) => Some(cmd),
-        (Some(sub), None) => cmd.subcommand(sub),
-        _ => None,
-    }
-}
-
 /// # Format
-/// `COMMAND INFO [command-name ...]`: one entry per name, nil for an
-/// unknown one; every command without names.
+/// ```text
+/// COMMAND INFO [command-name [command-name ...]]
+/// ```
+///
+/// One entry per name, nil for an unknown one; every command without names.
 fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let table = &ctx.srv.table;
     if args.len() == 2 {
@@ -71,7 +71,7 @@ fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     ctx.reply.array(args.len() - 2);
     for name in &args[2..] {
-        match lookup_by_full_name(table, name) {
+        match table.lookup_full_name(name) {
             Some(cmd) => info_reply(ctx.reply, cmd),
             None => ctx.reply.null(),
         }
@@ -80,14 +80,17 @@ fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `COMMAND DOCS [command-name ...]`: a map of name to docs; unknown names
-/// are left out.
+/// ```text
+/// COMMAND DOCS [command-name [command-name ...]]
+/// ```
+///
+/// A map of name to docs; unknown names are left out.
 fn command_docs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let table = &ctx.srv.table;
     let found: Vec<&Command> = if args.len() == 2 {
         table.iter().collect()
     } else {
-        args[2..].iter().filter_map(|name| lookup_by_full_name(table, name)).collect()
+        args[2..].iter().filter_map(|name| table.lookup_full_name(name)).collect()
     };
     ctx.reply.map(found.len());
     for cmd in found {
@@ -119,8 +122,11 @@ impl Filter<'_> {
 }
 
 /// # Format
-/// `COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]`:
-/// full names, subcommands after their container.
+/// ```text
+/// COMMAND LIST [FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]
+/// ```
+///
+/// Full names, subcommands after their container.
 fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let mut filter = Filter::All;
     let mut i = 2;
@@ -143,7 +149,7 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         if filter.keeps(cmd) {
             names.push(&cmd.full_name);
         }
-        for sub in sorted_subcommands(cmd) {
+        for sub in cmd.subcommands_in_order() {
             if filter.keeps(sub) {
                 names.push(&sub.full_name);
             }
@@ -156,15 +162,12 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// A container's implemented subcommands in row order (the map holding
-/// them has no order of its own).
-fn sorted_subcommands(cmd: &Command) -> Vec<&Command> {
-    cmd.def.subcommands.iter().filter_map(|def| cmd.subcommands.get(def.name.as_bytes())).collect()
-}
-
 /// # Format
-/// `COMMAND GETKEYS command [arg ...]`: the key arguments of a full
-/// command, found through its key specs.
+/// ```text
+/// COMMAND GETKEYS command [arg [arg ...]]
+/// ```
+///
+/// The key arguments of a full command, found through its key specs.
 fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let argv = &args[2..];
     let table = &ctx.srv.table;
@@ -185,7 +188,7 @@ fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     let keys = keys_from_specs(def, argv);
     if keys.is_empty() {
-        if def.has_flag(super::table::flag::NO_MANDATORY_KEYS) {
+        if def.has_flag(super::def::flag::NO_MANDATORY_KEYS) {
             ctx.reply.array(0);
             return Ok(());
         }
@@ -279,7 +282,11 @@ fn spec_keys(spec: &KeySpec, argv: &[Bytes], arity: i32) -> Option<Vec<usize>> {
 }
 
 /// # Format
-/// `COMMAND HELP`: Redis 7.0.15's text, line for line.
+/// ```text
+/// COMMAND HELP
+/// ```
+///
+/// Redis 7.0.15's text, line for line.
 fn command_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     help_reply(
         ctx,
@@ -329,7 +336,7 @@ fn info_reply(r: &mut Reply, cmd: &Command) {
     for spec in def.key_specs {
         key_spec_reply(r, spec);
     }
-    let subs = sorted_subcommands(cmd);
+    let subs: Vec<&Command> = cmd.subcommands_in_order().collect();
     r.array(subs.len());
     for sub in subs {
         info_reply(r, sub);
@@ -399,8 +406,8 @@ fn spec_part(r: &mut Reply, type_name: &str, fields: &[(&str, i64)]) {
 /// Redis's addReplyCommandDocs: only the fields a command has, in Redis's
 /// order.
 fn docs_reply(r: &mut Reply, cmd: &Command) {
-    let d = &cmd.def.docs;
-    let subs = sorted_subcommands(cmd);
+    let d = cmd.def.docs;
+    let subs: Vec<&Command> = cmd.subcommands_in_order().collect();
     let has_subs = !cmd.def.subcommands.is_empty();
     let fields = 3
         + d.complexity.is_some() as usize
@@ -459,7 +466,7 @@ fn pair(r: &mut Reply, key: &str, value: &str) {
 fn args_reply(r: &mut Reply, args: &[Arg]) {
     r.array(args.len());
     for a in args {
-        let nested = matches!(a.kind, "oneof" | "block");
+        let nested = a.kind.nests();
         let fields = 2
             + a.display_text.is_some() as usize
             + a.key_spec_index.is_some() as usize
@@ -467,11 +474,11 @@ fn args_reply(r: &mut Reply, args: &[Arg]) {
             + a.summary.is_some() as usize
             + a.since.is_some() as usize
             + a.deprecated_since.is_some() as usize
-            + !a.flags.is_empty() as usize
+            + (a.flags != 0) as usize
             + nested as usize;
         r.map(fields);
         pair(r, "name", a.name);
-        pair(r, "type", a.kind);
+        pair(r, "type", a.kind.name());
         // Redis 7.0's metadata has no display texts; kept for rows taken
         // from a later Redis.
         if let Some(t) = a.display_text {
@@ -489,9 +496,11 @@ fn args_reply(r: &mut Reply, args: &[Arg]) {
         if let Some(v) = a.deprecated_since {
             pair(r, "deprecated_since", v);
         }
-        if !a.flags.is_empty() {
+        if a.flags != 0 {
             r.bulk(b"flags");
-            statuses(r, a.flags);
+            let flags: Vec<&str> =
+                ARG_FLAG_NAMES.iter().filter(|(bit, _)| a.flags & bit != 0).map(|(_, n)| *n).collect();
+            statuses(r, &flags);
         }
         if nested {
             r.bulk(b"arguments");

@@ -10,14 +10,16 @@ use bytes::Bytes;
 
 use super::client::{set_name, validate_name};
 use super::{parse_i64, CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 use crate::REDIS_COMPAT_VERSION;
 
 pub static HANDLERS: &[(&str, Handler)] =
     &[("ping", ping), ("echo", echo), ("quit", quit), ("select", select), ("hello", hello), ("reset", reset)];
 
 /// # Format
-/// `PING [message]`
+/// ```text
+/// PING [message]
+/// ```
 fn ping(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     match args.len() {
         1 => ctx.reply.simple("PONG"),
@@ -28,15 +30,21 @@ fn ping(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `ECHO message`
+/// ```text
+/// ECHO message
+/// ```
 fn echo(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     ctx.reply.bulk(&args[1]);
     Ok(())
 }
 
 /// # Format
-/// `QUIT`: replies OK, then the connection closes. Extra arguments are
-/// ignored (arity -1, as Redis).
+/// ```text
+/// QUIT
+/// ```
+///
+/// Replies OK, then the connection closes. Extra arguments are ignored (arity
+/// -1, as Redis).
 fn quit(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     ctx.reply.ok();
     ctx.client().close_after_reply = true;
@@ -44,8 +52,12 @@ fn quit(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `SELECT index`: the index is parsed as Redis's getIntFromObject does (a
-/// 64-bit integer that must fit 32 bits), then checked against `databases`.
+/// ```text
+/// SELECT index
+/// ```
+///
+/// The index is parsed as Redis's getIntFromObject does (a 64-bit integer that
+/// must fit 32 bits), then checked against `databases`.
 fn select(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let index = parse_i64(&args[1])?;
     if i32::try_from(index).is_err() {
@@ -61,7 +73,9 @@ fn select(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `HELLO [protover [AUTH username password] [SETNAME clientname]]`
+/// ```text
+/// HELLO [protover [AUTH username password] [SETNAME clientname]]
+/// ```
 ///
 /// Replies with the server's handshake map (as a flat RESP2 array):
 /// server, version, proto, id, mode, role, modules.
@@ -123,9 +137,13 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `RESET`: back to a fresh connection's state (database 0, no name,
-/// RESP2), replying `+RESET`. Transaction and subscription state join this
-/// when those features land.
+/// ```text
+/// RESET
+/// ```
+///
+/// Back to a fresh connection's state (database 0, no name, RESP2), replying
+/// `+RESET`. Transaction and subscription state join this when those features
+/// land.
 fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     ctx.db_index = 0;
     let client = ctx.client();

@@ -9,7 +9,7 @@
 use bytes::Bytes;
 
 use super::{parse_i64, CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("expire", expire),
@@ -31,27 +31,35 @@ enum Unit {
 }
 
 /// # Format
-/// `EXPIRE key seconds [NX | XX | GT | LT]`
+/// ```text
+/// EXPIRE key seconds [NX | XX | GT | LT]
+/// ```
 fn expire(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms() as i64;
     expire_generic(ctx, args, "expire", now, Unit::Seconds)
 }
 
 /// # Format
-/// `PEXPIRE key milliseconds [NX | XX | GT | LT]`
+/// ```text
+/// PEXPIRE key milliseconds [NX | XX | GT | LT]
+/// ```
 fn pexpire(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms() as i64;
     expire_generic(ctx, args, "pexpire", now, Unit::Millis)
 }
 
 /// # Format
-/// `EXPIREAT key unix-time-seconds [NX | XX | GT | LT]`
+/// ```text
+/// EXPIREAT key unix-time-seconds [NX | XX | GT | LT]
+/// ```
 fn expireat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     expire_generic(ctx, args, "expireat", 0, Unit::Seconds)
 }
 
 /// # Format
-/// `PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT]`
+/// ```text
+/// PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT]
+/// ```
 fn pexpireat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     expire_generic(ctx, args, "pexpireat", 0, Unit::Millis)
 }
@@ -135,25 +143,37 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &[Bytes], name: &str, base_ms: i64, u
 }
 
 /// # Format
-/// `TTL key`: seconds left (rounded), -1 without a TTL, -2 if missing.
+/// ```text
+/// TTL key
+/// ```
+///
+/// Seconds left (rounded), -1 without a TTL, -2 if missing.
 fn ttl(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     ttl_generic(ctx, args, Unit::Seconds, false)
 }
 
 /// # Format
-/// `PTTL key`
+/// ```text
+/// PTTL key
+/// ```
 fn pttl(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     ttl_generic(ctx, args, Unit::Millis, false)
 }
 
 /// # Format
-/// `EXPIRETIME key`: the absolute Unix time in seconds (rounded).
+/// ```text
+/// EXPIRETIME key
+/// ```
+///
+/// The absolute Unix time in seconds (rounded).
 fn expiretime(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     ttl_generic(ctx, args, Unit::Seconds, true)
 }
 
 /// # Format
-/// `PEXPIRETIME key`
+/// ```text
+/// PEXPIRETIME key
+/// ```
 fn pexpiretime(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     ttl_generic(ctx, args, Unit::Millis, true)
 }
@@ -189,7 +209,11 @@ fn ttl_generic(ctx: &mut Ctx<'_>, args: &[Bytes], unit: Unit, absolute: bool) ->
 }
 
 /// # Format
-/// `PERSIST key`: 1 if a TTL was removed.
+/// ```text
+/// PERSIST key
+/// ```
+///
+/// 1 if a TTL was removed.
 fn persist(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms();
     let db = ctx.db();

@@ -17,86 +17,12 @@ use std::fmt::Write;
 use bytes::Bytes;
 
 use super::{CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
+/// Re-exported for drivers, which name it here.
+pub use crate::ctx::HostStats;
 use crate::REDIS_COMPAT_VERSION;
 
 pub static HANDLERS: &[(&str, Handler)] = &[("info", info)];
-
-/// What the driver knows about the process and the host. Every field is a
-/// plain number or string so the simulator can feed fixed values; a driver
-/// that feeds nothing leaves the documented defaults (zeros).
-#[derive(Debug, Clone)]
-pub struct HostStats {
-    /// Bytes the allocator has handed out (Redis `used_memory`).
-    pub used_memory_bytes: u64,
-    /// Resident set size of the process.
-    pub used_memory_rss_bytes: u64,
-    /// Highest `used_memory_bytes` seen; the executor keeps it monotonic.
-    pub used_memory_peak_bytes: u64,
-    /// `used_memory_bytes` right after startup.
-    pub used_memory_startup_bytes: u64,
-    /// Allocator-level figures (jemalloc's allocated / active / resident).
-    pub allocator_allocated_bytes: u64,
-    pub allocator_active_bytes: u64,
-    pub allocator_resident_bytes: u64,
-    pub total_system_memory_bytes: u64,
-    /// "libc", "jemalloc-5.3.0", "mimalloc", ...
-    pub mem_allocator: String,
-    pub process_id: u64,
-    /// Absolute path of the running binary.
-    pub executable: String,
-    /// Absolute path of the config file, empty if none.
-    pub config_file: String,
-    /// `uname -srm`, e.g. "Linux 6.1.0 x86_64".
-    pub os: String,
-    pub arch_bits: u32,
-    /// "epoll", "kqueue", ...
-    pub multiplexing_api: String,
-    /// Whether I/O threads are running.
-    pub io_threads_active: bool,
-    /// CPU time of the process and of its children, in microseconds.
-    pub used_cpu_sys_us: u64,
-    pub used_cpu_user_us: u64,
-    pub used_cpu_sys_children_us: u64,
-    pub used_cpu_user_children_us: u64,
-    /// CPU time of the executor thread, in microseconds.
-    pub used_cpu_sys_main_thread_us: u64,
-    pub used_cpu_user_main_thread_us: u64,
-    /// Bytes read from and written to client sockets.
-    pub total_net_input_bytes: u64,
-    pub total_net_output_bytes: u64,
-}
-
-impl Default for HostStats {
-    fn default() -> HostStats {
-        HostStats {
-            used_memory_bytes: 0,
-            used_memory_rss_bytes: 0,
-            used_memory_peak_bytes: 0,
-            used_memory_startup_bytes: 0,
-            allocator_allocated_bytes: 0,
-            allocator_active_bytes: 0,
-            allocator_resident_bytes: 0,
-            total_system_memory_bytes: 0,
-            mem_allocator: "libc".into(),
-            process_id: 0,
-            executable: String::new(),
-            config_file: String::new(),
-            os: String::new(),
-            arch_bits: 64,
-            multiplexing_api: "epoll".into(),
-            io_threads_active: false,
-            used_cpu_sys_us: 0,
-            used_cpu_user_us: 0,
-            used_cpu_sys_children_us: 0,
-            used_cpu_user_children_us: 0,
-            used_cpu_sys_main_thread_us: 0,
-            used_cpu_user_main_thread_us: 0,
-            total_net_input_bytes: 0,
-            total_net_output_bytes: 0,
-        }
-    }
-}
 
 /// The sections a request asked for (Redis's genInfoSectionDict).
 #[derive(Debug, Default)]
@@ -145,8 +71,12 @@ impl Sections {
 }
 
 /// # Format
-/// `INFO [section [section ...]]`: a bulk string of `# Section` blocks of
-/// `field:value` lines, CRLF-terminated, blocks separated by an empty line.
+/// ```text
+/// INFO [section [section ...]]
+/// ```
+///
+/// A bulk string of `# Section` blocks of `field:value` lines, CRLF-terminated,
+/// blocks separated by an empty line.
 fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let sections = Sections::parse(&args[1..]);
     let text = render(ctx, &sections);

@@ -15,8 +15,8 @@
 use bytes::Bytes;
 
 use super::{glob, parse_i64, CmdError, CmdResult, Handler};
+use crate::ctx::Ctx;
 use crate::db::{Db, Value};
-use crate::exec::Ctx;
 use crate::resp::Reply;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
@@ -85,7 +85,11 @@ fn db_index_arg(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CmdError> {
 }
 
 /// # Format
-/// `DBSIZE`: keys stored, including expired ones not yet removed.
+/// ```text
+/// DBSIZE
+/// ```
+///
+/// Replies with the keys stored, including expired ones not yet removed.
 fn dbsize(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let n = ctx.db().len();
     ctx.reply.int(n as i64);
@@ -103,7 +107,9 @@ fn check_flush_args(args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `FLUSHDB [ASYNC | SYNC]`
+/// ```text
+/// FLUSHDB [ASYNC | SYNC]
+/// ```
 fn flushdb(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     check_flush_args(args)?;
     let db = ctx.db();
@@ -115,7 +121,9 @@ fn flushdb(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `FLUSHALL [ASYNC | SYNC]`
+/// ```text
+/// FLUSHALL [ASYNC | SYNC]
+/// ```
 fn flushall(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     check_flush_args(args)?;
     let mut removed = 0u64;
@@ -129,8 +137,12 @@ fn flushall(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `SWAPDB index1 index2`: clients keep their index, so they see the other
-/// database's contents, as in Redis.
+/// ```text
+/// SWAPDB index1 index2
+/// ```
+///
+/// Clients keep their index, so they see the other database's contents, as in
+/// Redis.
 fn swapdb(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let first = parse_int_arg(&args[1], Some("ERR invalid first DB index"))?;
     let second = parse_int_arg(&args[2], Some("ERR invalid second DB index"))?;
@@ -148,7 +160,12 @@ fn swapdb(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `DEL key [key ...]` and `UNLINK key [key ...]` (freed synchronously).
+/// ```text
+/// DEL key [key ...]
+/// UNLINK key [key ...]
+/// ```
+///
+/// UNLINK frees the values synchronously here, so the two share one handler.
 fn del(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms();
     let db = ctx.db();
@@ -165,7 +182,11 @@ fn del(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `EXISTS key [key ...]`: a key named twice counts twice.
+/// ```text
+/// EXISTS key [key ...]
+/// ```
+///
+/// A key named twice counts twice.
 fn exists(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     reply_live_count(ctx, &args[1..], false)
 }
@@ -182,7 +203,11 @@ fn reply_live_count(ctx: &mut Ctx<'_>, keys: &[Bytes], touch: bool) -> CmdResult
 }
 
 /// # Format
-/// `TYPE key`: the type name, or `none`.
+/// ```text
+/// TYPE key
+/// ```
+///
+/// The type name, or `none`.
 fn type_(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let name = read_lookup(ctx, ctx.db_index, &args[1], false).map_or("none", Value::type_name);
     ctx.reply.simple(name);
@@ -190,13 +215,17 @@ fn type_(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `RENAME key newkey`
+/// ```text
+/// RENAME key newkey
+/// ```
 fn rename(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     rename_generic(ctx, args, false)
 }
 
 /// # Format
-/// `RENAMENX key newkey`
+/// ```text
+/// RENAMENX key newkey
+/// ```
 fn renamenx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     rename_generic(ctx, args, true)
 }
@@ -230,7 +259,9 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &[Bytes], nx: bool) -> CmdResult {
 }
 
 /// # Format
-/// `MOVE key db`
+/// ```text
+/// MOVE key db
+/// ```
 fn move_(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let key = &args[1];
     let target = db_index_arg(ctx, &args[2])?;
@@ -250,7 +281,9 @@ fn move_(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `COPY source destination [DB destination-db] [REPLACE]`
+/// ```text
+/// COPY source destination [DB destination-db] [REPLACE]
+/// ```
 fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let (source, target) = (&args[1], &args[2]);
     let mut replace = false;
@@ -298,7 +331,11 @@ fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `KEYS pattern`: every live key matching, in table order.
+/// ```text
+/// KEYS pattern
+/// ```
+///
+/// Every live key matching, in table order.
 fn keys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let pattern: &[u8] = &args[1];
     let all = pattern == b"*";
@@ -343,7 +380,9 @@ fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
 }
 
 /// # Format
-/// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`
+/// ```text
+/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+/// ```
 fn scan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let cursor = parse_cursor(&args[1])?;
     let mut count = 10usize;
@@ -400,7 +439,11 @@ fn scan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `RANDOMKEY`: a random live key, or a null bulk when there is none.
+/// ```text
+/// RANDOMKEY
+/// ```
+///
+/// A random live key, or a null bulk when there is none.
 fn randomkey(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let now = ctx.srv.now_ms;
     match ctx.srv.dbs[ctx.db_index].random_key(&mut ctx.srv.rng, now) {
@@ -411,13 +454,19 @@ fn randomkey(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `TOUCH key [key ...]`: updates access times; replies how many exist.
+/// ```text
+/// TOUCH key [key ...]
+/// ```
+///
+/// Updates access times; replies how many exist.
 fn touch(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     reply_live_count(ctx, &args[1..], true)
 }
 
 /// # Format
-/// `OBJECT ENCODING key`
+/// ```text
+/// OBJECT ENCODING key
+/// ```
 fn object_encoding(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let encoding = read_lookup(ctx, ctx.db_index, &args[2], false).map(|v| match v {
         Value::Str(s) => s.encoding_name(),
@@ -430,8 +479,11 @@ fn object_encoding(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `OBJECT FREQ key`: we have no LFU policy, so an existing key gets
-/// Redis's "not selected" error.
+/// ```text
+/// OBJECT FREQ key
+/// ```
+///
+/// We have no LFU policy, so an existing key gets Redis's "not selected" error.
 fn object_freq(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if read_lookup(ctx, ctx.db_index, &args[2], false).is_none() {
         ctx.reply.null();
@@ -444,7 +496,11 @@ fn object_freq(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `OBJECT IDLETIME key`: seconds since the key was last accessed.
+/// ```text
+/// OBJECT IDLETIME key
+/// ```
+///
+/// Seconds since the key was last accessed.
 fn object_idletime(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if read_lookup(ctx, ctx.db_index, &args[2], false).is_none() {
         ctx.reply.null();
@@ -464,8 +520,12 @@ fn is_small_int(v: &Value) -> bool {
 }
 
 /// # Format
-/// `OBJECT REFCOUNT key`: 2147483647 for Redis's shared integers 0..=9999,
-/// else 1 (we never share values between keys).
+/// ```text
+/// OBJECT REFCOUNT key
+/// ```
+///
+/// 2147483647 for Redis's shared integers 0..=9999, else 1 (we never share
+/// values between keys).
 fn object_refcount(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let small_int = match read_lookup(ctx, ctx.db_index, &args[2], false) {
         None => {
@@ -499,7 +559,9 @@ const OBJECT_HELP: &[&str] = &[
 ];
 
 /// # Format
-/// `OBJECT HELP`
+/// ```text
+/// OBJECT HELP
+/// ```
 fn object_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     ctx.reply.array(OBJECT_HELP.len());
     for line in OBJECT_HELP {

@@ -13,7 +13,7 @@ use bytes::Bytes;
 
 use super::string::lookup_read;
 use super::{CmdError, CmdResult, Handler};
-use crate::exec::Ctx;
+use crate::ctx::Ctx;
 
 pub static HANDLERS: &[(&str, Handler)] = &[("lcs", lcs)];
 
@@ -60,7 +60,9 @@ fn key_bytes(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, ()> {
 }
 
 /// # Format
-/// `LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]`
+/// ```text
+/// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
+/// ```
 fn lcs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     // Both keys are looked up (and counted) before either is type-checked.
     let a = key_bytes(ctx, &args[1]);

@@ -1,24 +1,44 @@
 //! Commands: the table and one module per family. Each family module
 //! exports `HANDLERS: &[(&str, Handler)]`, keyed by full command name; the
-//! rows live in [`defs`].
+//! rows live in [`rows`] (their shape in [`def`], their COMMAND DOCS text in
+//! [`docs`]). Handlers see the server through [`Ctx`](crate::ctx::Ctx).
+//!
+//! # Adding a command
+//! 1. Its row in [`rows::COMMANDS`] (alphabetically; a subcommand goes in
+//!    its container's `<NAME>_SUBCOMMANDS`), and its [`def::Docs`] in
+//!    `docs/<group>.rs`. The values are Redis 7.0's (`COMMAND INFO` /
+//!    `COMMAND DOCS`; `engine/tools/row_from_redis.py` prints both).
+//! 2. Its handler in the family module, with a `# Format` block in its doc,
+//!    and a `("name", handler)` entry in that module's `HANDLERS`
+//!    (`"container|sub"` for a subcommand).
+//! 3. In the simulator, a model function and its `Spec` in
+//!    `sim/src/model/mod.rs` (a subcommand: a `Sub` in its container's
+//!    list), or a reason in `NOT_MODELLED`.
+//!
+//! Tests hold these together: a row without a handler or a handler without
+//! a row, a row without docs, a handler without `# Format`, and a command
+//! with neither a model function nor a reason each fail a test.
 
 pub mod bits;
 pub mod client;
 pub mod command;
 pub mod connection;
-pub mod defs;
+pub mod def;
+pub mod docs;
 pub mod error;
 pub mod expire;
 pub mod glob;
 pub mod info;
 pub mod keys;
 pub mod lcs;
+pub mod rows;
 pub mod server;
 pub mod string;
 pub mod table;
 
+pub use crate::ctx::Handler;
 pub use error::{CmdError, CmdResult};
-pub use table::{CommandDef, CommandTable, Handler};
+pub use table::{CommandDef, CommandTable};
 
 /// Every family's handlers.
 pub fn all_handlers() -> Vec<(&'static str, Handler)> {
@@ -40,7 +60,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
 }
 
 pub fn build_table() -> CommandTable {
-    CommandTable::build(defs::COMMANDS, &all_handlers())
+    CommandTable::build(rows::COMMANDS, &all_handlers())
 }
 
 /// Parses a whole argument as an i64 the way Redis's getLongLongFromObject
@@ -56,5 +76,20 @@ mod tests {
         // build() asserts that every handler has a row.
         let t = super::build_table();
         assert!(t.missing_handlers().is_empty(), "rows without a handler: {:?}", t.missing_handlers());
+    }
+
+    #[test]
+    fn rows_are_sorted_unique_and_documented() {
+        let rows = super::rows::COMMANDS;
+        for pair in rows.windows(2) {
+            assert!(pair[0].name < pair[1].name, "rows out of order or repeated: {} {}", pair[0].name, pair[1].name);
+        }
+        for def in rows.iter().chain(rows.iter().flat_map(|d| d.subcommands)) {
+            assert_eq!(def.name, def.name.to_ascii_lowercase());
+            assert!(def.arity != 0, "{} has arity 0", def.name);
+            let d = def.docs;
+            assert!(!d.summary.is_empty() && !d.since.is_empty() && !d.group.is_empty(), "{} has no docs", def.name);
+            assert!(def.subcommands.iter().all(|s| s.subcommands.is_empty()), "{}: nested too deep", def.name);
+        }
     }
 }

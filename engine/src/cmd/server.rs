@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use super::{glob, CmdError, CmdResult, Handler};
 use crate::config::{self, ConfigError, Mutability};
-use crate::exec::Ctx;
+use crate::ctx::{Ctx, ShutdownFlags};
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("time", time),
@@ -19,21 +19,13 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("config|help", config_help),
 ];
 
-/// The options SHUTDOWN was given. The driver reads them from
-/// `Server::shutdown_flags` once `Server::shutdown` is set: NOSAVE means
-/// "skip the final persistence step", NOW and FORCE are Redis's "don't wait
-/// for replicas" and "exit even if saving fails".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ShutdownFlags {
-    pub nosave: bool,
-    pub save: bool,
-    pub now: bool,
-    pub force: bool,
-}
-
 /// # Format
-/// `TIME`: `[unix seconds, microseconds]`, both as bulk strings. Our clock
-/// has millisecond resolution, so the microseconds are a multiple of 1000.
+/// ```text
+/// TIME
+/// ```
+///
+/// Replies `[unix seconds, microseconds]`, both as bulk strings. Our clock has
+/// millisecond resolution, so the microseconds are a multiple of 1000.
 fn time(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let now_ms = ctx.now_ms();
     ctx.reply.array(2);
@@ -43,7 +35,9 @@ fn time(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`
+/// ```text
+/// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+/// ```
 ///
 /// On success there is no reply: the connection closes and the driver
 /// stops. `SAVE` asks for an RDB snapshot, which we cannot write, so it fails
@@ -78,7 +72,11 @@ fn shutdown(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `CONFIG GET parameter [parameter ...]`: a flat map of name, value.
+/// ```text
+/// CONFIG GET parameter [parameter ...]
+/// ```
+///
+/// A flat map of name, value.
 ///
 /// A name without glob characters is looked up exactly (case-insensitively)
 /// and answered under the spelling the client used, as Redis does; a glob
@@ -114,7 +112,9 @@ fn config_get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `CONFIG SET parameter value [parameter value ...]`
+/// ```text
+/// CONFIG SET parameter value [parameter value ...]
+/// ```
 ///
 /// All pairs are checked first (unknown, immutable, duplicate), then applied
 /// to a copy of the configuration that replaces the live one only if every
@@ -178,8 +178,11 @@ fn set_failed(name: &str, why: &str) -> CmdError {
 }
 
 /// # Format
-/// `CONFIG RESETSTAT`: zeroes the counters INFO reports (not the dirty
-/// count, as Redis).
+/// ```text
+/// CONFIG RESETSTAT
+/// ```
+///
+/// Zeroes the counters INFO reports (not the dirty count, as Redis).
 fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let dirty = ctx.srv.stats.dirty;
     ctx.srv.stats = Default::default();
@@ -192,7 +195,11 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `CONFIG HELP`: Redis 7.0.15's text, line for line.
+/// ```text
+/// CONFIG HELP
+/// ```
+///
+/// Redis 7.0.15's text, line for line.
 fn config_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     help_reply(
         ctx,

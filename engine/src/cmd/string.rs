@@ -19,8 +19,8 @@ pub mod range;
 use bytes::Bytes;
 
 use super::{parse_i64, CmdError, CmdResult, Handler};
+use crate::ctx::{Ctx, Server};
 use crate::db::{Db, StrValue, Value};
-use crate::exec::{Ctx, Server};
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("get", get),
@@ -99,7 +99,9 @@ fn get_generic(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
 }
 
 /// # Format
-/// `GET key`
+/// ```text
+/// GET key
+/// ```
 fn get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     get_generic(ctx, &args[1])
 }
@@ -243,8 +245,10 @@ fn set_generic(ctx: &mut Ctx<'_>, key: &[u8], value: &[u8], a: SetArgs<'_>) -> C
 }
 
 /// # Format
-/// `SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
-/// EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]`
+/// ```text
+/// SET key value [NX | XX] [GET]
+///     [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
+/// ```
 fn set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let o = parse_ext_options(args, 3, true)?;
     let a = SetArgs {
@@ -265,28 +269,40 @@ fn plain_set_args(cmd_name: &'static str) -> SetArgs<'static> {
 }
 
 /// # Format
-/// `SETNX key value`: 1 if set, 0 if the key existed.
+/// ```text
+/// SETNX key value
+/// ```
+///
+/// Replies 1 if set, 0 if the key existed.
 fn setnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let a = SetArgs { nx: true, on_set: Some(1), on_abort: Some(0), ..plain_set_args("setnx") };
     set_generic(ctx, &args[1], &args[2], a)
 }
 
 /// # Format
-/// `SETEX key seconds value`
+/// ```text
+/// SETEX key seconds value
+/// ```
 fn setex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let a = SetArgs { expire: Some((ExpireUnit::Ex, &args[2][..])), ..plain_set_args("setex") };
     set_generic(ctx, &args[1], &args[3], a)
 }
 
 /// # Format
-/// `PSETEX key milliseconds value`
+/// ```text
+/// PSETEX key milliseconds value
+/// ```
 fn psetex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let a = SetArgs { expire: Some((ExpireUnit::Px, &args[2][..])), ..plain_set_args("psetex") };
     set_generic(ctx, &args[1], &args[3], a)
 }
 
 /// # Format
-/// `GETSET key value`: replies with the old value; the TTL is cleared.
+/// ```text
+/// GETSET key value
+/// ```
+///
+/// Replies with the old value; the TTL is cleared.
 fn getset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     get_generic(ctx, &args[1])?;
     ctx.db().set(&args[1], Value::Str(StrValue::from_client(&args[2])), false);
@@ -295,7 +311,9 @@ fn getset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `GETDEL key`
+/// ```text
+/// GETDEL key
+/// ```
 fn getdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let Some(s) = read_string(ctx.srv, ctx.db_index, &args[1])? else {
         ctx.reply.null();
@@ -309,8 +327,10 @@ fn getdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
-/// PXAT unix-time-milliseconds | PERSIST]`
+/// ```text
+/// GETEX key
+///     [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]
+/// ```
 ///
 /// Errors come in Redis's order: syntax, then the key (null / WRONGTYPE),
 /// then the expire value. An EXAT/PXAT already past deletes the key.
@@ -346,7 +366,11 @@ fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `MGET key [key ...]`: null for a missing key or one of another type.
+/// ```text
+/// MGET key [key ...]
+/// ```
+///
+/// Null for a missing key or one of another type.
 fn mget(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     ctx.reply.array(args.len() - 1);
     for key in &args[1..] {
@@ -360,7 +384,9 @@ fn mget(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `MSET key value [key value ...]`
+/// ```text
+/// MSET key value [key value ...]
+/// ```
 fn mset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if args.len() & 1 == 0 {
         return Err(CmdError::msg("ERR wrong number of arguments for 'mset' command"));
@@ -371,8 +397,11 @@ fn mset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `MSETNX key value [key value ...]`: 1 if all were set, 0 (and nothing
-/// set) if any key existed.
+/// ```text
+/// MSETNX key value [key value ...]
+/// ```
+///
+/// Replies 1 if all were set, 0 (and nothing set) if any key existed.
 fn msetnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if args.len() & 1 == 0 {
         return Err(CmdError::msg("ERR wrong number of arguments for 'msetnx' command"));

@@ -1,173 +1,16 @@
-//! The command table: the single source of truth for every command's name,
-//! arity, flags, key positions and documentation.
-//!
-//! The rows ([`defs::COMMANDS`](super::defs::COMMANDS)) are data describing
-//! each command as Redis 7.0 does; each command family module supplies a
-//! handler per full name (`"get"`, `"config|get"`). `COMMAND`, the arity
-//! check, and later AOF propagation, MULTI queueing and the simulator's
-//! generator all read this table.
+//! The command table the executor dispatches through: the rows
+//! ([`rows::COMMANDS`](super::rows::COMMANDS)) joined with the handlers
+//! each command family module supplies per full name (`"get"`,
+//! `"config|get"`). The rows are the single source of truth for every
+//! command's name, arity, flags, key positions and documentation: `COMMAND`,
+//! the arity check, and later AOF propagation, MULTI queueing and the
+//! simulator's generator all read them.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use bytes::Bytes;
-
-use super::error::CmdError;
-use crate::exec::Ctx;
-
-/// Executes one command. Arity has been checked. Writes the reply into
-/// `ctx.reply`, or returns an error (then nothing may have been written).
-pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> Result<(), CmdError>;
-
-/// Command flags as bits; [`FLAG_NAMES`] gives their COMMAND INFO names in
-/// the order Redis prints them.
-pub mod flag {
-    pub const WRITE: u32 = 1 << 0;
-    pub const READONLY: u32 = 1 << 1;
-    pub const DENYOOM: u32 = 1 << 2;
-    pub const MODULE: u32 = 1 << 3;
-    pub const ADMIN: u32 = 1 << 4;
-    pub const PUBSUB: u32 = 1 << 5;
-    pub const NOSCRIPT: u32 = 1 << 6;
-    pub const BLOCKING: u32 = 1 << 7;
-    pub const LOADING: u32 = 1 << 8;
-    pub const STALE: u32 = 1 << 9;
-    pub const SKIP_MONITOR: u32 = 1 << 10;
-    pub const SKIP_SLOWLOG: u32 = 1 << 11;
-    pub const ASKING: u32 = 1 << 12;
-    pub const FAST: u32 = 1 << 13;
-    pub const NO_AUTH: u32 = 1 << 14;
-    pub const MAY_REPLICATE: u32 = 1 << 15;
-    pub const SENTINEL: u32 = 1 << 16;
-    pub const ONLY_SENTINEL: u32 = 1 << 17;
-    pub const NO_MANDATORY_KEYS: u32 = 1 << 18;
-    pub const PROTECTED: u32 = 1 << 19;
-    pub const NO_ASYNC_LOADING: u32 = 1 << 20;
-    pub const NO_MULTI: u32 = 1 << 21;
-    pub const MOVABLEKEYS: u32 = 1 << 22;
-    pub const ALLOW_BUSY: u32 = 1 << 23;
-}
-
-/// `(bit, name)` in the order Redis's `addCommandFlags` prints them.
-pub const FLAG_NAMES: &[(u32, &str)] = &[
-    (flag::WRITE, "write"),
-    (flag::READONLY, "readonly"),
-    (flag::DENYOOM, "denyoom"),
-    (flag::MODULE, "module"),
-    (flag::ADMIN, "admin"),
-    (flag::PUBSUB, "pubsub"),
-    (flag::NOSCRIPT, "noscript"),
-    (flag::BLOCKING, "blocking"),
-    (flag::LOADING, "loading"),
-    (flag::STALE, "stale"),
-    (flag::SKIP_MONITOR, "skip_monitor"),
-    (flag::SKIP_SLOWLOG, "skip_slowlog"),
-    (flag::ASKING, "asking"),
-    (flag::FAST, "fast"),
-    (flag::NO_AUTH, "no_auth"),
-    (flag::MAY_REPLICATE, "may_replicate"),
-    (flag::SENTINEL, "sentinel"),
-    (flag::ONLY_SENTINEL, "only_sentinel"),
-    (flag::NO_MANDATORY_KEYS, "no_mandatory_keys"),
-    (flag::PROTECTED, "protected"),
-    (flag::NO_ASYNC_LOADING, "no_async_loading"),
-    (flag::NO_MULTI, "no_multi"),
-    (flag::MOVABLEKEYS, "movablekeys"),
-    (flag::ALLOW_BUSY, "allow_busy"),
-];
-
-/// How a key spec finds its first key (Redis 7 key specs).
-#[derive(Debug, Clone, Copy)]
-pub enum BeginSearch {
-    Index(i32),
-    Keyword { keyword: &'static str, startfrom: i32 },
-    Unknown,
-}
-
-/// How a key spec finds the rest of its keys.
-#[derive(Debug, Clone, Copy)]
-pub enum FindKeys {
-    Range { lastkey: i32, keystep: i32, limit: i32 },
-    Keynum { keynumidx: i32, firstkey: i32, keystep: i32 },
-    Unknown,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct KeySpec {
-    pub notes: Option<&'static str>,
-    /// Key spec flag names, as COMMAND INFO prints them ("RW", "ACCESS", ...).
-    pub flags: &'static [&'static str],
-    pub begin_search: BeginSearch,
-    pub find_keys: FindKeys,
-}
-
-/// One argument in COMMAND DOCS.
-#[derive(Debug, Clone, Copy)]
-pub struct Arg {
-    pub name: &'static str,
-    /// "key", "string", "integer", "double", "pattern", "unix-time",
-    /// "pure-token", "oneof", "block".
-    pub kind: &'static str,
-    pub display_text: Option<&'static str>,
-    pub key_spec_index: Option<i32>,
-    pub token: Option<&'static str>,
-    pub summary: Option<&'static str>,
-    pub since: Option<&'static str>,
-    pub deprecated_since: Option<&'static str>,
-    /// "optional", "multiple", "multiple_token".
-    pub flags: &'static [&'static str],
-    pub arguments: &'static [Arg],
-}
-
-/// Documentation of a command, for COMMAND DOCS.
-#[derive(Debug, Clone, Copy)]
-pub struct Docs {
-    pub summary: &'static str,
-    pub since: &'static str,
-    pub group: &'static str,
-    pub complexity: Option<&'static str>,
-    pub doc_flags: &'static [&'static str],
-    pub deprecated_since: Option<&'static str>,
-    pub replaced_by: Option<&'static str>,
-    pub history: &'static [(&'static str, &'static str)],
-    pub arguments: &'static [Arg],
-}
-
-/// One command (or subcommand) as Redis 7.0 describes it.
-#[derive(Debug, Clone, Copy)]
-pub struct CommandDef {
-    /// Lowercase. For a subcommand, the part after `|` ("get" of "config|get").
-    pub name: &'static str,
-    /// Positive: exactly that many arguments including the name; negative:
-    /// at least `-arity`.
-    pub arity: i32,
-    pub flags: u32,
-    pub first_key: i32,
-    pub last_key: i32,
-    pub key_step: i32,
-    pub acl_categories: &'static [&'static str],
-    pub tips: &'static [&'static str],
-    pub key_specs: &'static [KeySpec],
-    pub subcommands: &'static [CommandDef],
-    pub docs: Docs,
-}
-
-impl CommandDef {
-    pub fn has_flag(&self, f: u32) -> bool {
-        self.flags & f != 0
-    }
-
-    /// Whether `argc` (name included) satisfies the arity.
-    pub fn arity_ok(&self, argc: usize) -> bool {
-        let argc = argc as i64;
-        let arity = self.arity as i64;
-        if arity >= 0 {
-            argc == arity
-        } else {
-            argc >= -arity
-        }
-    }
-}
+pub use super::def::CommandDef;
+use crate::ctx::Handler;
 
 /// A resolved command: its row, its full name and its handler.
 #[derive(Debug)]
@@ -296,6 +139,25 @@ impl CommandTable {
     pub fn iter(&self) -> impl Iterator<Item = &Command> {
         self.order.iter().map(|n| &self.commands[n.as_bytes()])
     }
+
+    /// Finds "name" or "container|sub", case-insensitively, as Redis's
+    /// lookupCommandBySds does (COMMAND INFO and DOCS take such names).
+    pub fn lookup_full_name(&self, name: &[u8]) -> Option<&Command> {
+        let mut parts = name.split(|&b| b == b'|');
+        let cmd = self.lookup(parts.next()?)?;
+        match (parts.next(), parts.next()) {
+            (None, _) => Some(cmd),
+            (Some(sub), None) => cmd.subcommand(sub),
+            _ => None,
+        }
+    }
+
+    /// Every command that has a handler, by full name: each top-level
+    /// command, then its subcommands in row order ("config|get"). What the
+    /// executor can run, and what the simulator's model must cover.
+    pub fn handled(&self) -> impl Iterator<Item = &Command> {
+        self.iter().flat_map(|cmd| cmd.handler.is_some().then_some(cmd).into_iter().chain(cmd.subcommands_in_order()))
+    }
 }
 
 impl Command {
@@ -304,6 +166,12 @@ impl Command {
         let mut lower = [0u8; NAME_MAX];
         let lower = ascii_lower(name, &mut lower)?;
         self.subcommands.get(lower)
+    }
+
+    /// The implemented subcommands in row order (the map holding them has
+    /// no order of its own).
+    pub fn subcommands_in_order(&self) -> impl Iterator<Item = &Command> {
+        self.def.subcommands.iter().filter_map(|def| self.subcommands.get(def.name.as_bytes()))
     }
 }
 

@@ -13,117 +13,23 @@
 //!   [`Executor::shutdown_requested`];
 //! - checks: [`Executor::check_invariants`].
 
-pub mod client;
 pub mod output;
-
-use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use crate::cmd::info::HostStats;
+pub use crate::client::{Client, Clients};
 use crate::cmd::{self, CmdError, CommandTable};
 use crate::conn::ConnLimits;
+pub use crate::ctx::{Ctx, HostStats, Server, Stats};
 use crate::db::Db;
 use crate::limits;
 use crate::planted::{Plant, PlantedBug};
 use crate::resp::Reply;
 use crate::ring::{Request, RequestKind};
 use crate::{Config, ConnId};
-pub use client::{Client, Clients};
 pub use output::{Accepted, ConnSink, Rejected, RingSink};
-
-/// Most distinct error codes INFO errorstats tracks (Redis's
-/// `ERROR_STATS_NUMBER`); the codes come from our own replies, so this only
-/// guards against a future bug.
-pub const ERROR_CODES_TRACKED_MAX: usize = 128;
-
-/// Counters INFO reports.
-#[derive(Debug, Default, Clone)]
-pub struct Stats {
-    pub total_connections_received: u64,
-    pub total_commands_processed: u64,
-    pub keyspace_hits: u64,
-    pub keyspace_misses: u64,
-    pub expired_keys_active: u64,
-    pub rejected_connections: u64,
-    /// Writes since start (Redis `server.dirty` grows the same way).
-    pub dirty: u64,
-    /// Error replies sent to clients (INFO `total_error_replies`).
-    pub total_error_replies: u64,
-    /// Error replies by their code ("ERR", "WRONGTYPE"), for INFO
-    /// errorstats. At most [`ERROR_CODES_TRACKED_MAX`] codes, as
-    /// Redis caps its table: further codes are counted only in the total.
-    pub error_codes: BTreeMap<String, u64>,
-}
-
-impl Stats {
-    /// Counts one error reply whose text (without `-`) is `msg`.
-    pub fn count_error(&mut self, msg: &str) {
-        self.total_error_replies += 1;
-        let code = msg.split(' ').next().unwrap_or(msg);
-        if let Some(n) = self.error_codes.get_mut(code) {
-            *n += 1;
-        } else if self.error_codes.len() < ERROR_CODES_TRACKED_MAX {
-            self.error_codes.insert(code.to_string(), 1);
-        }
-    }
-}
-
-/// Everything a command may touch except the client registry.
-#[derive(Debug)]
-pub struct Server {
-    pub dbs: Vec<Db>,
-    pub config: Config,
-    pub rng: ChaCha8Rng,
-    /// Time of the current input, Unix ms.
-    pub now_ms: u64,
-    pub start_ms: u64,
-    pub stats: Stats,
-    /// Set by SHUTDOWN; the driver stops once it sees it.
-    pub shutdown: bool,
-    /// The options SHUTDOWN was given, for the driver (NOSAVE, NOW, FORCE).
-    pub shutdown_flags: cmd::server::ShutdownFlags,
-    pub table: CommandTable,
-    /// Facts about the host process only the driver can know (memory, pid,
-    /// executable); INFO reports them. Zeros until the driver feeds them.
-    pub host: HostStats,
-    /// 40 hex characters naming this run (INFO `run_id`), drawn from the
-    /// seeded RNG at startup.
-    pub run_id: String,
-    /// Replication ID (INFO `master_replid`), drawn the same way.
-    pub replid: String,
-}
-
-/// What a handler sees: the server, the clients, which client is calling,
-/// and where its reply goes.
-pub struct Ctx<'a> {
-    pub srv: &'a mut Server,
-    pub clients: &'a mut Clients,
-    pub conn: ConnId,
-    /// Where the calling client sits in `clients` (see [`Clients::slot_of`]).
-    pub slot: usize,
-    /// Selected database of the calling client (copied for speed; SELECT
-    /// writes both).
-    pub db_index: usize,
-    pub reply: &'a mut Reply,
-}
-
-impl Ctx<'_> {
-    pub fn now_ms(&self) -> u64 {
-        self.srv.now_ms
-    }
-
-    /// The calling client's selected database.
-    pub fn db(&mut self) -> &mut Db {
-        &mut self.srv.dbs[self.db_index]
-    }
-
-    pub fn client(&mut self) -> &mut Client {
-        self.clients.at_mut(self.slot)
-    }
-}
 
 #[derive(Debug)]
 pub struct Executor {

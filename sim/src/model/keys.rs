@@ -3,7 +3,7 @@
 //! RENAMENX MOVE COPY KEYS SCAN RANDOMKEY OBJECT (ENCODING REFCOUNT FREQ).
 
 use super::{
-    arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Db, Enc, Exec, Model, Out, Prop, DATABASES, SYNTAX,
+    arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Db, Enc, Exec, Model, Out, Prop, Sub, DATABASES, SYNTAX,
 };
 use crate::cmd::Cmd;
 
@@ -307,21 +307,20 @@ pub fn randomkey(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>
     out.prop = Some(Prop::OneOf(keys));
 }
 
+/// The OBJECT subcommands [`object`] implements; the others are in
+/// [`super::NOT_MODELLED`].
+pub static OBJECT_SUBS: &[Sub] = &[
+    Sub { full: "object|encoding", arity: 3 },
+    Sub { full: "object|refcount", arity: 3 },
+    Sub { full: "object|freq", arity: 3 },
+];
+
 /// OBJECT ENCODING, REFCOUNT and FREQ; other subcommands are not generated.
 pub fn object(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
-    let sub = cmd.arg(1);
-    let full: &[u8] = if eq_ic(sub, "encoding") {
-        b"object|encoding"
-    } else if eq_ic(sub, "refcount") {
-        b"object|refcount"
-    } else if eq_ic(sub, "freq") {
-        b"object|freq"
-    } else {
-        return super::unknown_subcommand("OBJECT", cmd, out);
+    let Some(sub) = super::subcommand("OBJECT", OBJECT_SUBS, cmd, out) else {
+        return;
     };
-    if cmd.argc() != 3 {
-        return arity_error(full, out);
-    }
+    let full = sub.full.as_bytes();
     let now = cx.now_ms;
     let Some(e) = m.db(cx).get(cmd.arg(2), now) else {
         return out.w.nil();

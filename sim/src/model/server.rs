@@ -3,7 +3,7 @@
 //! connection's open order and the model's own session state, except
 //! COMMAND COUNT (see [`Model::command_count`]).
 
-use super::{arity_error, eq_ic, unknown_subcommand, Exec, Model, Out};
+use super::{eq_ic, subcommand, Exec, Model, Out, Sub};
 use crate::cmd::Cmd;
 
 /// `TIME`: `[seconds, microseconds]` of the simulated clock, which has
@@ -20,24 +20,22 @@ fn name_ok(name: &[u8]) -> bool {
     name.iter().all(|b| (b'!'..=b'~').contains(b))
 }
 
+/// The CLIENT subcommands [`client`] implements; the others are in
+/// [`super::NOT_MODELLED`].
+pub static CLIENT_SUBS: &[Sub] = &[
+    Sub { full: "client|id", arity: 2 },
+    Sub { full: "client|setname", arity: 3 },
+    Sub { full: "client|getname", arity: 2 },
+];
+
 /// `CLIENT ID | SETNAME name | GETNAME`; other subcommands are not generated.
 pub fn client(_m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
-    let sub = cmd.arg(1);
-    let (full, argc): (&[u8], usize) = if eq_ic(sub, "id") {
-        (b"client|id", 2)
-    } else if eq_ic(sub, "setname") {
-        (b"client|setname", 3)
-    } else if eq_ic(sub, "getname") {
-        (b"client|getname", 2)
-    } else {
-        return unknown_subcommand("CLIENT", cmd, out);
+    let Some(sub) = subcommand("CLIENT", CLIENT_SUBS, cmd, out) else {
+        return;
     };
-    if cmd.argc() != argc {
-        return arity_error(full, out);
-    }
-    match full {
-        b"client|id" => out.w.int(cx.sess.id),
-        b"client|getname" => match &cx.sess.name {
+    match sub.full {
+        "client|id" => out.w.int(cx.sess.id),
+        "client|getname" => match &cx.sess.name {
             Some(name) => out.w.bulk(name),
             None => out.w.nil(),
         },
@@ -60,17 +58,17 @@ pub fn reset(_m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     out.w.simple(b"RESET");
 }
 
+/// The COMMAND subcommands [`command`] implements.
+pub static COMMAND_SUBS: &[Sub] = &[Sub { full: "command|count", arity: 2 }];
+
 /// `COMMAND COUNT`; the rest of COMMAND is not generated (the bare form's
 /// reply is the engine's whole table: accepted as any reply).
 pub fn command(m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
-    if cmd.argc() == 1 {
+    if cmd.argc() == 1 || !eq_ic(cmd.arg(1), "count") {
         return out.any();
     }
-    if !eq_ic(cmd.arg(1), "count") {
-        return out.any();
-    }
-    if cmd.argc() != 2 {
-        return arity_error(b"command|count", out);
+    if subcommand("COMMAND", COMMAND_SUBS, cmd, out).is_none() {
+        return;
     }
     out.w.int(m.command_count);
 }

@@ -8,30 +8,40 @@ use bytes::Bytes;
 use super::long_double::{self, Finite, LongDouble};
 use super::write_string;
 use crate::cmd::{parse_i64, CmdError, CmdResult};
+use crate::ctx::Ctx;
 use crate::db::{StrValue, Value};
-use crate::exec::Ctx;
 
 /// # Format
-/// `INCR key`
+/// ```text
+/// INCR key
+/// ```
 pub fn incr(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     incr_decr(ctx, &args[1], 1)
 }
 
 /// # Format
-/// `DECR key`
+/// ```text
+/// DECR key
+/// ```
 pub fn decr(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     incr_decr(ctx, &args[1], -1)
 }
 
 /// # Format
-/// `INCRBY key increment`: the increment is parsed before the key is looked at.
+/// ```text
+/// INCRBY key increment
+/// ```
+///
+/// The increment is parsed before the key is looked at.
 pub fn incrby(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let by = parse_i64(&args[2])?;
     incr_decr(ctx, &args[1], by)
 }
 
 /// # Format
-/// `DECRBY key decrement`
+/// ```text
+/// DECRBY key decrement
+/// ```
 pub fn decrby(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let by = parse_i64(&args[2])?;
     if by == i64::MIN {
@@ -63,11 +73,14 @@ fn incr_decr(ctx: &mut Ctx<'_>, key: &[u8], by: i64) -> CmdResult {
 }
 
 /// # Format
-/// `INCRBYFLOAT key increment`: replies with the new value as a bulk
-/// string (Redis `%.17Lf` text, trailing zeros removed), stored as a plain
-/// string. The key keeps its TTL. The stored value is parsed before the
-/// increment, so a bad stored value wins; both fail with
-/// `ERR value is not a valid float`.
+/// ```text
+/// INCRBYFLOAT key increment
+/// ```
+///
+/// Replies with the new value as a bulk string (Redis `%.17Lf` text, trailing
+/// zeros removed), stored as a plain string. The key keeps its TTL. The stored
+/// value is parsed before the increment, so a bad stored value wins; both fail
+/// with `ERR value is not a valid float`.
 pub fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let key = &args[1][..];
     let now_ms = ctx.now_ms();

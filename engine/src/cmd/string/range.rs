@@ -9,13 +9,17 @@ use bytes::Bytes;
 
 use super::{check_string_length, read_string, write_string};
 use crate::cmd::{parse_i64, CmdError, CmdResult};
+use crate::ctx::Ctx;
 use crate::db::{StrValue, Value};
-use crate::exec::Ctx;
 use crate::planted::{Plant, PlantedBug};
 
 /// # Format
-/// `APPEND key value`: the new length. A new key gets the client's
-/// encoding rules (int/embstr/raw); an existing one becomes raw.
+/// ```text
+/// APPEND key value
+/// ```
+///
+/// Replies with the new length. A new key gets the client's encoding rules (int/embstr/raw);
+/// an existing one becomes raw.
 pub fn append(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let (key, tail) = (&args[1][..], &args[2][..]);
     let now_ms = ctx.now_ms();
@@ -37,7 +41,11 @@ pub fn append(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `STRLEN key`: 0 for a missing key.
+/// ```text
+/// STRLEN key
+/// ```
+///
+/// Replies 0 for a missing key.
 pub fn strlen(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let len = read_string(ctx.srv, ctx.db_index, &args[1])?.map_or(0, StrValue::len);
     ctx.reply.int(len as i64);
@@ -45,8 +53,13 @@ pub fn strlen(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// # Format
-/// `GETRANGE key start end` (and its old name `SUBSTR`): inclusive,
-/// negative indexes count from the end, out-of-range parts are clipped.
+/// ```text
+/// GETRANGE key start end
+/// SUBSTR key start end
+/// ```
+///
+/// Inclusive, negative indexes count from the end, out-of-range parts are
+/// clipped.
 pub fn getrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let start = parse_i64(&args[2])?;
     let end = parse_i64(&args[3])?;
@@ -88,8 +101,12 @@ fn clip_range(mut start: i64, mut end: i64, len: i64) -> Option<(usize, usize)> 
 }
 
 /// # Format
-/// `SETRANGE key offset value`: the new length. Missing bytes before
-/// `offset` are zero. An empty value changes nothing (and creates no key).
+/// ```text
+/// SETRANGE key offset value
+/// ```
+///
+/// Replies with the new length. Missing bytes before `offset` are zero. An empty value
+/// changes nothing (and creates no key).
 pub fn setrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let (key, value) = (&args[1][..], &args[3][..]);
     let offset = parse_i64(&args[2])?;

@@ -1,4 +1,6 @@
-//! Per-client state the executor keeps (the connection layer keeps the bytes).
+//! Per-client state the executor keeps (the connection layer keeps the
+//! bytes), and the registry of clients. Handlers reach it through
+//! [`Ctx`](crate::ctx::Ctx).
 
 use std::collections::HashMap;
 

@@ -1,0 +1,9 @@
+//! COMMAND DOCS text of every row in [`rows`](super::rows), one file per
+//! Redis command group, one `static` per command named after it
+//! (`GET`, `CONFIG_GET` for a subcommand).
+
+pub mod bitmap;
+pub mod connection;
+pub mod generic;
+pub mod server;
+pub mod string;

@@ -1,0 +1,200 @@
+//! What a command handler sees, below both [`cmd`](crate::cmd) (the
+//! handlers) and [`exec`](crate::exec) (which runs them): [`Ctx`], the
+//! [`Handler`] signature, the [`Server`] state a command may touch, its
+//! [`Stats`], the driver's [`HostStats`] and SHUTDOWN's [`ShutdownFlags`].
+//!
+//! Handlers import this module, never `exec`; the executor builds a `Ctx`
+//! per command and calls the handler the table gives it. This module names
+//! only two things from `cmd`: the table the server owns
+//! ([`CommandTable`], which COMMAND reads) and a handler's error
+//! ([`CmdError`]).
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use rand_chacha::ChaCha8Rng;
+
+use crate::client::{Client, Clients};
+use crate::cmd::{CmdError, CommandTable};
+use crate::db::Db;
+use crate::limits;
+use crate::resp::Reply;
+use crate::{Config, ConnId};
+
+/// Executes one command. Arity has been checked. Writes the reply into
+/// `ctx.reply`, or returns an error (then nothing may have been written).
+pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> Result<(), CmdError>;
+
+/// Counters INFO reports.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub total_connections_received: u64,
+    pub total_commands_processed: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub expired_keys_active: u64,
+    pub rejected_connections: u64,
+    /// Writes since start (Redis `server.dirty` grows the same way).
+    pub dirty: u64,
+    /// Error replies sent to clients (INFO `total_error_replies`).
+    pub total_error_replies: u64,
+    /// Error replies by their code ("ERR", "WRONGTYPE"), for INFO
+    /// errorstats. At most [`limits::ERROR_CODES_TRACKED_MAX`] codes, as
+    /// Redis caps its table: further codes are counted only in the total.
+    pub error_codes: BTreeMap<String, u64>,
+}
+
+impl Stats {
+    /// Counts one error reply whose text (without `-`) is `msg`.
+    pub fn count_error(&mut self, msg: &str) {
+        self.total_error_replies += 1;
+        let code = msg.split(' ').next().unwrap_or(msg);
+        if let Some(n) = self.error_codes.get_mut(code) {
+            *n += 1;
+        } else if self.error_codes.len() < limits::ERROR_CODES_TRACKED_MAX {
+            self.error_codes.insert(code.to_string(), 1);
+        }
+    }
+}
+
+/// Everything a command may touch except the client registry.
+#[derive(Debug)]
+pub struct Server {
+    pub dbs: Vec<Db>,
+    pub config: Config,
+    pub rng: ChaCha8Rng,
+    /// Time of the current input, Unix ms.
+    pub now_ms: u64,
+    pub start_ms: u64,
+    pub stats: Stats,
+    /// Set by SHUTDOWN; the driver stops once it sees it.
+    pub shutdown: bool,
+    /// The options SHUTDOWN was given, for the driver (NOSAVE, NOW, FORCE).
+    pub shutdown_flags: ShutdownFlags,
+    pub table: CommandTable,
+    /// Facts about the host process only the driver can know (memory, pid,
+    /// executable); INFO reports them. Zeros until the driver feeds them.
+    pub host: HostStats,
+    /// 40 hex characters naming this run (INFO `run_id`), drawn from the
+    /// seeded RNG at startup.
+    pub run_id: String,
+    /// Replication ID (INFO `master_replid`), drawn the same way.
+    pub replid: String,
+}
+
+/// What a handler sees: the server, the clients, which client is calling,
+/// and where its reply goes.
+pub struct Ctx<'a> {
+    pub srv: &'a mut Server,
+    pub clients: &'a mut Clients,
+    pub conn: ConnId,
+    /// Where the calling client sits in `clients` (see [`Clients::slot_of`]).
+    pub slot: usize,
+    /// Selected database of the calling client (copied for speed; SELECT
+    /// writes both).
+    pub db_index: usize,
+    pub reply: &'a mut Reply,
+}
+
+impl Ctx<'_> {
+    pub fn now_ms(&self) -> u64 {
+        self.srv.now_ms
+    }
+
+    /// The calling client's selected database.
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.srv.dbs[self.db_index]
+    }
+
+    pub fn client(&mut self) -> &mut Client {
+        self.clients.at_mut(self.slot)
+    }
+}
+
+/// The options SHUTDOWN was given. The driver reads them from
+/// `Server::shutdown_flags` once `Server::shutdown` is set: NOSAVE means
+/// "skip the final persistence step", NOW and FORCE are Redis's "don't wait
+/// for replicas" and "exit even if saving fails".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShutdownFlags {
+    pub nosave: bool,
+    pub save: bool,
+    pub now: bool,
+    pub force: bool,
+}
+
+/// What the driver knows about the process and the host. Every field is a
+/// plain number or string so the simulator can feed fixed values; a driver
+/// that feeds nothing leaves the documented defaults (zeros).
+#[derive(Debug, Clone)]
+pub struct HostStats {
+    /// Bytes the allocator has handed out (Redis `used_memory`).
+    pub used_memory_bytes: u64,
+    /// Resident set size of the process.
+    pub used_memory_rss_bytes: u64,
+    /// Highest `used_memory_bytes` seen; the executor keeps it monotonic.
+    pub used_memory_peak_bytes: u64,
+    /// `used_memory_bytes` right after startup.
+    pub used_memory_startup_bytes: u64,
+    /// Allocator-level figures (jemalloc's allocated / active / resident).
+    pub allocator_allocated_bytes: u64,
+    pub allocator_active_bytes: u64,
+    pub allocator_resident_bytes: u64,
+    pub total_system_memory_bytes: u64,
+    /// "libc", "jemalloc-5.3.0", "mimalloc", ...
+    pub mem_allocator: String,
+    pub process_id: u64,
+    /// Absolute path of the running binary.
+    pub executable: String,
+    /// Absolute path of the config file, empty if none.
+    pub config_file: String,
+    /// `uname -srm`, e.g. "Linux 6.1.0 x86_64".
+    pub os: String,
+    pub arch_bits: u32,
+    /// "epoll", "kqueue", ...
+    pub multiplexing_api: String,
+    /// Whether I/O threads are running.
+    pub io_threads_active: bool,
+    /// CPU time of the process and of its children, in microseconds.
+    pub used_cpu_sys_us: u64,
+    pub used_cpu_user_us: u64,
+    pub used_cpu_sys_children_us: u64,
+    pub used_cpu_user_children_us: u64,
+    /// CPU time of the executor thread, in microseconds.
+    pub used_cpu_sys_main_thread_us: u64,
+    pub used_cpu_user_main_thread_us: u64,
+    /// Bytes read from and written to client sockets.
+    pub total_net_input_bytes: u64,
+    pub total_net_output_bytes: u64,
+}
+
+impl Default for HostStats {
+    fn default() -> HostStats {
+        HostStats {
+            used_memory_bytes: 0,
+            used_memory_rss_bytes: 0,
+            used_memory_peak_bytes: 0,
+            used_memory_startup_bytes: 0,
+            allocator_allocated_bytes: 0,
+            allocator_active_bytes: 0,
+            allocator_resident_bytes: 0,
+            total_system_memory_bytes: 0,
+            mem_allocator: "libc".into(),
+            process_id: 0,
+            executable: String::new(),
+            config_file: String::new(),
+            os: String::new(),
+            arch_bits: 64,
+            multiplexing_api: "epoll".into(),
+            io_threads_active: false,
+            used_cpu_sys_us: 0,
+            used_cpu_user_us: 0,
+            used_cpu_sys_children_us: 0,
+            used_cpu_user_children_us: 0,
+            used_cpu_sys_main_thread_us: 0,
+            used_cpu_user_main_thread_us: 0,
+            total_net_input_bytes: 0,
+            total_net_output_bytes: 0,
+        }
+    }
+}
