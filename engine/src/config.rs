@@ -182,7 +182,7 @@ pub static PARAMS: &[Param] = &[
         c.appendonly = false;
         Ok(())
     }),
-    param!("bind", StartupOnly, |c| c.bind.clone(), |c, v| {
+    param!("bind", Runtime, |c| c.bind.clone(), |c, v| {
         c.bind = v.to_string();
         Ok(())
     }),
@@ -253,9 +253,8 @@ pub static PARAMS: &[Param] = &[
         c.maxmemory = n;
         Ok(())
     }),
-    param!("port", StartupOnly, |c| c.port.to_string(), |c, v| {
-        let n: u16 = parse_num(v)?;
-        c.port = n;
+    param!("port", Runtime, |c| c.port.to_string(), |c, v| {
+        c.port = parse_ranged(v, 0, u16::MAX as i64)? as u16;
         Ok(())
     }),
     param!("protected-mode", Runtime, |c| yes_no(c.protected_mode), |c, v| {
@@ -353,6 +352,7 @@ mod tests {
         assert!(c.set_startup("save", "").is_ok());
         assert!(c.set_startup("save", "3600 1").is_err());
         assert_eq!(c.set_startup("nosuch", "1"), Err(ConfigError::UnknownParameter));
-        assert_eq!(c.set_runtime("port", "1"), Err(ConfigError::Immutable));
+        assert_eq!(c.set_runtime("databases", "1"), Err(ConfigError::Immutable));
+        assert!(c.set_runtime("port", "1").is_ok(), "port changes at runtime (the driver rebinds)");
     }
 }

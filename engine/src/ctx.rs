@@ -80,6 +80,9 @@ pub struct Server {
     pub run_id: String,
     /// Replication ID (INFO `master_replid`), drawn the same way.
     pub replid: String,
+    /// A CONFIG SET of `port` or `bind` waiting for the driver to rebind
+    /// (see `exec/listen.rs`); the executor takes no request meanwhile.
+    pub listen_change: Option<ListenChange>,
 }
 
 /// What a handler sees: the server, the clients, which client is calling,
@@ -197,4 +200,35 @@ impl Default for HostStats {
             total_net_output_bytes: 0,
         }
     }
+}
+
+/// What the driver is asked to listen on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenRequest {
+    /// The `bind` parameter (space-separated addresses).
+    pub bind: String,
+    /// The port (0: the kernel picks one, as `--port 0` at startup).
+    pub port: u16,
+    /// Which of the two changed (a failure is reported against it).
+    pub bind_changed: bool,
+}
+
+/// Why the driver could not listen as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenFailure {
+    /// An address of `bind` is invalid or cannot be bound.
+    Bind,
+    /// The port cannot be bound (in use, not allowed).
+    Port,
+}
+
+/// A change in flight: who asked, what, and what to restore on failure.
+#[derive(Debug)]
+pub struct ListenChange {
+    pub conn: ConnId,
+    pub request: ListenRequest,
+    pub previous_bind: String,
+    pub previous_port: u16,
+    /// Handed to the driver already.
+    pub polled: bool,
 }

@@ -31,6 +31,8 @@
 //!   query buffer limit), everything it had to say consumed.
 //! - [`Engine::wants_read`]: whether to read a connection now;
 //!   [`Engine::poll_resumed`]: a connection that may read again.
+//! - [`Engine::poll_listen`]: listeners to switch to (CONFIG SET port or
+//!   bind); the driver answers with [`Engine::handle_listen_result`].
 //! - [`Engine::poll_deadline`]: when `handle_tick` is next due.
 //! - [`Engine::shutdown_requested`]: SHUTDOWN was executed.
 //!
@@ -41,7 +43,7 @@
 use std::sync::Arc;
 
 use crate::conn_side::ConnSide;
-use crate::exec::{Executor, HostStats, Rejected};
+use crate::exec::{Executor, HostStats, ListenFailure, ListenRequest, Rejected};
 use crate::ring::{ClientInfo, Ring};
 use crate::{Config, ConnId};
 
@@ -108,14 +110,18 @@ impl Engine {
     fn pump(&mut self, now_ms: u64) {
         loop {
             let mut executed = false;
-            while let Some(req) = self.ring.pop_request() {
+            // A listener change waits for the driver: nothing else runs.
+            while !self.executor.is_waiting() {
+                let Some(req) = self.ring.pop_request() else {
+                    break;
+                };
                 if let Some(args) = self.executor.handle_request(req, now_ms) {
                     self.side.give_back_args(args);
                 }
                 executed = true;
             }
             self.executor.poll_output(&mut self.side);
-            if !self.side.is_stalled() {
+            if !self.side.is_stalled() || self.executor.is_waiting() {
                 break;
             }
             self.side.handle_ring_room();
@@ -150,6 +156,19 @@ impl Engine {
         self.side.poll_close()
     }
 
+    /// The listeners to switch to now (CONFIG SET port/bind): rebind, then
+    /// answer with [`Engine::handle_listen_result`]. Until then the engine
+    /// executes nothing.
+    pub fn poll_listen(&mut self) -> Option<ListenRequest> {
+        self.executor.poll_listen()
+    }
+
+    /// The driver's answer to [`Engine::poll_listen`].
+    pub fn handle_listen_result(&mut self, result: Result<(), ListenFailure>, now_ms: u64) {
+        self.executor.handle_listen_result(result, now_ms);
+        self.pump(now_ms);
+    }
+
     /// When `handle_tick` is next due, Unix ms.
     pub fn poll_deadline(&self) -> u64 {
         self.executor.poll_deadline()
@@ -179,7 +198,7 @@ impl Engine {
     pub fn check_invariants(&self) {
         self.executor.check_invariants();
         self.side.check_invariants();
-        assert!(self.ring.is_empty(), "ring holds requests after pump");
+        assert!(self.ring.is_empty() || self.executor.is_waiting(), "ring holds requests after pump");
         assert!(!self.executor.has_output(), "executor holds output after pump");
     }
 }

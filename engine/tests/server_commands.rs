@@ -205,3 +205,34 @@ fn command_table_replies() {
     assert_eq!(h.call(c, &["command", "nosuch"]), "-ERR unknown subcommand 'nosuch'. Try COMMAND HELP.\r\n");
     assert_eq!(h.call(c, &["config"]), "-ERR wrong number of arguments for 'config' command\r\n");
 }
+
+/// CONFIG SET port waits for the driver's rebind: nothing runs (not even a
+/// pipelined PING of the same client) until it answers; a failure restores
+/// the old value and answers with Redis's error.
+#[test]
+fn config_set_port_waits_for_the_driver() {
+    use ferrodis_engine::exec::{ListenFailure, ListenRequest};
+    let mut h = Harness::new();
+    let c = h.open("1.1.1.1:1");
+    let mut input = common::encode(&["CONFIG", "SET", "port", "7000"]);
+    input.extend_from_slice(&common::encode(&["PING"]));
+    assert_eq!(common::exchange(&mut h.engine, c, &input, T0_MS), b"");
+    let asked = h.engine.poll_listen().expect("the engine asks for new listeners");
+    assert_eq!(asked, ListenRequest { bind: "127.0.0.1".into(), port: 7000, bind_changed: false });
+    assert_eq!(h.engine.poll_listen(), None, "asked once");
+    h.engine.handle_listen_result(Ok(()), T0_MS);
+    assert_eq!(common::take_output(&mut h.engine, c, T0_MS), b"+OK\r\n+PONG\r\n");
+    assert_eq!(h.call(c, &["CONFIG", "GET", "port"]), "*2\r\n$4\r\nport\r\n$4\r\n7000\r\n");
+
+    assert_eq!(h.call(c, &["CONFIG", "SET", "port", "7001", "bind", "10.0.0.1"]), "");
+    let asked = h.engine.poll_listen().expect("asked");
+    assert!(asked.bind_changed);
+    h.engine.handle_listen_result(Err(ListenFailure::Bind), T0_MS);
+    assert_eq!(
+        String::from_utf8(common::take_output(&mut h.engine, c, T0_MS)).unwrap(),
+        "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n"
+    );
+    assert_eq!(h.call(c, &["CONFIG", "GET", "port"]), "*2\r\n$4\r\nport\r\n$4\r\n7000\r\n");
+    assert_eq!(h.call(c, &["CONFIG", "GET", "bind"]), "*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.1\r\n");
+    h.engine.check_invariants();
+}

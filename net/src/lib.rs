@@ -17,6 +17,7 @@
 //! - [`args`]: command line and redis.conf parsing into `engine::Config`.
 //! - [`host`]: the process's own figures for INFO (live allocated bytes
 //!   through a counting allocator, RSS, CPU time).
+//! - [`listen`]: switching the listening sockets (CONFIG SET port/bind).
 //! - [`log`]: Redis-format log lines.
 //! - [`sock`]: binding, accepting (maxclients), reading into a connection's
 //!   buffer, writing until `WouldBlock`.
@@ -28,6 +29,7 @@
 
 pub mod args;
 pub mod host;
+pub mod listen;
 pub mod log;
 pub mod server;
 pub mod single;

@@ -48,6 +48,8 @@ pub struct SingleThread {
     pending_reads: Vec<ConnId>,
     now_ms: u64,
     host: HostProbe,
+    /// `tcp-backlog`, for listeners bound later (CONFIG SET port/bind).
+    backlog: u32,
 }
 
 impl SingleThread {
@@ -59,6 +61,7 @@ impl SingleThread {
     ) -> io::Result<SingleThread> {
         let poll = Poll::new()?;
         let now_ms = sock::now_ms();
+        let backlog = config.tcp_backlog;
         Ok(SingleThread {
             poll,
             engine: Engine::new(config, now_ms),
@@ -68,6 +71,7 @@ impl SingleThread {
             pending_reads: Vec::new(),
             now_ms,
             host,
+            backlog,
         })
     }
 
@@ -118,6 +122,10 @@ impl SingleThread {
             ready.clear();
             if self.pending_reads.is_empty() {
                 self.pending_reads = ready;
+            }
+            while let Some(req) = self.engine.poll_listen() {
+                let result = crate::listen::switch(self.poll.registry(), &mut self.listeners, &req, self.backlog);
+                self.engine.handle_listen_result(result, self.now_ms);
             }
             if self.now_ms >= self.engine.poll_deadline() {
                 self.engine.handle_host_stats(self.host.sample());

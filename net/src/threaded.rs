@@ -98,7 +98,9 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
             }
         }
     }
+    let backlog = config.tcp_backlog;
     let mut exec_loop = ExecLoop {
+        backlog,
         executor: Executor::new(config, threads, sock::now_ms()),
         poll,
         listeners,
@@ -135,6 +137,8 @@ struct ExecLoop {
     /// I/O threads to wake at the end of this pass.
     to_wake: Vec<bool>,
     host: HostProbe,
+    /// `tcp-backlog`, for listeners bound later (CONFIG SET port/bind).
+    backlog: u32,
 }
 
 impl ExecLoop {
@@ -167,11 +171,13 @@ impl ExecLoop {
             // One ring's worth per pass, so replies go out and timers run
             // even while clients keep the ring busy.
             for _ in 0..ring.request_capacity() {
+                self.answer_listen(now_ms);
                 let Some(req) = ring.pop_request() else {
                     break;
                 };
                 self.executor.handle_request(req, now_ms);
             }
+            self.answer_listen(now_ms);
             let to_wake = &mut self.to_wake;
             ring.take_request_room_wanted(|side| to_wake[side] = true);
             if now_ms >= self.executor.poll_deadline() {
@@ -187,6 +193,14 @@ impl ExecLoop {
             if self.executor.shutdown_requested() {
                 return Ok(StopReason::ShutdownCommand);
             }
+        }
+    }
+
+    /// A CONFIG SET port/bind waits for new listeners: switch them now.
+    fn answer_listen(&mut self, now_ms: u64) {
+        if let Some(req) = self.executor.poll_listen() {
+            let result = crate::listen::switch(self.poll.registry(), &mut self.listeners, &req, self.backlog);
+            self.executor.handle_listen_result(result, now_ms);
         }
     }
 

@@ -341,3 +341,50 @@ fn config_set_limits_reach_live_connections() {
         roundtrip(&mut early, b"*2\r\n$4\r\nECHO\r\n$1048577\r\n", b"-ERR Protocol error: invalid bulk length\r\n");
     }
 }
+
+/// CONFIG SET port and bind rebind the listeners at runtime, as in Redis 7:
+/// the reply comes after the switch, a pipelined command after it runs on
+/// the same connection, and a failure leaves the old listener in place
+/// with Redis's error.
+#[test]
+fn config_set_port_and_bind_rebind() {
+    for threads in ["1", "2"] {
+        let srv = Server::start(&["--io-threads", threads]);
+        let mut c = srv.connect();
+        // A free port: bind one, remember it, let it go.
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let set = cmd(&[b"CONFIG", b"SET", b"port", free.to_string().as_bytes()]);
+        let mut pipelined = set.clone();
+        pipelined.extend_from_slice(&cmd(&[b"PING"]));
+        roundtrip(&mut c, &pipelined, b"+OK\r\n+PONG\r\n");
+        let mut moved = TcpStream::connect(("127.0.0.1", free)).expect("listening on the new port");
+        moved.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        roundtrip(
+            &mut moved,
+            &cmd(&[b"CONFIG", b"GET", b"port"]),
+            format!("*2\r\n$4\r\nport\r\n${}\r\n{free}\r\n", free.to_string().len()).as_bytes(),
+        );
+        assert!(TcpStream::connect(("127.0.0.1", srv.port)).is_err(), "the old port is closed");
+        // A port in use: Redis's error, and still listening where it was.
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let busy = taken.local_addr().unwrap().port().to_string();
+        roundtrip(
+            &mut moved,
+            &cmd(&[b"CONFIG", b"SET", b"port", busy.as_bytes()]),
+            b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n",
+        );
+        roundtrip(
+            &mut moved,
+            &cmd(&[b"CONFIG", b"SET", b"bind", b"999.999.999.999"]),
+            b"-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n",
+        );
+        let mut again = TcpStream::connect(("127.0.0.1", free)).expect("still on the new port");
+        again.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        roundtrip(&mut again, &cmd(&[b"PING"]), b"+PONG\r\n");
+        roundtrip(&mut again, &cmd(&[b"CONFIG", b"SET", b"bind", b"127.0.0.1 -::1"]), b"+OK\r\n");
+        roundtrip(&mut again, &cmd(&[b"PING"]), b"+PONG\r\n");
+        let mut last = TcpStream::connect(("127.0.0.1", free)).expect("rebound to the same port");
+        last.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        roundtrip(&mut last, &cmd(&[b"PING"]), b"+PONG\r\n");
+    }
+}

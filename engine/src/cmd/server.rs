@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use super::{glob, CmdError, CmdResult, Handler};
 use crate::config::{self, ConfigError, Mutability};
-use crate::ctx::{Ctx, ShutdownFlags};
+use crate::ctx::{Ctx, ListenChange, ListenRequest, ShutdownFlags};
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("time", time),
@@ -168,8 +168,22 @@ fn config_set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             return Err(set_failed(p.name, &why));
         }
     }
+    let listen_changed = next.port != ctx.srv.config.port || next.bind != ctx.srv.config.bind;
+    if listen_changed {
+        // The driver rebinds; the reply waits for its answer (exec/listen.rs).
+        let request =
+            ListenRequest { bind: next.bind.clone(), port: next.port, bind_changed: next.bind != ctx.srv.config.bind };
+        ctx.srv.listen_change = Some(ListenChange {
+            conn: ctx.conn,
+            request,
+            previous_bind: ctx.srv.config.bind.clone(),
+            previous_port: ctx.srv.config.port,
+            polled: false,
+        });
+    } else {
+        ctx.reply.ok();
+    }
     ctx.srv.config = next;
-    ctx.reply.ok();
     Ok(())
 }
 

@@ -13,6 +13,7 @@
 //!   [`Executor::shutdown_requested`];
 //! - checks: [`Executor::check_invariants`].
 
+pub mod listen;
 pub mod output;
 
 use bytes::Bytes;
@@ -29,6 +30,7 @@ use crate::planted::{Plant, PlantedBug};
 use crate::resp::Reply;
 use crate::ring::{Request, RequestKind};
 use crate::{Config, ConnId};
+pub use listen::{ListenChange, ListenFailure, ListenRequest};
 pub use output::{Accepted, ConnSink, Rejected, RingSink};
 
 #[derive(Debug)]
@@ -85,6 +87,7 @@ impl Executor {
                 host: HostStats::default(),
                 run_id,
                 replid,
+                listen_change: None,
             },
             clients: Clients::new(),
             pending: Vec::new(),
@@ -101,7 +104,10 @@ impl Executor {
 
     /// One request from the ring. Hands back a command's argument list
     /// (emptied) for the parser to reuse.
+    ///
+    /// Not while [`Executor::is_waiting`]: the driver must answer first.
     pub fn handle_request(&mut self, req: Request, now_ms: u64) -> Option<Vec<Bytes>> {
+        assert!(!self.is_waiting(), "a request while waiting for the driver");
         self.srv.now_ms = now_ms;
         match req.kind {
             RequestKind::Open(opened) => {
