@@ -292,15 +292,6 @@ impl Connection {
         self.phase == Phase::Open && self.stalled.is_none() && !self.output_paused()
     }
 
-    /// Whether there may be more requests to push without new input
-    /// (something stalled, or complete commands still buffered).
-    pub fn has_unpushed(&self) -> bool {
-        self.stalled.is_some()
-            || self.info.is_some()
-            || (matches!(self.phase, Phase::Open | Phase::PeerClosed) && !self.read_buf.is_empty())
-            || self.phase == Phase::PeerClosed
-    }
-
     /// Nothing more will happen on this connection: the driver may drop it
     /// and close the socket once [`Connection::pending_output`] is empty (or
     /// at once, if the peer is gone).

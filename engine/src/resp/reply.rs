@@ -78,11 +78,6 @@ impl Reply {
         self.buf.extend_from_slice(b"$-1\r\n");
     }
 
-    /// `*-1\r\n`
-    pub fn null_array(&mut self) {
-        self.buf.extend_from_slice(b"*-1\r\n");
-    }
-
     /// `*<n>\r\n`; the caller then writes `n` elements.
     pub fn array(&mut self, n: usize) {
         self.buf.push(b'*');
