@@ -46,12 +46,24 @@ fn run_files(files: &[PathBuf], oracle: &Server, target: &Server) -> (Vec<Mismat
 
 #[test]
 fn case_files_match_redis() {
+    case_files_against(&[]);
+}
+
+/// The same case files against the threaded composition (I/O threads
+/// parse and write, one thread executes): every reply must be the same.
+/// The oracle gets the same option, so CONFIG GET io-threads agrees.
+#[test]
+fn case_files_match_redis_with_io_threads() {
+    case_files_against(&["--io-threads", "2"]);
+}
+
+fn case_files_against(target_args: &[&str]) {
     require_redis();
     let files = case_files(&diff_dir()).unwrap_or_else(|why| panic!("{why}"));
     assert!(!files.is_empty(), "no case files in {}", diff_dir().display());
-    let oracle = Server::start(Kind::Redis);
-    let target = Server::start_target();
-    eprintln!("target: {} ({} case files)", target.kind().name(), files.len());
+    let oracle = Server::start_with(Kind::Redis, target_args);
+    let target = Server::start_with(Kind::target_from_env(), target_args);
+    eprintln!("target: {} {target_args:?} ({} case files)", target.kind().name(), files.len());
     let (mismatches, errors) = run_files(&files, &oracle, &target);
     let mut report = String::new();
     for mismatch in &mismatches {
