@@ -211,6 +211,16 @@ fn maxclients_rejects_with_redis_error() {
         let mut all = Vec::new();
         c.read_to_end(&mut all).unwrap();
         assert_eq!(all, b"-ERR max number of clients reached\r\n");
+        // The engine counted it (both compositions).
+        b.write_all(&cmd(&[b"INFO", b"stats"])).unwrap();
+        let mut reader = BufReader::new(b.try_clone().unwrap());
+        let mut header = String::new();
+        reader.read_line(&mut header).unwrap();
+        let len: usize = header.trim_start_matches('$').trim().parse().expect("a bulk reply");
+        let mut body = vec![0u8; len + 2];
+        reader.read_exact(&mut body).unwrap();
+        let body = String::from_utf8(body).unwrap();
+        assert!(body.contains("rejected_connections:1\r\n"), "io-threads {threads}: {body}");
         // Once a client leaves there is room again.
         drop(a);
         let deadline = Instant::now() + Duration::from_secs(5);
