@@ -520,6 +520,11 @@ impl<V> Dict<V> {
     /// then a random element of its chain. Does one rehash step first.
     pub fn random_entry(&mut self, rng: &mut ChaCha8Rng) -> Option<(&[u8], &V, bool)> {
         self.op_step();
+        self.draw_entry(rng)
+    }
+
+    /// The draw of [`Dict::random_entry`], without the rehash step.
+    fn draw_entry(&self, rng: &mut ChaCha8Rng) -> Option<(&[u8], &V, bool)> {
         if self.is_empty() {
             return None;
         }
@@ -608,6 +613,10 @@ impl<V> Dict<V> {
         flagged
     }
 }
+
+#[cfg(test)]
+#[path = "dict_tests.rs"]
+mod tests;
 
 enum ScanSizes {
     One(usize),
