@@ -64,6 +64,20 @@ fn key(i: u64) -> Vec<u8> {
     format!("k{i}").into_bytes()
 }
 
+/// Most loop turns a test waits for a resize to progress: a step that does
+/// nothing fails the test at once instead of hanging it.
+const SETTLE_TURNS_MAX: usize = 100_000;
+
+/// Runs tick steps of `budget` until no resize is under way.
+fn settle<V>(d: &mut Dict<V>, budget: usize) {
+    for _ in 0..SETTLE_TURNS_MAX {
+        if !d.rehash_step(budget) {
+            return;
+        }
+    }
+    panic!("resize still under way after {SETTLE_TURNS_MAX} steps: {d:?}");
+}
+
 /// Chain length of every bucket of `ht[0]`.
 fn chains<V>(d: &Dict<V>) -> Vec<usize> {
     d.ht[0]
@@ -144,6 +158,7 @@ fn a_rehash_step_moves_n_buckets_and_visits_at_most_ten_empty_per_bucket() {
         assert_eq!(d.bucket_counts(), [1024, 2048]);
         let mut steps = 0;
         while d.is_rehashing() {
+            assert!(steps < SETTLE_TURNS_MAX, "rehash makes no progress");
             let n = [1, 2, 3, 7, 0, 40][steps % 6];
             check_rehash(&mut d, n, |d| {
                 d.rehash(n);
@@ -157,7 +172,7 @@ fn a_rehash_step_moves_n_buckets_and_visits_at_most_ten_empty_per_bucket() {
         for i in 0..3000 {
             d.insert_new(&key(i), i, false);
         }
-        while d.rehash_step(1000) {}
+        settle(&mut d, 1000);
         d.set_resize_allowed(false);
         for i in 30..3000 {
             d.remove(&key(i));
@@ -167,6 +182,7 @@ fn a_rehash_step_moves_n_buckets_and_visits_at_most_ten_empty_per_bucket() {
         assert_eq!(d.bucket_counts(), [4096, 32]);
         let (mut by_budget, mut steps) = (0, 0);
         while d.is_rehashing() {
+            assert!(steps < SETTLE_TURNS_MAX, "rehash makes no progress");
             let n = [1, 2, 3][steps % 3];
             by_budget += check_rehash(&mut d, n, |d| {
                 d.rehash(n);
@@ -183,6 +199,7 @@ fn each_operation_pays_one_bucket_and_the_tick_its_budget() {
     let mut d = growing(9, 513);
     let mut i = 0;
     while d.is_rehashing() {
+        assert!(i < SETTLE_TURNS_MAX, "rehash makes no progress");
         match i % 4 {
             0 => check_rehash(&mut d, 1, |d| assert!(d.get_mut(b"absent").is_none())),
             1 => check_rehash(&mut d, 1, |d| assert!(d.remove(b"absent").is_none())),
@@ -250,7 +267,7 @@ fn a_table_shrinks_under_ten_percent_fill_to_the_smallest_fit() {
     for i in 0..40 {
         d.insert_new(&key(i), i, false);
     }
-    while d.rehash_step(100) {}
+    settle(&mut d, 100);
     assert_eq!(d.bucket_counts(), [64, 0]);
     for i in 0..40 {
         d.remove(&key(i));
@@ -263,7 +280,7 @@ fn a_table_shrinks_under_ten_percent_fill_to_the_smallest_fit() {
             break;
         }
     }
-    while d.rehash_step(100) {}
+    settle(&mut d, 100);
     for i in 34..40 {
         d.remove(&key(i));
     }
@@ -281,7 +298,7 @@ fn a_table_shrinks_under_ten_percent_fill_to_the_smallest_fit() {
     for i in 0..600 {
         d.insert_new(&key(i), i, false);
     }
-    while d.rehash_step(100) {}
+    settle(&mut d, 100);
     d.set_resize_allowed(false);
     for i in 0..590 {
         d.remove(&key(i));
@@ -304,7 +321,7 @@ fn large_resizes_are_staged_a_page_per_operation() {
     for i in (s / 2 + 1) as u64..s as u64 {
         d.insert_new(&key(i), i, false);
     }
-    while d.rehash_step(1000) {}
+    settle(&mut d, 1000);
     assert_eq!(d.bucket_counts(), [s, 0]);
     // One more key: the array of 2s slots is staged, not yet a table.
     d.insert_new(&key(s as u64), s as u64, false);
@@ -320,6 +337,7 @@ fn large_resizes_are_staged_a_page_per_operation() {
     let mut n = s as u64 + 1;
     let mut inserts = 0;
     while d.staged_slots().is_some() {
+        assert!(inserts < SETTLE_TURNS_MAX, "staging makes no progress");
         d.insert_new(&key(n), n, false);
         n += 1;
         inserts += 1;
@@ -331,7 +349,7 @@ fn large_resizes_are_staged_a_page_per_operation() {
     // The op that zeroed the last page made it ht[1]; the rehash starts from 0.
     assert_eq!((d.bucket_counts(), d.rehash_idx), ([s, 2 * s], Some(0)));
     d.check_invariants();
-    while d.rehash_step(1000) {}
+    settle(&mut d, 1000);
     assert_eq!(d.bucket_counts(), [2 * s, 0]);
     for i in 0..n {
         assert_eq!(d.get(&key(i)), Some(&i));
@@ -345,7 +363,10 @@ fn a_staged_array_is_dropped_by_clear_and_skipped_by_an_emptied_table() {
     for i in 0..=s {
         d.insert_new(&key(i), i, false);
     }
-    while d.staged_slots().is_none() {
+    for _ in 0..SETTLE_TURNS_MAX {
+        if d.staged_slots().is_some() {
+            break;
+        }
         d.rehash_step(1000);
         d.insert_new(&key(d.len() as u64), 0, false);
     }
@@ -358,7 +379,7 @@ fn a_staged_array_is_dropped_by_clear_and_skipped_by_an_emptied_table() {
     for i in 0..s {
         d.insert_new(&key(i), i, false);
     }
-    while d.rehash_step(1000) {}
+    settle(&mut d, 1000);
     d.insert_new(b"more", 0, false);
     d.insert_new(b"more2", 0, false);
     assert!(d.staged_slots().is_some());
@@ -387,7 +408,7 @@ fn random_draws_reach_every_entry_of_both_tables() {
             seen.insert(*v);
         }
         assert_eq!(seen.len(), d.len(), "rehashing {rehashing}");
-        while d.rehash_step(100) {}
+        settle(&mut d, 100);
     }
     let mut empty: Dict<u64> = Dict::new(1);
     assert!(empty.random_entry(&mut rng).is_none());
@@ -400,7 +421,7 @@ fn a_random_draw_walks_after_sixty_four_misses() {
     for i in 0..3000 {
         d.insert_new(&key(i), i, false);
     }
-    while d.rehash_step(1000) {}
+    settle(&mut d, 1000);
     d.set_resize_allowed(false);
     for i in 1..3000 {
         d.remove(&key(i));
@@ -450,13 +471,13 @@ fn every_allocated_byte_is_an_entry_or_a_live_array_and_comes_back() {
             }
         }
         assert!(checks > 20 && d.is_rehashing());
-        while d.rehash_step(1000) {}
+        settle(&mut d, 1000);
         assert_eq!(live_bytes() - base, table_bytes(&d), "the old arrays were freed");
         for i in 0..n + 2000 - 10 {
             let (v, _) = d.remove(&key(i)).expect("present");
             assert_eq!(v, i);
         }
-        while d.rehash_step(1000) {}
+        settle(&mut d, 1000);
         assert_eq!(d.bucket_counts(), [16, 0]);
         assert_eq!(live_bytes() - base, table_bytes(&d), "shrunk");
         let e = d.remove_entry(&key(n + 1995)).expect("present");
