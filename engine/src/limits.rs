@@ -33,8 +33,13 @@ pub const RING_CAPACITY_DEFAULT: usize = 4096;
 pub const READ_CHUNK_BYTES: usize = 16 * 1024;
 /// Reads per connection per pass of a driver's event loop before it moves
 /// on to other clients (fairness); a connection with more to read is
-/// revisited with a zero poll timeout.
-pub const READS_PER_PASS: usize = 16;
+/// revisited with a zero poll timeout. One, as Redis reads one
+/// `PROTO_IOBUF_LEN` chunk per client per event-loop turn: with 16, a
+/// `redis-cli --pipe` client got up to 16 x 32 KB (~15,000 SETs) executed
+/// per pass, and while the keyspace grew (each SET a few cache misses) a
+/// PING on another connection waited one to two such passes: p99.9 230-320
+/// ms against Redis's 33-48 ms.
+pub const READS_PER_PASS: usize = 1;
 /// A connection that has not read for this long has its empty read buffer
 /// freed by the side's tick (Redis frees an idle client's query buffer in
 /// `clientsCron` after 2 s). Freeing it on every rest instead costs a 16 KB
@@ -53,12 +58,14 @@ pub const CONN_OUTPUT_PAUSE_BYTES: usize = 64 * 1024 * 1024;
 pub const CONN_OUTPUT_RETAIN_BYTES: usize = 64 * 1024;
 /// Databases, as Redis's `databases` default.
 pub const DATABASES_DEFAULT: usize = 16;
-/// Upper bound on buckets visited by one rehash step (Redis: n*10 empty visits).
-pub const REHASH_EMPTY_VISITS_PER_STEP: usize = 10;
-/// Buckets each table may move per `tick` (Redis spends up to 1 ms per
-/// cron run, about this much work; the engine cannot read a clock, so the
-/// budget is counted in work).
-pub const REHASH_BUCKETS_PER_TICK: usize = 100_000;
+/// Buckets each table may move per `tick` (at most ten times as many empty
+/// ones visited), or, while a large resize stages its array, 64 slots zeroed
+/// per bucket. Redis spends up to 1 ms per cron run; the engine cannot read a
+/// clock, so the budget is counted in work: moving a bucket of a large table
+/// costs about 0.2-0.4 us here (cache misses on the entries), so this is
+/// roughly 0.5-1 ms. 100,000 buckets took 40 ms and stalled every client
+/// behind it while an 8M-key table grew.
+pub const REHASH_BUCKETS_PER_TICK: usize = 2_000;
 /// Keys sampled per database per active-expire loop (Redis ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).
 pub const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;
 /// Keys the active expire cycle may visit per tick at most, as its budget.

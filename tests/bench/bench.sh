@@ -13,6 +13,8 @@
 #   BENCH_PIN=0         do not pin servers and client to separate cores
 #   BENCH_IO_THREADS=1  add rows with ours at --io-threads 2 against redis at
 #                       io-threads 2 (off by default)
+#   BENCH_GROW_KEYS=8000000  keys the growth probe loads (0 skips the probe)
+#   BENCH_GROW_ROUNDS=2 growth probe runs per server (default 2)
 #   BENCH_SKIP_BUILD=1  use the already-built release binary
 #   FERRODIS_SERVER_BIN=path  benchmark this binary instead of building one
 #   FERRODIS_ARGS="..." extra arguments for ferrodis-server
@@ -45,7 +47,14 @@
 # runs the same single client loop on a thread (plus atomic counters), and more
 # client threads would take the second core from the server.
 #
-# Needs: cargo, redis-server, redis-cli, redis-benchmark, awk, sort
+# Growth probe (tests/bench/growth_probe.rs, built here with a bare rustc):
+# one connection sends PING every 0.5 ms while `redis-cli --pipe` loads
+# BENCH_GROW_KEYS new keys (`SET grow:N v`), so the table grows through every
+# resize; it prints p50/p99/p99.9/max of the PING round trips. Then a control
+# run: the same flood over 1,000 keys (no growth). Each round runs both
+# servers, alternating which goes first, after a FLUSHALL.
+#
+# Needs: cargo, rustc, redis-server, redis-cli, redis-benchmark, awk, sort
 # (taskset optional).
 set -euo pipefail
 
@@ -54,7 +63,10 @@ keys=${BENCH_KEYS:-1000000}
 rounds=${BENCH_ROUNDS:-5}
 seconds=${BENCH_SECONDS:-2}
 
-for tool in cargo redis-server redis-cli redis-benchmark awk sort; do
+grow_keys=${BENCH_GROW_KEYS:-8000000}
+grow_rounds=${BENCH_GROW_ROUNDS:-2}
+
+for tool in cargo rustc redis-server redis-cli redis-benchmark awk sort; do
     command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: BENCH_ROUNDS must be a positive integer" >&2; exit 1; }
@@ -293,3 +305,32 @@ for name in ours redis; do
 done
 awk -v oa="$ours_after" -v ob="$ours_before" -v ra="$redis_after" -v rb="$redis_before" \
     'BEGIN { printf "memory ratio ours/redis (bytes per key): %.2f\n", (oa - ob) / (ra - rb) }'
+
+# --- latency while the keyspace grows -------------------------------------------
+if [[ "$grow_keys" != 0 ]]; then
+    rustc -O --edition 2021 "$repo_root/tests/bench/growth_probe.rs" -o "$work_dir/growth_probe"
+    echo
+    echo "growth: PING round trips (ms), one every 0.5 ms, while redis-cli --pipe SETs $grow_keys keys"
+    printf '%-8s %-9s %7s %8s %8s %8s %8s %8s\n' server load pings p50 p99 p99.9 max "load s"
+    # probe_row NAME LABEL ARGS...: one probe run against server NAME, as a table row.
+    probe_row() {
+        local name=$1 label=$2 port_var=${1}_port
+        shift 2
+        redis-cli -p "${!port_var}" flushall >/dev/null
+        pinned "$client_cpu" "$work_dir/growth_probe" --port "${!port_var}" "$@" |
+            awk -v n="$name" -v l="$label" '{
+                for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                printf "%-8s %-9s %7d %8.2f %8.2f %8.2f %8.2f %8.1f\n", n, l, v["pings"], v["p50_ms"], v["p99_ms"],
+                    v["p999_ms"], v["max_ms"], v["load_s"]
+            }'
+    }
+    for round in $(seq 1 "$grow_rounds"); do
+        if ((round % 2)); then order="ours redis"; else order="redis ours"; fi
+        for name in $order; do
+            probe_row "$name" growing --keys "$grow_keys"
+        done
+    done
+    for name in ours redis; do
+        probe_row "$name" "1k keys" --keys "$grow_keys" --distinct 1000
+    done
+fi

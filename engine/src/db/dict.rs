@@ -4,13 +4,19 @@
 //! # Design
 //!
 //! - Two tables `ht[0]`, `ht[1]` and a rehash index. Outside a rehash only
-//!   `ht[0]` is used. A grow or shrink allocates `ht[1]` (one allocation, from
-//!   zeroed pages, see [`entry::empty_buckets`]) and sets `rehash_idx = 0`;
-//!   from then on every mutating operation first moves one bucket of `ht[0]`
-//!   (visiting at most [`EMPTY_VISITS_PER_BUCKET`] empty buckets), the tick
-//!   moves more via [`Dict::rehash_step`], and new entries go to `ht[1]`.
-//!   When `ht[0]` is empty, `ht[1]` becomes `ht[0]`. No operation ever moves
-//!   more than a bounded number of entries, so there is no O(n) pause.
+//!   `ht[0]` is used. A grow or shrink allocates the new bucket array. Up to
+//!   [`STAGE_MIN_BUCKETS`] slots it is zeroed at once ([`entry::empty_buckets`]);
+//!   a larger one is *staged* ([`entry::StagedBuckets`]): allocated
+//!   uninitialised and zeroed [`STAGE_ZERO_SLOTS_PER_OP`] slots per operation
+//!   (more per tick), because zeroing 64 MB at once (and faulting its pages
+//!   in) is a pause of tens of milliseconds. Once ready it becomes `ht[1]`
+//!   and `rehash_idx = 0`; from then on every operation first moves one
+//!   bucket of `ht[0]` (visiting at most [`EMPTY_VISITS_PER_BUCKET`] empty
+//!   buckets), the tick moves more via [`Dict::rehash_step`], and new
+//!   entries go to `ht[1]`. When `ht[0]` is empty, `ht[1]` becomes `ht[0]`
+//!   and the old array is freed without a pass over it
+//!   ([`entry::free_empty_buckets`]). No operation ever zeroes, moves or
+//!   frees more than a bounded amount, so there is no O(n) pause.
 //! - Grow when `used >= buckets` (load factor 1), to the next power of two
 //!   above `used`; shrink when the fill drops under [`MIN_FILL_PERCENT`], to the
 //!   smallest power of two holding `used` (Redis `htNeedsResize`/`dictResize`).
@@ -27,7 +33,9 @@
 //!
 //! Table sizes are 0 or powers of two; `ht[1]` is empty unless rehashing;
 //! while rehashing `ht[0].used > 0`, `rehash_idx < ht[0].size` and every
-//! bucket of `ht[0]` below `rehash_idx` is empty; each entry sits in bucket
+//! bucket of `ht[0]` below `rehash_idx` is empty; a staged array exists only
+//! outside a rehash, next to a non-empty `ht[0]`, and is never fully zeroed
+//! (a ready one becomes `ht[1]` at once); each entry sits in bucket
 //! `hash & mask` of its table; `used` counts the entries of each table; a key
 //! appears once in the whole dict.
 
@@ -37,7 +45,7 @@ use foldhash::fast::FixedState;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::entry::{self, EntryBox};
+use super::entry::{self, EntryBox, StagedBuckets};
 use crate::planted::{Plant, PlantedBug};
 
 /// Size of a table when the first key arrives (Redis `DICT_HT_INITIAL_SIZE`).
@@ -48,6 +56,15 @@ pub const EMPTY_VISITS_PER_BUCKET: usize = 10;
 pub const MIN_FILL_PERCENT: usize = 10;
 /// Grow even when resizing is disallowed once `used / size` exceeds this (Redis `dict_force_resize_ratio`).
 pub const FORCE_RESIZE_RATIO: usize = 5;
+/// Largest bucket array allocated zeroed in one go (512 KB); larger ones are
+/// staged and zeroed in steps.
+pub const STAGE_MIN_BUCKETS: usize = 1 << 16;
+/// Slots of a staged array each operation zeroes (one 4 KB page): growing a
+/// table of `n` buckets to `2n` takes `n / 256` inserts, which raise its load
+/// factor from 1 to about 1.004 meanwhile.
+pub const STAGE_ZERO_SLOTS_PER_OP: usize = 512;
+/// Slots of a staged array [`Dict::rehash_step`] zeroes per bucket of its budget.
+pub const STAGE_ZERO_SLOTS_PER_BUCKET: usize = 64;
 /// Random bucket draws before [`Dict::random_entry`] falls back to walking from the last draw.
 pub const RANDOM_BUCKET_DRAWS: usize = 64;
 
@@ -150,6 +167,8 @@ pub struct Dict<V> {
     ht: [Table<V>; 2],
     /// Next bucket of `ht[0]` to move, while rehashing.
     rehash_idx: Option<usize>,
+    /// The next bucket array while it is being zeroed (a large resize, before its rehash).
+    staged: Option<StagedBuckets<V>>,
     hasher: FixedState,
     resize_allowed: bool,
     plant: Plant,
@@ -160,6 +179,7 @@ impl<V> Dict<V> {
         Dict {
             ht: [Table::default(), Table::default()],
             rehash_idx: None,
+            staged: None,
             hasher: FixedState::with_seed(hash_seed),
             resize_allowed: true,
             plant: Plant::default(),
@@ -179,8 +199,19 @@ impl<V> Dict<V> {
         self.len() == 0
     }
 
+    /// Whether both tables are live (entries are being moved).
     pub fn is_rehashing(&self) -> bool {
         self.rehash_idx.is_some()
+    }
+
+    /// Whether a resize is under way: staging its bucket array or rehashing.
+    pub fn is_resizing(&self) -> bool {
+        self.rehash_idx.is_some() || self.staged.is_some()
+    }
+
+    /// Slots of the staged bucket array: (zeroed, total), if one is staged.
+    pub fn staged_slots(&self) -> Option<(usize, usize)> {
+        self.staged.as_ref().map(|s| (s.zeroed(), s.slots()))
     }
 
     /// Bucket counts of both tables (the second is 0 unless rehashing).
@@ -291,24 +322,43 @@ impl<V> Dict<V> {
     pub fn clear(&mut self) {
         self.ht = [Table::default(), Table::default()];
         self.rehash_idx = None;
+        self.staged = None;
     }
 
-    /// The rehash step every add, find and delete pays for (Redis `_dictRehashStep`).
+    /// The resize step every add, find and delete pays for (Redis
+    /// `_dictRehashStep`): move one bucket, or zero a page of a staged array.
     fn op_step(&mut self) {
         if self.is_rehashing() {
             self.rehash(1);
+        } else if self.staged.is_some() {
+            self.stage_step(STAGE_ZERO_SLOTS_PER_OP);
         }
     }
 
-    /// Timed work: starts a pending shrink, then moves up to `buckets`
-    /// non-empty buckets (visiting at most ten times as many empty ones).
-    /// Returns whether a rehash is still in progress.
+    /// Timed work: starts a pending shrink, then either zeroes up to
+    /// `buckets * STAGE_ZERO_SLOTS_PER_BUCKET` slots of a staged array or
+    /// moves up to `buckets` non-empty buckets (visiting at most ten times
+    /// as many empty ones). Returns whether a resize is still under way.
     pub fn rehash_step(&mut self, buckets: usize) -> bool {
         self.shrink_if_needed();
-        self.rehash(buckets);
+        if self.staged.is_some() {
+            self.stage_step(buckets.saturating_mul(STAGE_ZERO_SLOTS_PER_BUCKET));
+        } else {
+            self.rehash(buckets);
+        }
         // A finished shrink may leave the table sparse enough for another.
         self.shrink_if_needed();
-        self.is_rehashing()
+        self.is_resizing()
+    }
+
+    /// Zeroes up to `slots` more of the staged array; once it is ready it
+    /// becomes `ht[1]` and the rehash begins.
+    fn stage_step(&mut self, slots: usize) {
+        let Some(staged) = self.staged.as_mut() else { return };
+        if staged.zero_some(slots) {
+            let ready = self.staged.take().expect("staged array present");
+            self.begin_rehash(ready.finish());
+        }
     }
 
     /// Redis `dictRehash(d, n)`.
@@ -344,25 +394,33 @@ impl<V> Dict<V> {
 
     fn finish_rehash_if_done(&mut self) {
         if self.is_rehashing() && self.ht[0].used == 0 {
-            self.ht[0] = std::mem::take(&mut self.ht[1]);
+            let next = std::mem::take(&mut self.ht[1]);
+            let old = std::mem::replace(&mut self.ht[0], next);
+            entry::free_empty_buckets(old.buckets);
             self.rehash_idx = None;
         }
     }
 
     fn start_resize(&mut self, size: usize) {
-        debug_assert!(!self.is_rehashing());
+        debug_assert!(!self.is_resizing());
         if self.ht[0].buckets.is_empty() {
             self.ht[0] = Table::with_size(size);
-            return;
+        } else if size <= STAGE_MIN_BUCKETS {
+            self.begin_rehash(entry::empty_buckets(size));
+        } else {
+            self.staged = Some(StagedBuckets::new(size));
         }
-        self.ht[1] = Table::with_size(size);
+    }
+
+    fn begin_rehash(&mut self, buckets: Box<[Link<V>]>) {
+        self.ht[1] = Table { buckets, used: 0 };
         self.rehash_idx = Some(0);
         self.finish_rehash_if_done();
     }
 
     /// Redis `_dictExpandIfNeeded`, called before an insert.
     fn expand_if_needed(&mut self) {
-        if self.is_rehashing() {
+        if self.is_resizing() {
             return;
         }
         let (size, used) = (self.ht[0].buckets.len(), self.ht[0].used);
@@ -375,7 +433,7 @@ impl<V> Dict<V> {
 
     /// Redis `htNeedsResize` + `dictResize`: shrink a sparse table.
     fn shrink_if_needed(&mut self) {
-        if self.is_rehashing() || !self.resize_allowed {
+        if self.is_resizing() || !self.resize_allowed {
             return;
         }
         let (size, used) = (self.ht[0].buckets.len(), self.ht[0].used);
@@ -462,6 +520,11 @@ impl<V> Dict<V> {
     /// then a random element of its chain. Does one rehash step first.
     pub fn random_entry(&mut self, rng: &mut ChaCha8Rng) -> Option<(&[u8], &V, bool)> {
         self.op_step();
+        self.draw_entry(rng)
+    }
+
+    /// The draw of [`Dict::random_entry`], without the rehash step.
+    fn draw_entry(&self, rng: &mut ChaCha8Rng) -> Option<(&[u8], &V, bool)> {
         if self.is_empty() {
             return None;
         }
@@ -533,6 +596,12 @@ impl<V> Dict<V> {
             }
             assert_eq!(count, table.used, "table {t} used count");
         }
+        if let Some(staged) = &self.staged {
+            assert!(self.rehash_idx.is_none(), "staged array during a rehash");
+            assert!(!self.ht[0].buckets.is_empty(), "staged array without a table to replace");
+            assert!(staged.slots().is_power_of_two(), "staged size {} not a power of two", staged.slots());
+            assert!(staged.zeroed() < staged.slots(), "a ready staged array was not made ht[1]");
+        }
         match self.rehash_idx {
             None => assert!(self.ht[1].buckets.is_empty() && self.ht[1].used == 0, "ht[1] outside a rehash"),
             Some(idx) => {
@@ -544,6 +613,10 @@ impl<V> Dict<V> {
         flagged
     }
 }
+
+#[cfg(test)]
+#[path = "dict_tests.rs"]
+mod tests;
 
 enum ScanSizes {
     One(usize),
@@ -591,6 +664,7 @@ impl<V> std::fmt::Debug for Dict<V> {
             .field("len", &self.len())
             .field("buckets", &self.bucket_counts())
             .field("rehash_idx", &self.rehash_idx)
+            .field("staged", &self.staged_slots())
             .finish()
     }
 }

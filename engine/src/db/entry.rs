@@ -212,6 +212,107 @@ pub fn empty_buckets<V>(n: usize) -> Box<[Option<EntryBox<V>>]> {
     }
 }
 
+/// Frees a bucket array that holds no entry without walking it: dropping a
+/// `Box<[Option<EntryBox>]>` runs the drop glue of every slot, an O(n) pass
+/// over the array (32 MB for a 4M-bucket table) at the end of each rehash.
+/// The caller knows the array is empty (its table's `used` is 0); debug
+/// builds check it.
+pub fn free_empty_buckets<V>(buckets: Box<[Option<EntryBox<V>>]>) {
+    debug_assert!(buckets.iter().all(Option::is_none), "freeing a bucket array that holds entries");
+    let n = buckets.len();
+    if n == 0 {
+        return;
+    }
+    let layout = Layout::array::<Option<EntryBox<V>>>(n).expect("bucket array layout");
+    let raw = Box::into_raw(buckets);
+    // SAFETY: `raw` came from a Box<[T]> of `n` elements, allocated with
+    // `Layout::array::<T>(n)` (by `empty_buckets` or `StagedBuckets`); every
+    // element is `None`, so there is nothing to drop, and the Box was
+    // consumed, so this is the only free.
+    unsafe { dealloc(raw.cast::<u8>(), layout) }
+}
+
+/// A bucket array being prepared in steps: allocated without zeroing, then
+/// zeroed a bounded number of slots at a time ([`StagedBuckets::zero_some`])
+/// until it can be handed out as a table ([`StagedBuckets::finish`]).
+///
+/// # Why
+///
+/// `alloc_zeroed` of a large array is not free: an allocator may memset it
+/// (mimalloc does, through its aligned path), which also faults every page
+/// in at once: 64 MB for an 8M-bucket table, tens of milliseconds in one
+/// request. Zeroing in steps spreads that work (and the page faults) over the
+/// operations and ticks that follow, as the rehash spreads the moves.
+///
+/// # Invariant
+///
+/// Slots `0..zeroed` are `None`; slots `zeroed..len` are uninitialised and
+/// never read. Dropping an unfinished array only frees it.
+pub struct StagedBuckets<V> {
+    ptr: NonNull<Option<EntryBox<V>>>,
+    len: usize,
+    zeroed: usize,
+}
+
+impl<V> StagedBuckets<V> {
+    /// Allocates an array of `n > 0` slots without initialising it.
+    pub fn new(n: usize) -> StagedBuckets<V> {
+        assert!(n > 0, "staging an empty bucket array");
+        let layout = Layout::array::<Option<EntryBox<V>>>(n).expect("bucket array layout");
+        // SAFETY: `layout` has a non-zero size (n > 0, 8-byte slots).
+        let raw = unsafe { alloc(layout) };
+        let Some(ptr) = NonNull::new(raw.cast::<Option<EntryBox<V>>>()) else { handle_alloc_error(layout) };
+        StagedBuckets { ptr, len: n, zeroed: 0 }
+    }
+
+    /// Slots in the array.
+    pub fn slots(&self) -> usize {
+        self.len
+    }
+
+    /// Slots zeroed so far.
+    pub fn zeroed(&self) -> usize {
+        self.zeroed
+    }
+
+    /// Zeroes up to `max` more slots; returns whether the whole array is ready.
+    pub fn zero_some(&mut self, max: usize) -> bool {
+        let n = max.min(self.len - self.zeroed);
+        // SAFETY: `zeroed + n <= len`, so the range lies inside the
+        // allocation; all-zero bytes are a valid `None` (see `empty_buckets`).
+        unsafe { std::ptr::write_bytes(self.ptr.as_ptr().add(self.zeroed), 0, n) };
+        self.zeroed += n;
+        self.zeroed == self.len
+    }
+
+    /// The finished array. Panics if a slot is still uninitialised.
+    pub fn finish(self) -> Box<[Option<EntryBox<V>>]> {
+        assert_eq!(self.zeroed, self.len, "finishing a staged bucket array before it is zeroed");
+        let (ptr, len) = (self.ptr, self.len);
+        std::mem::forget(self);
+        // SAFETY: the allocation holds `len` initialised `None`s and was made
+        // with `Layout::array::<T>(len)`, the layout Box<[T]> frees with;
+        // `self` was forgotten, so ownership moves to the Box alone.
+        unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr.as_ptr(), len)) }
+    }
+}
+
+impl<V> Drop for StagedBuckets<V> {
+    fn drop(&mut self) {
+        let layout = Layout::array::<Option<EntryBox<V>>>(self.len).expect("bucket array layout");
+        // SAFETY: allocated in `new` with this layout; slots hold no entries
+        // (zeroed ones are None, the rest were never written), so freeing
+        // without dropping any slot is right.
+        unsafe { dealloc(self.ptr.as_ptr().cast::<u8>(), layout) }
+    }
+}
+
+// SAFETY: a StagedBuckets owns its allocation and holds no entry (only
+// `None`s or uninitialised slots), like a Box<[Option<EntryBox<V>>]>.
+unsafe impl<V: Send> Send for StagedBuckets<V> {}
+// SAFETY: as above; `&StagedBuckets` exposes only lengths.
+unsafe impl<V: Sync> Sync for StagedBuckets<V> {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +356,38 @@ mod tests {
         assert_eq!(Rc::strong_count(&counter), 200_001);
         drop(head);
         assert_eq!(Rc::strong_count(&counter), 1);
+    }
+
+    #[test]
+    fn staged_buckets_zero_in_steps() {
+        let mut s = StagedBuckets::<u64>::new(1000);
+        assert_eq!((s.slots(), s.zeroed()), (1000, 0));
+        assert!(!s.zero_some(300));
+        assert_eq!(s.zeroed(), 300);
+        assert!(!s.zero_some(699));
+        assert!(s.zero_some(5));
+        assert_eq!(s.zeroed(), 1000);
+        assert!(s.zero_some(5));
+        let mut b = s.finish();
+        assert_eq!(b.len(), 1000);
+        assert!(b.iter().all(Option::is_none));
+        // The finished array is an ordinary one: it can hold and drop entries.
+        b[999] = Some(EntryBox::new(b"k", 7, false));
+        drop(b);
+        // An unfinished array is only freed.
+        let mut s = StagedBuckets::<Vec<u8>>::new(64);
+        s.zero_some(10);
+        drop(s);
+        free_empty_buckets(empty_buckets::<u64>(16));
+        free_empty_buckets(empty_buckets::<u64>(0));
+    }
+
+    #[test]
+    #[should_panic(expected = "before it is zeroed")]
+    fn staged_buckets_cannot_finish_early() {
+        let mut s = StagedBuckets::<u64>::new(10);
+        s.zero_some(9);
+        drop(s.finish());
     }
 
     #[test]
