@@ -268,8 +268,11 @@ impl Parser {
                             };
                             // The planted bug takes a line whose `\n` has not
                             // arrived as ending at the `\r`.
-                            let crlf_len =
-                                if buf.len() - cr < 2 && self.plant.is(PlantedBug::ParserCrlfSplit) { 1 } else { 2 };
+                            let crlf_len = if self.plant.is(PlantedBug::ParserCrlfSplit) && buf.get(cr + 1).is_none() {
+                                1
+                            } else {
+                                2
+                            };
                             if buf.len() - cr < crlf_len {
                                 return ParseOutcome::Incomplete;
                             }
@@ -316,9 +319,8 @@ impl Parser {
                     }
                     buf.advance(self.pos - consumed);
                     self.spans.clear();
-                    if self.spans.capacity() > PARSER_ARGS_PREALLOC_MAX {
-                        self.spans.shrink_to(PARSER_ARGS_PREALLOC_MAX);
-                    }
+                    // A no-op unless a long command grew it past the bound.
+                    self.spans.shrink_to(PARSER_ARGS_PREALLOC_MAX);
                     self.state = State::Start;
                     return ParseOutcome::Command(args);
                 }
@@ -396,24 +398,24 @@ impl Parser {
     /// Searches for `term` in the line starting at `line_start`, resuming at
     /// `self.scan`, never past the longest allowed line.
     fn find_line_end(&mut self, buf: &[u8], line_start: usize, term: u8, too_big: ProtocolError) -> LineEnd {
+        // `scan` never passes the window: it starts at `line_start` and only
+        // moves to a byte inside it or to its end (and `buf` only grows).
         let window_end = buf.len().min(line_start + PROTO_INLINE_MAX_SIZE + 1);
-        if self.scan < window_end {
-            if let Some(found) = memchr2(term, 0, &buf[self.scan..window_end]) {
-                let at = self.scan + found;
-                // Resuming here finds the same end at once if the caller
-                // has to wait for the byte after it.
-                self.scan = at;
-                if buf[at] == 0 {
-                    self.state = State::NulStuck { line_start, error: too_big };
-                    if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
-                        return LineEnd::Error(too_big);
-                    }
-                    return LineEnd::Wait;
+        if let Some(found) = memchr2(term, 0, &buf[self.scan..window_end]) {
+            let at = self.scan + found;
+            // Resuming here finds the same end at once if the caller
+            // has to wait for the byte after it.
+            self.scan = at;
+            if buf[at] == 0 {
+                self.state = State::NulStuck { line_start, error: too_big };
+                if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
+                    return LineEnd::Error(too_big);
                 }
-                return LineEnd::At(at);
+                return LineEnd::Wait;
             }
-            self.scan = window_end;
+            return LineEnd::At(at);
         }
+        self.scan = window_end;
         if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
             return LineEnd::Error(too_big);
         }
@@ -422,10 +424,14 @@ impl Parser {
 
     /// The inline line ends with the `\n` at `newline`. Returns the outcome,
     /// or `None` when the line was blank and has been skipped.
+    ///
+    /// Redis drops a `\r` before the `\n` first; we need not, because
+    /// [`split_args`] already treats a last `\r` as a blank outside quotes
+    /// and as an unterminated quote's content inside them (unbalanced
+    /// either way), so the arguments and errors are the same.
     fn finish_inline(&mut self, buf: &mut BytesMut, newline: usize) -> Option<ParseOutcome> {
-        let line_len = if newline > 0 && buf[newline - 1] == b'\r' { newline - 1 } else { newline };
         self.inline_args.clear();
-        if split_args(&buf[..line_len], &mut self.inline_args).is_err() {
+        if split_args(&buf[..newline], &mut self.inline_args).is_err() {
             return Some(self.fail(ProtocolError::UnbalancedQuotes));
         }
         self.state = State::Start;
@@ -443,9 +449,8 @@ impl Parser {
                 InlineArg::Owned(v) => Bytes::from(v),
             })
             .collect();
-        if self.inline_args.capacity() > PARSER_ARGS_PREALLOC_MAX {
-            self.inline_args.shrink_to(PARSER_ARGS_PREALLOC_MAX);
-        }
+        // A no-op unless a long line grew it past the bound.
+        self.inline_args.shrink_to(PARSER_ARGS_PREALLOC_MAX);
         Some(ParseOutcome::Command(args))
     }
 }
@@ -479,7 +484,8 @@ fn quick_number(b: &[u8]) -> Option<(u64, usize)> {
 /// Redis's `string2ll`: an optional `-`, then `0` alone or a digit 1-9 and
 /// more digits, nothing else, at most 20 characters, within `i64`.
 fn string2ll(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() > INT_STRING_LEN_MAX {
+    // An empty `s` fails the first-digit check below.
+    if s.len() > INT_STRING_LEN_MAX {
         return None;
     }
     if s == b"0" {
