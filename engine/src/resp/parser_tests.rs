@@ -527,3 +527,15 @@ fn planted_crlf_split_bites_only_split_headers() {
         assert_eq!(p.parse(&mut buf), ParseOutcome::Command(vec![Bytes::copy_from_slice(arg)]), "{first:?}");
     }
 }
+
+#[test]
+fn complete_headers_take_the_quick_path() {
+    // Nine arguments, so not the one-pass path. The general path would
+    // search the `$12` header for its `\r` and leave `scan` there; the
+    // quick path reads it without a search.
+    let mut p = parser();
+    let mut buf = BytesMut::from(&b"*9\r\n$3\r\nSET\r\n$12\r\n"[..]);
+    assert_eq!(p.parse(&mut buf), ParseOutcome::Incomplete);
+    assert_eq!(p.state, State::BulkData { left: 8, len: 12 });
+    assert_eq!((p.pos, p.scan), (18, 13));
+}
