@@ -189,3 +189,87 @@ fn random_commands_never_panic() {
     }
     engine.check_invariants();
 }
+
+/// Every reply of the SET/GET family and the `dirty` count each command
+/// adds, as Redis 7.0.15 gives them (replies and
+/// `rdb_changes_since_last_save` after each line; TTLs read at the same
+/// instant, which our fixed clock makes exact).
+#[test]
+fn replies_and_dirty_follow_redis_line_by_line() {
+    let now_ms = 1_700_000_000_000u64;
+    let mut engine = Engine::new(Config::default(), now_ms);
+    let conn = engine.handle_open(ClientInfo::default(), now_ms);
+    let cases: &[(&str, &[u8], u64)] = &[
+        ("set k v nx", b"+OK\r\n", 1),
+        ("set k v2 nx", b"$-1\r\n", 0),
+        ("set k v3 xx", b"+OK\r\n", 1),
+        ("set nokey v xx", b"$-1\r\n", 0),
+        ("set k v4 get", b"$2\r\nv3\r\n", 1),
+        ("set k v5 nx get", b"$2\r\nv4\r\n", 0),
+        ("get k", b"$2\r\nv4\r\n", 0),
+        ("set nokey v xx get", b"$-1\r\n", 0),
+        ("set k v6 xx get", b"$2\r\nv4\r\n", 1),
+        ("set k v7 xx", b"+OK\r\n", 1),
+        ("setnx k x", b":0\r\n", 0),
+        ("setnx n1 x", b":1\r\n", 1),
+        ("set e v ex 100", b"+OK\r\n", 1),
+        ("ttl e", b":100\r\n", 0),
+        ("set e v2 keepttl", b"+OK\r\n", 1),
+        ("ttl e", b":100\r\n", 0),
+        ("set e v3", b"+OK\r\n", 1),
+        ("ttl e", b":-1\r\n", 0),
+        ("setex e 10 v", b"+OK\r\n", 1),
+        ("ttl e", b":10\r\n", 0),
+        ("psetex e 5000 v", b"+OK\r\n", 1),
+        ("pttl e", b":5000\r\n", 0),
+        ("getex e", b"$1\r\nv\r\n", 0),
+        ("ttl e", b":5\r\n", 0),
+        ("getex e persist", b"$1\r\nv\r\n", 1),
+        ("ttl e", b":-1\r\n", 0),
+        ("getex e persist", b"$1\r\nv\r\n", 0),
+        ("getex e ex 20", b"$1\r\nv\r\n", 1),
+        ("ttl e", b":20\r\n", 0),
+        ("getex e px 30000", b"$1\r\nv\r\n", 1),
+        ("pttl e", b":30000\r\n", 0),
+        ("getex e exat 1700000050", b"$1\r\nv\r\n", 1),
+        ("ttl e", b":50\r\n", 0),
+        ("getex e pxat 1700000000001", b"$1\r\nv\r\n", 1),
+        ("pttl e", b":1\r\n", 0),
+        // A PXAT/EXAT not after now deletes the key.
+        ("getex e pxat 1700000000000", b"$1\r\nv\r\n", 1),
+        ("exists e", b":0\r\n", 0),
+        ("set e v", b"+OK\r\n", 1),
+        ("getex e pxat 1", b"$1\r\nv\r\n", 1),
+        ("exists e", b":0\r\n", 0),
+        ("getex nokey", b"$-1\r\n", 0),
+        ("getex nokey ex 0", b"$-1\r\n", 0),
+        ("set w v", b"+OK\r\n", 1),
+        ("getex w ex 0", b"-ERR invalid expire time in 'getex' command\r\n", 0),
+        ("getex w ex abc", b"-ERR value is not an integer or out of range\r\n", 0),
+        ("getex w foo", b"-ERR syntax error\r\n", 0),
+        ("getex w keepttl", b"-ERR syntax error\r\n", 0),
+        ("getset k new", b"$2\r\nv7\r\n", 1),
+        ("get k", b"$3\r\nnew\r\n", 0),
+        ("getset nokey3 x", b"$-1\r\n", 1),
+        ("getdel k", b"$3\r\nnew\r\n", 1),
+        ("get k", b"$-1\r\n", 0),
+        ("getdel k", b"$-1\r\n", 0),
+        ("mset a 1 b 2", b"+OK\r\n", 2),
+        ("mset a 1 b", b"-ERR wrong number of arguments for 'mset' command\r\n", 0),
+        ("msetnx a 1 c 3", b":0\r\n", 0),
+        ("exists c", b":0\r\n", 0),
+        ("msetnx c 3 d 4", b":1\r\n", 2),
+        ("msetnx c 3 d", b"-ERR wrong number of arguments for 'msetnx' command\r\n", 0),
+        ("mget a b c d nokey", b"*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$-1\r\n", 0),
+        ("set x 1 px 100 pxat 5", b"-ERR syntax error\r\n", 0),
+        ("set x 1 exat 99999999999 get", b"$-1\r\n", 1),
+        ("set x 1 pxat 99999999999999 xx", b"+OK\r\n", 1),
+    ];
+    for &(line, want, dirty) in cases {
+        let before = engine.executor().srv.stats.dirty;
+        let got = exchange(&mut engine, conn, &encode(&split(line)), now_ms);
+        assert_eq!(escape(&got), escape(want), "{line}");
+        assert_eq!(engine.executor().srv.stats.dirty - before, dirty, "dirty after {line}");
+    }
+    engine.check_invariants();
+}

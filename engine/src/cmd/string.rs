@@ -149,9 +149,10 @@ fn parse_ext_options(args: &[Bytes], first: usize, is_set: bool) -> Result<ExtOp
             o.xx = true;
         } else if is("get") && is_set {
             o.get = true;
-        } else if is("keepttl") && !o.persist && unit.is_none() && is_set {
+        } else if is("keepttl") && unit.is_none() && is_set {
+            // PERSIST is GETEX's and KEEPTTL SET's: neither meets the other.
             o.keep_ttl = true;
-        } else if is("persist") && unit.is_none() && !o.keep_ttl && !is_set {
+        } else if is("persist") && unit.is_none() && !is_set {
             o.persist = true;
         } else if let (Some(u), Some(value)) = (expire_token(opt), next) {
             if !expire_ok(u) {
@@ -188,11 +189,10 @@ fn expire_at_ms(unit: ExpireUnit, value: &[u8], now_ms: u64, cmd_name: &str) -> 
         ms *= 1000;
     }
     if matches!(unit, ExpireUnit::Ex | ExpireUnit::Px) {
-        // Redis adds in C and treats a wrapped (non-positive) sum as overflow.
-        ms = ms.wrapping_add(now_ms as i64);
-    }
-    if ms <= 0 {
-        return Err(invalid());
+        // Redis adds in C and treats a wrapped (non-positive) sum as
+        // overflow; both terms are positive, so it wraps exactly when
+        // the sum overflows.
+        ms = ms.checked_add(now_ms as i64).ok_or_else(invalid)?;
     }
     Ok(ms as u64)
 }
@@ -462,6 +462,9 @@ mod tests {
         assert_eq!(e(ExpireUnit::Ex, "0"), invalid);
         assert_eq!(e(ExpireUnit::Px, "-1"), invalid);
         assert_eq!(e(ExpireUnit::Ex, "9223372036854776"), invalid);
+        assert_eq!(e(ExpireUnit::ExAt, "9223372036854776"), invalid);
+        assert_eq!(e(ExpireUnit::ExAt, "9223372036854775"), Ok(9_223_372_036_854_775_000));
+        assert_eq!(e(ExpireUnit::PxAt, "9223372036854775807"), Ok(i64::MAX as u64));
         assert_eq!(e(ExpireUnit::Px, "9223372036854775807"), invalid);
     }
 }

@@ -138,14 +138,6 @@ enum State {
     Failed(ProtocolError),
 }
 
-/// What the search for a line end found.
-enum LineEnd {
-    /// The terminator is at this offset.
-    At(usize),
-    Wait,
-    Error(ProtocolError),
-}
-
 #[derive(Debug)]
 pub struct Parser {
     limits: ParserLimits,
@@ -193,144 +185,175 @@ impl Parser {
 
     /// [`Parser::parse`], taking the command's argument list from `spare`
     /// (cleared vectors a caller got back from the executor) when it has one.
+    ///
+    /// One step per state until a step has an outcome; each step either
+    /// returns one or moves to the next state.
     pub fn parse_reusing(&mut self, buf: &mut BytesMut, spare: &mut Vec<Vec<Bytes>>) -> ParseOutcome {
         loop {
-            match self.state {
-                State::Start => {
-                    let Some(&first) = buf.first() else {
-                        return ParseOutcome::Incomplete;
-                    };
-                    if first == b'*' {
-                        if let Some(args) = self.parse_whole(buf, spare) {
-                            return ParseOutcome::Command(args);
-                        }
-                    }
-                    self.pos = 0;
-                    self.scan = 0;
-                    self.state = if first == b'*' { State::MultibulkCount } else { State::Inline };
-                }
-                State::Inline => match self.find_line_end(buf, 0, b'\n', ProtocolError::TooBigInlineRequest) {
-                    LineEnd::At(newline) => {
-                        if let Some(outcome) = self.finish_inline(buf, newline) {
-                            return outcome;
-                        }
-                    }
-                    LineEnd::Wait => return ParseOutcome::Incomplete,
-                    LineEnd::Error(e) => return self.fail(e),
-                },
-                State::MultibulkCount => {
-                    let (count, cr) = match quick_number(&buf[1..]) {
-                        Some((n, at)) => (n as i64, 1 + at),
-                        None => {
-                            let cr = match self.find_line_end(buf, 0, b'\r', ProtocolError::TooBigMultibulkCount) {
-                                LineEnd::At(cr) => cr,
-                                LineEnd::Wait => return ParseOutcome::Incomplete,
-                                LineEnd::Error(e) => return self.fail(e),
-                            };
-                            if buf.len() - cr < 2 {
-                                return ParseOutcome::Incomplete;
-                            }
-                            match string2ll(&buf[1..cr]) {
-                                Some(n) => (n, cr),
-                                None => return self.fail(ProtocolError::InvalidMultibulkLength),
-                            }
-                        }
-                    };
-                    if count > PROTO_MAX_MULTIBULK_LEN as i64 {
-                        return self.fail(ProtocolError::InvalidMultibulkLength);
-                    }
-                    if count <= 0 {
-                        buf.advance(cr + 2);
-                        self.state = State::Start;
-                        continue;
-                    }
-                    // Bounded by PROTO_MAX_MULTIBULK_LEN, so it fits a usize.
-                    let count = count as usize;
-                    self.spans.clear();
-                    self.spans.reserve(count.min(PARSER_ARGS_PREALLOC_MAX));
-                    self.pos = cr + 2;
-                    self.scan = self.pos;
-                    self.state = State::BulkLen { left: count };
-                }
-                State::BulkLen { left } => {
-                    let start = self.pos;
-                    let quick = match buf.get(start) {
-                        Some(b'$') => quick_number(&buf[start + 1..]),
-                        _ => None,
-                    };
-                    let (len, cr, crlf_len) = match quick {
-                        Some((n, at)) => (n as i64, start + 1 + at, 2),
-                        None => {
-                            let cr = match self.find_line_end(buf, start, b'\r', ProtocolError::TooBigBulkCount) {
-                                LineEnd::At(cr) => cr,
-                                LineEnd::Wait => return ParseOutcome::Incomplete,
-                                LineEnd::Error(e) => return self.fail(e),
-                            };
-                            // The planted bug takes a line whose `\n` has not
-                            // arrived as ending at the `\r`.
-                            let crlf_len =
-                                if buf.len() - cr < 2 && self.plant.is(PlantedBug::ParserCrlfSplit) { 1 } else { 2 };
-                            if buf.len() - cr < crlf_len {
-                                return ParseOutcome::Incomplete;
-                            }
-                            if buf[start] != b'$' {
-                                return self.fail(ProtocolError::ExpectedDollar(buf[start]));
-                            }
-                            match string2ll(&buf[start + 1..cr]) {
-                                Some(n) => (n, cr, crlf_len),
-                                None => return self.fail(ProtocolError::InvalidBulkLength),
-                            }
-                        }
-                    };
-                    if len < 0 || len as u64 > self.limits.proto_max_bulk_len {
-                        return self.fail(ProtocolError::InvalidBulkLength);
-                    }
-                    let Ok(len) = usize::try_from(len) else {
-                        return self.fail(ProtocolError::InvalidBulkLength);
-                    };
-                    self.pos = cr + crlf_len;
-                    self.state = State::BulkData { left, len };
-                }
-                State::BulkData { left, len } => {
-                    // `len` is at most proto-max-bulk-len, far from overflowing.
-                    if buf.len() - self.pos < len + 2 {
-                        return ParseOutcome::Incomplete;
-                    }
-                    self.spans.push((self.pos, len));
-                    self.pos += len + 2;
-                    if left > 1 {
-                        self.scan = self.pos;
-                        self.state = State::BulkLen { left: left - 1 };
-                        continue;
-                    }
-                    // One refcount increment per argument: each is split off
-                    // the buffer itself (no intermediate frame to clone and drop).
-                    let mut args = spare.pop().unwrap_or_default();
-                    debug_assert!(args.is_empty());
-                    args.reserve(self.spans.len());
-                    let mut consumed = 0;
-                    for &(at, len) in &self.spans {
-                        buf.advance(at - consumed);
-                        args.push(buf.split_to(len).freeze());
-                        consumed = at + len;
-                    }
-                    buf.advance(self.pos - consumed);
-                    self.spans.clear();
-                    if self.spans.capacity() > PARSER_ARGS_PREALLOC_MAX {
-                        self.spans.shrink_to(PARSER_ARGS_PREALLOC_MAX);
-                    }
-                    self.state = State::Start;
-                    return ParseOutcome::Command(args);
-                }
-                State::NulStuck { line_start, error } => {
-                    if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
-                        return self.fail(error);
-                    }
-                    return ParseOutcome::Incomplete;
-                }
-                State::Failed(e) => return ParseOutcome::Error(e),
+            let outcome = match self.state {
+                State::Start => self.start(buf, spare),
+                State::Inline => self.inline(buf),
+                State::MultibulkCount => self.multibulk_count(buf),
+                State::BulkLen { left } => self.bulk_len(buf, left),
+                State::BulkData { left, len } => self.bulk_data(buf, spare, left, len),
+                State::NulStuck { line_start, error } => Some(self.nul_stuck(buf, line_start, error)),
+                State::Failed(e) => Some(ParseOutcome::Error(e)),
+            };
+            if let Some(outcome) = outcome {
+                return outcome;
             }
         }
+    }
+
+    /// [`State::Start`]: a whole small multibulk command in one pass, or
+    /// else the first state of the incremental path.
+    #[inline]
+    fn start(&mut self, buf: &mut BytesMut, spare: &mut Vec<Vec<Bytes>>) -> Option<ParseOutcome> {
+        let Some(&first) = buf.first() else {
+            return Some(ParseOutcome::Incomplete);
+        };
+        if first == b'*' {
+            if let Some(args) = self.parse_whole(buf, spare) {
+                return Some(ParseOutcome::Command(args));
+            }
+        }
+        self.pos = 0;
+        self.scan = 0;
+        self.state = if first == b'*' { State::MultibulkCount } else { State::Inline };
+        None
+    }
+
+    /// [`State::Inline`]: waits for the line's `\n`, then splits the line.
+    fn inline(&mut self, buf: &mut BytesMut) -> Option<ParseOutcome> {
+        match self.find_line_end(buf, 0, b'\n', ProtocolError::TooBigInlineRequest) {
+            Ok(newline) => self.finish_inline(buf, newline),
+            Err(outcome) => Some(outcome),
+        }
+    }
+
+    /// [`State::MultibulkCount`]: reads `*<count>\r\n`. A count of zero or
+    /// less skips the command; any other starts reading its arguments.
+    #[inline]
+    fn multibulk_count(&mut self, buf: &mut BytesMut) -> Option<ParseOutcome> {
+        let (count, cr) = match quick_number(&buf[1..]) {
+            Some((n, at)) => (n as i64, 1 + at),
+            None => match self.count_line(buf) {
+                Ok(count_cr) => count_cr,
+                Err(outcome) => return Some(outcome),
+            },
+        };
+        if count > PROTO_MAX_MULTIBULK_LEN as i64 {
+            return Some(self.fail(ProtocolError::InvalidMultibulkLength));
+        }
+        if count <= 0 {
+            buf.advance(cr + 2);
+            self.state = State::Start;
+            return None;
+        }
+        // Bounded by PROTO_MAX_MULTIBULK_LEN, so it fits a usize.
+        let count = count as usize;
+        self.spans.clear();
+        self.spans.reserve(count.min(PARSER_ARGS_PREALLOC_MAX));
+        self.pos = cr + 2;
+        self.scan = self.pos;
+        self.state = State::BulkLen { left: count };
+        None
+    }
+
+    /// The general path of the count line: the count and the offset of its
+    /// `\r`, or the outcome to return (wait or error).
+    fn count_line(&mut self, buf: &[u8]) -> Result<(i64, usize), ParseOutcome> {
+        let cr = self.find_line_end(buf, 0, b'\r', ProtocolError::TooBigMultibulkCount)?;
+        if buf.len() - cr < 2 {
+            return Err(ParseOutcome::Incomplete);
+        }
+        match string2ll(&buf[1..cr]) {
+            Some(n) => Ok((n, cr)),
+            None => Err(self.fail(ProtocolError::InvalidMultibulkLength)),
+        }
+    }
+
+    /// [`State::BulkLen`]: reads the `$<len>\r\n` header at `pos`; `left`
+    /// arguments (this one included) are still to come.
+    #[inline]
+    fn bulk_len(&mut self, buf: &[u8], left: usize) -> Option<ParseOutcome> {
+        let start = self.pos;
+        let quick = match buf.get(start) {
+            Some(b'$') => quick_number(&buf[start + 1..]),
+            _ => None,
+        };
+        let (len, data) = match quick {
+            Some((n, at)) => (n as i64, start + 1 + at + 2),
+            None => match self.bulk_len_line(buf, start) {
+                Ok(len_data) => len_data,
+                Err(outcome) => return Some(outcome),
+            },
+        };
+        if len < 0 || len as u64 > self.limits.proto_max_bulk_len {
+            return Some(self.fail(ProtocolError::InvalidBulkLength));
+        }
+        let Ok(len) = usize::try_from(len) else {
+            return Some(self.fail(ProtocolError::InvalidBulkLength));
+        };
+        self.pos = data;
+        self.state = State::BulkData { left, len };
+        None
+    }
+
+    /// The general path of the bulk header at `start`: the length and the
+    /// offset of the data, or the outcome to return (wait or error).
+    fn bulk_len_line(&mut self, buf: &[u8], start: usize) -> Result<(i64, usize), ParseOutcome> {
+        let cr = self.find_line_end(buf, start, b'\r', ProtocolError::TooBigBulkCount)?;
+        // The planted bug takes a line whose `\n` has not arrived as ending
+        // at the `\r`.
+        let crlf_len = if self.plant.is(PlantedBug::ParserCrlfSplit) && buf.get(cr + 1).is_none() { 1 } else { 2 };
+        if buf.len() - cr < crlf_len {
+            return Err(ParseOutcome::Incomplete);
+        }
+        if buf[start] != b'$' {
+            return Err(self.fail(ProtocolError::ExpectedDollar(buf[start])));
+        }
+        match string2ll(&buf[start + 1..cr]) {
+            Some(n) => Ok((n, cr + crlf_len)),
+            None => Err(self.fail(ProtocolError::InvalidBulkLength)),
+        }
+    }
+
+    /// [`State::BulkData`]: waits for `len` data bytes plus the two after
+    /// them at `pos`; after the last argument, splits the command off.
+    #[inline]
+    fn bulk_data(
+        &mut self,
+        buf: &mut BytesMut,
+        spare: &mut Vec<Vec<Bytes>>,
+        left: usize,
+        len: usize,
+    ) -> Option<ParseOutcome> {
+        // `len` is at most proto-max-bulk-len, far from overflowing.
+        if buf.len() - self.pos < len + 2 {
+            return Some(ParseOutcome::Incomplete);
+        }
+        self.spans.push((self.pos, len));
+        self.pos += len + 2;
+        if left > 1 {
+            self.scan = self.pos;
+            self.state = State::BulkLen { left: left - 1 };
+            return None;
+        }
+        let args = take_command(buf, &self.spans, self.pos, spare);
+        self.spans.clear();
+        // A no-op unless a long command grew it past the bound.
+        self.spans.shrink_to(PARSER_ARGS_PREALLOC_MAX);
+        self.state = State::Start;
+        Some(ParseOutcome::Command(args))
+    }
+
+    /// [`State::NulStuck`]: the line never ends; "too big" once it is.
+    fn nul_stuck(&mut self, buf: &[u8], line_start: usize, error: ProtocolError) -> ParseOutcome {
+        if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
+            return self.fail(error);
+        }
+        ParseOutcome::Incomplete
     }
 
     /// The common case in one pass: a multibulk command of at most
@@ -365,17 +388,7 @@ impl Parser {
             *span = (data, len);
             pos = data + len + 2;
         }
-        let mut args = spare.pop().unwrap_or_default();
-        debug_assert!(args.is_empty());
-        args.reserve(count);
-        let mut consumed = 0;
-        for &(at, len) in &spans[..count] {
-            buf.advance(at - consumed);
-            args.push(buf.split_to(len).freeze());
-            consumed = at + len;
-        }
-        buf.advance(pos - consumed);
-        Some(args)
+        Some(take_command(buf, &spans[..count], pos, spare))
     }
 
     /// Bytes of heap the parser holds itself (the buffer is the caller's).
@@ -394,38 +407,46 @@ impl Parser {
     }
 
     /// Searches for `term` in the line starting at `line_start`, resuming at
-    /// `self.scan`, never past the longest allowed line.
-    fn find_line_end(&mut self, buf: &[u8], line_start: usize, term: u8, too_big: ProtocolError) -> LineEnd {
+    /// `self.scan`, never past the longest allowed line. Returns its offset,
+    /// or the outcome to return (wait or "too big").
+    fn find_line_end(
+        &mut self,
+        buf: &[u8],
+        line_start: usize,
+        term: u8,
+        too_big: ProtocolError,
+    ) -> Result<usize, ParseOutcome> {
+        // `scan` never passes the window: it starts at `line_start` and only
+        // moves to a byte inside it or to its end (and `buf` only grows).
         let window_end = buf.len().min(line_start + PROTO_INLINE_MAX_SIZE + 1);
-        if self.scan < window_end {
-            if let Some(found) = memchr2(term, 0, &buf[self.scan..window_end]) {
-                let at = self.scan + found;
-                // Resuming here finds the same end at once if the caller
-                // has to wait for the byte after it.
-                self.scan = at;
-                if buf[at] == 0 {
-                    self.state = State::NulStuck { line_start, error: too_big };
-                    if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
-                        return LineEnd::Error(too_big);
-                    }
-                    return LineEnd::Wait;
-                }
-                return LineEnd::At(at);
+        if let Some(found) = memchr2(term, 0, &buf[self.scan..window_end]) {
+            let at = self.scan + found;
+            // Resuming here finds the same end at once if the caller
+            // has to wait for the byte after it.
+            self.scan = at;
+            if buf[at] != 0 {
+                return Ok(at);
             }
-            self.scan = window_end;
+            self.state = State::NulStuck { line_start, error: too_big };
+            return Err(self.nul_stuck(buf, line_start, too_big));
         }
+        self.scan = window_end;
         if buf.len() - line_start > PROTO_INLINE_MAX_SIZE {
-            return LineEnd::Error(too_big);
+            return Err(self.fail(too_big));
         }
-        LineEnd::Wait
+        Err(ParseOutcome::Incomplete)
     }
 
     /// The inline line ends with the `\n` at `newline`. Returns the outcome,
     /// or `None` when the line was blank and has been skipped.
+    ///
+    /// Redis drops a `\r` before the `\n` first; we need not, because
+    /// [`split_args`] already treats a last `\r` as a blank outside quotes
+    /// and as an unterminated quote's content inside them (unbalanced
+    /// either way), so the arguments and errors are the same.
     fn finish_inline(&mut self, buf: &mut BytesMut, newline: usize) -> Option<ParseOutcome> {
-        let line_len = if newline > 0 && buf[newline - 1] == b'\r' { newline - 1 } else { newline };
         self.inline_args.clear();
-        if split_args(&buf[..line_len], &mut self.inline_args).is_err() {
+        if split_args(&buf[..newline], &mut self.inline_args).is_err() {
             return Some(self.fail(ProtocolError::UnbalancedQuotes));
         }
         self.state = State::Start;
@@ -443,11 +464,29 @@ impl Parser {
                 InlineArg::Owned(v) => Bytes::from(v),
             })
             .collect();
-        if self.inline_args.capacity() > PARSER_ARGS_PREALLOC_MAX {
-            self.inline_args.shrink_to(PARSER_ARGS_PREALLOC_MAX);
-        }
+        // A no-op unless a long line grew it past the bound.
+        self.inline_args.shrink_to(PARSER_ARGS_PREALLOC_MAX);
         Some(ParseOutcome::Command(args))
     }
+}
+
+/// Splits a complete command off the front of `buf`: each `(offset, len)`
+/// of `spans` becomes an argument, and everything up to `end` is consumed.
+/// One refcount increment per argument: each is split off the buffer itself
+/// (no intermediate frame to clone and drop).
+#[inline]
+fn take_command(buf: &mut BytesMut, spans: &[(usize, usize)], end: usize, spare: &mut Vec<Vec<Bytes>>) -> Vec<Bytes> {
+    let mut args = spare.pop().unwrap_or_default();
+    debug_assert!(args.is_empty());
+    args.reserve(spans.len());
+    let mut consumed = 0;
+    for &(at, len) in spans {
+        buf.advance(at - consumed);
+        args.push(buf.split_to(len).freeze());
+        consumed = at + len;
+    }
+    buf.advance(end - consumed);
+    args
 }
 
 /// The hot path for a header number: 1 to 18 plain digits (no leading
@@ -479,7 +518,8 @@ fn quick_number(b: &[u8]) -> Option<(u64, usize)> {
 /// Redis's `string2ll`: an optional `-`, then `0` alone or a digit 1-9 and
 /// more digits, nothing else, at most 20 characters, within `i64`.
 fn string2ll(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() > INT_STRING_LEN_MAX {
+    // An empty `s` fails the first-digit check below.
+    if s.len() > INT_STRING_LEN_MAX {
         return None;
     }
     if s == b"0" {

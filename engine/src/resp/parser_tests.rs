@@ -334,3 +334,208 @@ fn string2ll_matches_redis() {
     }
     assert_eq!(string2ll(b"-9223372036854775809"), None);
 }
+
+#[test]
+fn a_cr_before_the_inline_newline_changes_nothing() {
+    // Redis strips it before splitting; the splitter gives the same result
+    // with it (see `finish_inline`).
+    for (with_cr, without) in [
+        (&b"GET k\r\n"[..], &b"GET k\n"[..]),
+        (b"SET k \"v\"\r\n", b"SET k \"v\"\n"),
+        (b"SET k 'v'\r\n", b"SET k 'v'\n"),
+        (b"\r\n", b"\n"),
+        (b"SET k \"v\r\n", b"SET k \"v\n"),
+        (b"SET k \"v\\\r\n", b"SET k \"v\\\n"),
+    ] {
+        let (with_cr, without) = (parse(with_cr), parse(without));
+        assert_eq!((with_cr.commands, with_cr.error), (without.commands, without.error));
+    }
+    assert_eq!(parse(b"SET k \"v\"\r\n").commands, cmds(&[&[b"SET", b"k", b"v"]]));
+    assert_eq!(error_of(b"SET k \"v\r\n"), (0, Some(ProtocolError::UnbalancedQuotes)));
+}
+
+#[test]
+fn quick_number_reads_short_plain_numbers_only() {
+    assert_eq!(quick_number(b"0\r\n"), Some((0, 1)));
+    assert_eq!(quick_number(b"7\rx"), Some((7, 1)));
+    assert_eq!(quick_number(b"1234\r\n"), Some((1234, 4)));
+    assert_eq!(quick_number(b"987654321098765432\r\n"), Some((987_654_321_098_765_432, 18)));
+    // Everything else is the general path's: it needs the byte after the
+    // `\r`, a sign, a leading zero, more than 18 digits or another byte.
+    for other in [
+        &b""[..],
+        b"1",
+        b"12",
+        b"12\r",
+        b"-1\r\n",
+        b"+1\r\n",
+        b"01\r\n",
+        b"00\r\n",
+        b"\r\n",
+        b"1x\r\n",
+        b"1 \r\n",
+        b"9876543210987654321\r\n",
+    ] {
+        assert_eq!(quick_number(other), None, "{other:?}");
+    }
+}
+
+#[test]
+fn nineteen_digit_numbers_take_the_general_path() {
+    // Past i64::MAX: on the quick path it would wrap negative and be skipped.
+    assert_eq!(error_of(b"*9999999999999999999\r\n"), (0, Some(ProtocolError::InvalidMultibulkLength)));
+    assert_eq!(error_of(b"*1\r\n$9999999999999999999\r\n"), (0, Some(ProtocolError::InvalidBulkLength)));
+}
+
+/// Parses `input` in one call with a fresh parser whose bulk limit is
+/// `max_bulk`; returns the command and whether the one-pass path took it.
+/// That path never touches the incremental state, so it leaves `spans`
+/// unallocated, while the incremental path reserves it for the arguments.
+fn parse_once(input: &[u8], max_bulk: u64) -> (Vec<Vec<u8>>, bool) {
+    let mut p = Parser::new(ParserLimits { proto_max_bulk_len: max_bulk });
+    let mut buf = BytesMut::from(input);
+    let ParseOutcome::Command(args) = p.parse(&mut buf) else { panic!("expected a command") };
+    assert!(buf.is_empty());
+    assert_eq!(p.state, State::Start);
+    (args.iter().map(|a| a.to_vec()).collect(), p.heap_bytes() == 0)
+}
+
+fn multibulk(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+#[test]
+fn one_pass_path_takes_whole_small_commands_exactly() {
+    let long = vec![b'z'; 123];
+    let eight: [&[u8]; PARSER_WHOLE_ARGS_MAX] = [b"MSET", b"", b"0123456789", &long, b"k", b"v", b"\r\n", b"x"];
+    let default_max = PROTO_MAX_BULK_LEN_DEFAULT;
+    // Taken: up to PARSER_WHOLE_ARGS_MAX arguments, multi-digit and empty
+    // bulks, the buffer ending exactly at the command's end.
+    for args in [&eight[..1], &eight[..2], &eight[..]] {
+        let input = multibulk(args);
+        let want: Vec<Vec<u8>> = args.iter().map(|a| a.to_vec()).collect();
+        assert_eq!(parse_once(&input, default_max), (want, true), "{args:?}");
+    }
+    // A bulk of exactly the limit is taken too.
+    assert_eq!(parse_once(&multibulk(&[b"GET", b"abc"]), 3), (vec![b"GET".to_vec(), b"abc".to_vec()], true));
+    // One argument too many is declined, and parsed the same by the
+    // incremental path.
+    let nine: Vec<&[u8]> = eight.iter().copied().chain([&b"y"[..]]).collect();
+    let want: Vec<Vec<u8>> = nine.iter().map(|a| a.to_vec()).collect();
+    assert_eq!(parse_once(&multibulk(&nine), default_max), (want, false));
+}
+
+#[test]
+fn one_pass_path_leaves_errors_and_waits_to_the_incremental_path() {
+    let mut p = Parser::new(ParserLimits { proto_max_bulk_len: 3 });
+    let mut buf = BytesMut::from(&multibulk(&[b"GET", b"abcd"])[..]);
+    assert_eq!(p.parse(&mut buf), ParseOutcome::Error(ProtocolError::InvalidBulkLength));
+    // A command one byte short waits, with nothing consumed.
+    let input = multibulk(&[b"GET", b"k"]);
+    let mut p = parser();
+    let mut buf = BytesMut::from(&input[..input.len() - 1]);
+    assert_eq!(p.parse(&mut buf), ParseOutcome::Incomplete);
+    assert_eq!(buf.len(), input.len() - 1);
+}
+
+#[test]
+fn set_limits_applies_to_the_next_command() {
+    let mut p = parser();
+    let mut buf = BytesMut::from(&multibulk(&[b"GET", b"abcd"])[..]);
+    assert!(matches!(p.parse(&mut buf), ParseOutcome::Command(_)));
+    p.set_limits(ParserLimits { proto_max_bulk_len: 3 });
+    let mut buf = BytesMut::from(&multibulk(&[b"GET", b"abcd"])[..]);
+    assert_eq!(p.parse(&mut buf), ParseOutcome::Error(ProtocolError::InvalidBulkLength));
+}
+
+#[test]
+fn an_empty_multibulk_on_the_general_path_is_consumed() {
+    for input in [&b"*-1\r\n"[..], b"*-7\r\n", b"*0\r\n"] {
+        let p = parse(input);
+        assert_eq!((p.commands.len(), p.error, p.rest), (0, None, 0), "{input:?}");
+    }
+}
+
+#[test]
+fn heap_bytes_counts_both_scratch_vectors() {
+    let span_bytes = std::mem::size_of::<(usize, usize)>();
+    let arg_bytes = std::mem::size_of::<InlineArg>();
+    let mut p = parser();
+    assert_eq!(p.heap_bytes(), 0);
+    // 100 arguments on the incremental path, the last one still missing.
+    let mut buf = BytesMut::from(&b"*100\r\n"[..]);
+    for _ in 0..99 {
+        buf.extend_from_slice(b"$1\r\na\r\n");
+    }
+    assert_eq!(p.parse(&mut buf), ParseOutcome::Incomplete);
+    let spans = p.spans.capacity();
+    assert!(spans >= 100);
+    assert_eq!(p.heap_bytes(), spans * span_bytes);
+    buf.extend_from_slice(b"$1\r\na\r\n");
+    assert!(matches!(p.parse(&mut buf), ParseOutcome::Command(a) if a.len() == 100));
+    // An inline command of ten arguments adds the inline scratch.
+    buf.extend_from_slice(b"a b c d e f g h i j\r\n");
+    assert!(matches!(p.parse(&mut buf), ParseOutcome::Command(a) if a.len() == 10));
+    let inline = p.inline_args.capacity();
+    assert!(inline >= 10);
+    assert_eq!(p.spans.capacity(), spans);
+    assert_eq!(p.heap_bytes(), spans * span_bytes + inline * arg_bytes);
+    // An error frees both.
+    buf.extend_from_slice(b"\"\r\n");
+    assert_eq!(p.parse(&mut buf), ParseOutcome::Error(ProtocolError::UnbalancedQuotes));
+    assert_eq!(p.heap_bytes(), 0);
+}
+
+#[test]
+fn scratch_shrinks_back_after_a_long_command() {
+    let n = 3 * PARSER_ARGS_PREALLOC_MAX;
+    let mut p = parser();
+    let mut buf = BytesMut::from(format!("*{n}\r\n").as_bytes());
+    for _ in 0..n {
+        buf.extend_from_slice(b"$1\r\na\r\n");
+    }
+    assert!(matches!(p.parse(&mut buf), ParseOutcome::Command(a) if a.len() == n));
+    assert!(p.spans.capacity() <= PARSER_ARGS_PREALLOC_MAX, "{}", p.spans.capacity());
+    buf.extend_from_slice(&b"a ".repeat(n));
+    buf.extend_from_slice(b"\r\n");
+    assert!(matches!(p.parse(&mut buf), ParseOutcome::Command(a) if a.len() == n));
+    assert!(p.inline_args.capacity() <= PARSER_ARGS_PREALLOC_MAX, "{}", p.inline_args.capacity());
+    assert!(p.heap_bytes() <= PARSER_ARGS_PREALLOC_MAX * (16 + std::mem::size_of::<InlineArg>()));
+}
+
+/// The planted bug bites only a bulk header split between `\r` and `\n`.
+#[cfg(feature = "planted-bugs")]
+#[test]
+fn planted_crlf_split_bites_only_split_headers() {
+    let config = crate::Config { planted_bug: Some(PlantedBug::ParserCrlfSplit), ..crate::Config::default() };
+    let planted = || parser().with_plant(Plant::from_config(&config));
+    for (first, rest, arg) in [
+        (&b"*1\r\n$1\r"[..], &b"\na\r\n"[..], &b"\n"[..]),
+        (b"*1\r\n$1", b"\r\na\r\n", b"a"),
+        (b"*1\r\n$1\r\n", b"a\r\n", b"a"),
+    ] {
+        let mut p = planted();
+        let mut buf = BytesMut::from(first);
+        assert_eq!(p.parse(&mut buf), ParseOutcome::Incomplete);
+        buf.extend_from_slice(rest);
+        assert_eq!(p.parse(&mut buf), ParseOutcome::Command(vec![Bytes::copy_from_slice(arg)]), "{first:?}");
+    }
+}
+
+#[test]
+fn complete_headers_take_the_quick_path() {
+    // Nine arguments, so not the one-pass path. The general path would
+    // search the `$12` header for its `\r` and leave `scan` there; the
+    // quick path reads it without a search.
+    let mut p = parser();
+    let mut buf = BytesMut::from(&b"*9\r\n$3\r\nSET\r\n$12\r\n"[..]);
+    assert_eq!(p.parse(&mut buf), ParseOutcome::Incomplete);
+    assert_eq!(p.state, State::BulkData { left: 8, len: 12 });
+    assert_eq!((p.pos, p.scan), (18, 13));
+}
