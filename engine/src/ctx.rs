@@ -75,6 +75,8 @@ pub struct Server {
     /// Facts about the host process only the driver can know (memory, pid,
     /// executable); INFO reports them. Zeros until the driver feeds them.
     pub host: HostStats,
+    /// When to hand freed memory back to the OS (MEMORY PURGE, the tick).
+    pub memory: crate::memory::PurgePolicy,
     /// 40 hex characters naming this run (INFO `run_id`), drawn from the
     /// seeded RNG at startup.
     pub run_id: String,

@@ -18,6 +18,7 @@
 //! - [`host`]: the process's own figures for INFO (live allocated bytes
 //!   through a counting allocator, RSS, CPU time).
 //! - [`log`]: Redis-format log lines.
+//! - [`purge`]: handing freed memory back to the OS when the engine asks.
 //! - [`sock`]: binding, accepting (maxclients), reading into a connection's
 //!   buffer, writing until `WouldBlock`.
 //! - [`server`]: startup (seed, fd limit, listeners, signals), the choice of
@@ -29,6 +30,7 @@
 pub mod args;
 pub mod host;
 pub mod log;
+pub mod purge;
 pub mod server;
 pub mod single;
 pub mod sock;
