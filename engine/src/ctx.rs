@@ -75,6 +75,8 @@ pub struct Server {
     /// Facts about the host process only the driver can know (memory, pid,
     /// executable); INFO reports them. Zeros until the driver feeds them.
     pub host: HostStats,
+    /// When to hand freed memory back to the OS (MEMORY PURGE, the tick).
+    pub memory: crate::memory::PurgePolicy,
     /// 40 hex characters naming this run (INFO `run_id`), drawn from the
     /// seeded RNG at startup.
     pub run_id: String,
@@ -127,12 +129,19 @@ pub struct ShutdownFlags {
 }
 
 /// What the driver knows about the process and the host. Every field is a
-/// plain number or string so the simulator can feed fixed values; a driver
-/// that feeds nothing leaves the documented defaults (zeros).
+/// plain number or string so the simulator can feed fixed values (and one
+/// optional probe of a counter); a driver that feeds nothing leaves the
+/// documented defaults (zeros, no probe).
 #[derive(Debug, Clone)]
 pub struct HostStats {
-    /// Bytes the allocator has handed out (Redis `used_memory`).
+    /// Bytes the allocator has handed out (Redis `used_memory`), sampled
+    /// with `used_memory_rss_bytes` (Redis's cron sample, which
+    /// `mem_fragmentation_ratio` divides).
     pub used_memory_bytes: u64,
+    /// Reads the same counter now, for INFO's `used_memory` (Redis reads
+    /// `zmalloc_used_memory()` when INFO runs, not the cron sample). `None`:
+    /// INFO reports the sample.
+    pub used_memory_now: Option<fn() -> u64>,
     /// Resident set size of the process.
     pub used_memory_rss_bytes: u64,
     /// Highest `used_memory_bytes` seen; the executor keeps it monotonic.
@@ -175,6 +184,7 @@ impl Default for HostStats {
     fn default() -> HostStats {
         HostStats {
             used_memory_bytes: 0,
+            used_memory_now: None,
             used_memory_rss_bytes: 0,
             used_memory_peak_bytes: 0,
             used_memory_startup_bytes: 0,

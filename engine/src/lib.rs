@@ -30,6 +30,8 @@
 //! - [`cmd`]: the command table and one module per command family.
 //! - [`machine`]: [`Engine`], the one-thread composition of a side, the
 //!   ring and the executor that `--io-threads 1` and the simulator drive.
+//! - [`memory`]: when the driver should hand freed memory back to the OS
+//!   (`MEMORY PURGE`, and a timed rule over the driver's memory figures).
 //! - [`planted`]: test-only planted bugs (feature `planted-bugs`).
 
 pub mod client;
@@ -42,6 +44,7 @@ pub mod db;
 pub mod exec;
 pub mod limits;
 pub mod machine;
+pub mod memory;
 pub mod planted;
 pub mod resp;
 pub mod ring;

@@ -48,6 +48,14 @@ pub const READ_BUF_IDLE_MS: u64 = 200;
 /// Resting connections one tick of a side checks at most (a bounded sweep,
 /// as `clientsCron` bounds its iterations).
 pub const READ_BUF_SWEEP_MAX: usize = 1024;
+/// Resident memory beyond what is allocated (RSS minus `used_memory`) that
+/// may grow past its level after the last purge before the tick asks the
+/// driver to hand freed pages back to the OS (see [`crate::memory`]).
+pub const MEMORY_PURGE_SLACK_BYTES: u64 = 16 * 1024 * 1024;
+/// Timed purges are at least this far apart, so a workload that keeps
+/// freeing and reallocating big buffers pays for at most one purge (an
+/// allocator page walk, and page faults after it) per interval.
+pub const MEMORY_PURGE_INTERVAL_MS: u64 = 1000;
 /// Socket events a driver takes from one poll call.
 pub const POLL_EVENTS_MAX: usize = 1024;
 /// A connection stops reading (backpressure) while this many reply bytes wait

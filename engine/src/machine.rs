@@ -35,6 +35,7 @@
 //!   bind); the driver answers with [`Engine::handle_listen_result`].
 //! - [`Engine::poll_deadline`]: when `handle_tick` is next due.
 //! - [`Engine::shutdown_requested`]: SHUTDOWN was executed.
+//! - [`Engine::poll_memory_purge`]: hand freed memory back to the OS now.
 //!
 //! Every input runs the machine to quiescence before returning: all
 //! complete commands are parsed, pushed through the ring (in ring-sized
@@ -176,6 +177,12 @@ impl Engine {
 
     pub fn shutdown_requested(&self) -> bool {
         self.executor.shutdown_requested()
+    }
+
+    /// Whether to hand freed memory back to the OS now (see
+    /// [`Executor::poll_memory_purge`]).
+    pub fn poll_memory_purge(&mut self) -> bool {
+        self.executor.poll_memory_purge()
     }
 
     /// Facts about the host process for INFO (memory, pid, executable, ...),

@@ -81,6 +81,7 @@ impl HostProbe {
             .unwrap_or_default();
         let base = HostStats {
             used_memory_startup_bytes: allocated_bytes(),
+            used_memory_now: Some(allocated_bytes),
             total_system_memory_bytes: total_system_memory_bytes(),
             mem_allocator: allocator.to_string(),
             process_id: std::process::id() as u64,

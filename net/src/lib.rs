@@ -19,6 +19,7 @@
 //!   through a counting allocator, RSS, CPU time).
 //! - [`listen`]: switching the listening sockets (CONFIG SET port/bind).
 //! - [`log`]: Redis-format log lines.
+//! - [`purge`]: handing freed memory back to the OS when the engine asks.
 //! - [`sock`]: binding, accepting (maxclients), reading into a connection's
 //!   buffer, writing until `WouldBlock`.
 //! - [`server`]: startup (seed, fd limit, listeners, signals), the choice of
@@ -31,6 +32,7 @@ pub mod args;
 pub mod host;
 pub mod listen;
 pub mod log;
+pub mod purge;
 pub mod server;
 pub mod single;
 pub mod sock;

@@ -21,7 +21,11 @@ use ferrodis_net::args::{self, Invocation};
 // small keys and values is tighter than glibc's 16-byte chunk header plus
 // rounding), so it is the default. We keep its default purge delay: a delay
 // of 0 would madvise on every freed page, and the read path frees and
-// reallocates a 16 KB buffer each time a connection goes idle.
+// reallocates a 16 KB buffer each time a connection goes idle. mimalloc acts
+// on that delay only when it is called again, which an idle server never
+// does, so freed memory goes back through the engine's purge request
+// instead (`ferrodis_net::purge`: MEMORY PURGE, and the tick once RSS
+// exceeds the allocated bytes by 16 MB more than after the last purge).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: ferrodis_net::host::CountingAlloc<mimalloc::MiMalloc> =

@@ -131,6 +131,11 @@ impl SingleThread {
                 self.engine.handle_host_stats(self.host.sample());
                 self.engine.handle_tick(self.now_ms);
             }
+            // Before the replies go out: MEMORY PURGE answers after the purge.
+            if self.engine.poll_memory_purge() {
+                crate::purge::purge_process();
+                self.engine.handle_host_stats(self.host.sample());
+            }
             while let Some(id) = self.engine.poll_writable() {
                 self.flush(id);
             }

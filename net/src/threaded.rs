@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread;
 
@@ -60,6 +60,9 @@ struct Shared {
     exec_waker: Waker,
     io: Vec<IoShared>,
     stop: AtomicBool,
+    /// Counts the executor's memory purges; an I/O thread that sees it
+    /// move purges its own pages.
+    purge_epoch: AtomicU64,
 }
 
 /// Runs the executor on this thread and `config.io_threads` I/O threads
@@ -77,7 +80,13 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
         io.push(IoShared { waker, sockets: SegQueue::new() });
     }
     let ring = Arc::new(Ring::new(threads, config.ring_capacity, config.ring_capacity));
-    let shared = Arc::new(Shared { ring: Arc::clone(&ring), exec_waker, io, stop: AtomicBool::new(false) });
+    let shared = Arc::new(Shared {
+        ring: Arc::clone(&ring),
+        exec_waker,
+        io,
+        stop: AtomicBool::new(false),
+        purge_epoch: AtomicU64::new(0),
+    });
     let mut handles = Vec::with_capacity(threads);
     for (index, poll) in io_polls.into_iter().enumerate() {
         let side = ConnSide::new(index, Arc::clone(&ring), &config);
@@ -88,6 +97,7 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
             side,
             socks: HashMap::default(),
             pending: BTreeSet::new(),
+            purge_epoch: 0,
         };
         let spawned = thread::Builder::new().name(format!("io_thd_{index}")).spawn(move || t.run());
         match spawned {
@@ -184,6 +194,14 @@ impl ExecLoop {
                 self.executor.handle_host_stats(self.host.sample());
                 self.executor.handle_tick(now_ms);
             }
+            // Before the replies go out: MEMORY PURGE answers after the
+            // purge. Each I/O thread frees the pages it owns once woken.
+            if self.executor.poll_memory_purge() {
+                crate::purge::purge_process();
+                self.shared.purge_epoch.fetch_add(1, Ordering::SeqCst);
+                to_wake.fill(true);
+                self.executor.handle_host_stats(self.host.sample());
+            }
             self.executor.poll_output(&mut RingSink { ring: &ring, woken: |side| to_wake[side] = true });
             for (side, io) in self.shared.io.iter().enumerate() {
                 if std::mem::take(&mut self.to_wake[side]) {
@@ -235,6 +253,8 @@ struct IoThread {
     socks: HashMap<ConnId, IoSock, FixedState>,
     /// Connections to read or write this pass.
     pending: BTreeSet<ConnId>,
+    /// The last `Shared::purge_epoch` this thread purged for.
+    purge_epoch: u64,
 }
 
 impl IoThread {
@@ -267,6 +287,11 @@ impl IoThread {
                 }
             }
             self.take_sockets();
+            let purge_epoch = self.shared.purge_epoch.load(Ordering::SeqCst);
+            if purge_epoch != self.purge_epoch {
+                self.purge_epoch = purge_epoch;
+                crate::purge::purge_thread();
+            }
             self.take_msgs();
             self.side.handle_ring_room();
             for id in std::mem::take(&mut self.pending) {

@@ -202,7 +202,9 @@ fn diff(a: u64, b: u64) -> i64 {
 
 fn memory_section(ctx: &Ctx<'_>, out: &mut String) {
     let h = &ctx.srv.host;
-    let used = h.used_memory_bytes;
+    // Live, as Redis's zmalloc_used_memory(); the fragmentation figures
+    // below divide the timer's sample instead, as Redis's do.
+    let used = h.used_memory_now.map_or(h.used_memory_bytes, |now| now());
     let peak = h.used_memory_peak_bytes.max(used);
     let overhead = h.used_memory_startup_bytes.min(used);
     let dataset = used - overhead;
@@ -247,8 +249,8 @@ fn memory_section(ctx: &Ctx<'_>, out: &mut String) {
         "allocator_rss_bytes" => diff(h.allocator_resident_bytes, h.allocator_active_bytes),
         "rss_overhead_ratio" => ratio(h.used_memory_rss_bytes, h.allocator_resident_bytes),
         "rss_overhead_bytes" => diff(h.used_memory_rss_bytes, h.allocator_resident_bytes),
-        "mem_fragmentation_ratio" => ratio(h.used_memory_rss_bytes, used),
-        "mem_fragmentation_bytes" => diff(h.used_memory_rss_bytes, used),
+        "mem_fragmentation_ratio" => ratio(h.used_memory_rss_bytes, h.used_memory_bytes),
+        "mem_fragmentation_bytes" => diff(h.used_memory_rss_bytes, h.used_memory_bytes),
         "mem_not_counted_for_evict" => 0,
         "mem_replication_backlog" => 0,
         "mem_total_replication_buffers" => 0,

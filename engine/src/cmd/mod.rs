@@ -31,6 +31,7 @@ pub mod glob;
 pub mod info;
 pub mod keys;
 pub mod lcs;
+pub mod memory;
 pub mod rows;
 pub mod server;
 pub mod string;
@@ -53,6 +54,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
         string::HANDLERS,
         bits::HANDLERS,
         lcs::HANDLERS,
+        memory::HANDLERS,
     ]
     .iter()
     .flat_map(|h| h.iter().copied())

@@ -109,6 +109,7 @@ pub static COMMANDS: &[CommandDef] = &[
     row("lcs", -3, READONLY, (1, 2, 1), &["@read", "@string", "@slow"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"]).range(1, 1, 0)])
         .docs(&string::LCS),
+    row("memory", -2, NONE, (0, 0, 0), &["@slow"]).subcommands(MEMORY_SUBCOMMANDS).docs(&server::MEMORY),
     row("mget", -2, READONLY | FAST, (1, -1, 1), &["@read", "@string", "@fast"])
         .tips(&["request_policy:multi_shard"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"]).range(-1, 1, 0)])
@@ -257,6 +258,17 @@ static CONFIG_SUBCOMMANDS: &[CommandDef] = &[
     row("resetstat", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
         .docs(&server::CONFIG_RESETSTAT),
     row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::CONFIG_HELP),
+];
+
+/// MEMORY's subcommands, in the order COMMAND lists them. Redis 7.0 also
+/// has DOCTOR, MALLOC-STATS, STATS and USAGE, whose figures come from its
+/// own allocator (jemalloc) and object layout: they are not here, so they
+/// answer "unknown subcommand" (MEMORY HELP still prints Redis's full text).
+static MEMORY_SUBCOMMANDS: &[CommandDef] = &[
+    row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::MEMORY_HELP),
+    row("purge", 2, NONE, (0, 0, 0), &["@slow"])
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .docs(&server::MEMORY_PURGE),
 ];
 
 /// OBJECT's subcommands, in the order COMMAND lists them.

@@ -10,7 +10,7 @@
 //! - outputs: [`Executor::poll_output`] (replies and limit changes, into a
 //!   [`ConnSink`]: a connection side directly, or the ring's queues),
 //!   [`Executor::poll_deadline`] (when `handle_tick` is next due),
-//!   [`Executor::shutdown_requested`];
+//!   [`Executor::shutdown_requested`], [`Executor::poll_memory_purge`];
 //! - checks: [`Executor::check_invariants`].
 
 pub mod listen;
@@ -85,6 +85,7 @@ impl Executor {
                 shutdown_flags: Default::default(),
                 table: cmd::build_table(),
                 host: HostStats::default(),
+                memory: Default::default(),
                 run_id,
                 replid,
                 listen_change: None,
@@ -215,12 +216,14 @@ impl Executor {
             self.srv.stats.expired_keys_active += removed as u64;
             db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
         }
+        self.srv.memory.handle_tick(now_ms);
     }
 
     /// The driver's latest facts about the host process (memory, pid, ...),
     /// reported by INFO. Call it as often as the figures should be fresh.
     pub fn handle_host_stats(&mut self, host: HostStats) {
         let peak = self.srv.host.used_memory_peak_bytes.max(host.used_memory_peak_bytes).max(host.used_memory_bytes);
+        self.srv.memory.handle_sample(host.used_memory_rss_bytes, host.used_memory_bytes);
         self.srv.host = HostStats { used_memory_peak_bytes: peak, ..host };
     }
 
@@ -231,6 +234,13 @@ impl Executor {
 
     pub fn shutdown_requested(&self) -> bool {
         self.srv.shutdown
+    }
+
+    /// Whether the driver should hand freed memory back to the OS now
+    /// (MEMORY PURGE, or the tick's rule in [`crate::memory`]); true once
+    /// per request. The driver purges, then feeds fresh host stats.
+    pub fn poll_memory_purge(&mut self) -> bool {
+        self.srv.memory.poll_purge()
     }
 
     /// Checks every invariant the executor and its databases keep.

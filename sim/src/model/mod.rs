@@ -423,6 +423,8 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
     ("config|set", "changing limits mid-run changes what later commands may do; the world sets config at start"),
     ("config|resetstat", "resets INFO counters, which the model does not keep"),
     ("config|help", "fixed text: compared with Redis's by the differential suite"),
+    ("memory|purge", "asks the driver to return freed memory to the OS, which the simulator does not model; the reply is always +OK, compared with Redis's by the differential suite"),
+    ("memory|help", "fixed text: compared with Redis's by the differential suite"),
     ("object|idletime", "counts whole seconds since the engine's last access, a clock the model does not mirror"),
     ("object|help", "fixed text: compared with Redis's by the differential suite"),
 ];

@@ -86,6 +86,15 @@ pub static INFO: Docs = Docs::new("Get information and statistics about the serv
     .history(&[("7.0.0", "Added support for taking multiple section arguments.")])
     .args(&[Arg::string("section").optional().multiple()]);
 
+pub static MEMORY: Docs =
+    Docs::new("A container for memory diagnostics commands", "4.0.0", "server").complexity("Depends on subcommand.");
+
+pub static MEMORY_HELP: Docs =
+    Docs::new("Show helpful text about the different subcommands", "4.0.0", "server").complexity("O(1)");
+
+pub static MEMORY_PURGE: Docs = Docs::new("Ask the allocator to release memory", "4.0.0", "server")
+    .complexity("Depends on how much memory is allocated, could be slow");
+
 pub static SHUTDOWN: Docs =
     Docs::new("Synchronously save the dataset to disk and then shut down the server", "1.0.0", "server")
         .complexity(
