@@ -156,6 +156,14 @@ impl Connection {
         }
     }
 
+    /// Frees the read buffer if it is empty and grew past
+    /// [`limits::READ_BUF_RETAIN_BYTES`] (it held a big argument).
+    pub fn free_big_read_buf(&mut self) {
+        if self.read_buf.is_empty() && self.read_buf.capacity() > limits::READ_BUF_RETAIN_BYTES {
+            self.read_buf = BytesMut::new();
+        }
+    }
+
     /// The peer closed its end (or the socket failed).
     pub fn handle_peer_closed(&mut self) {
         if self.phase == Phase::Open {

@@ -163,6 +163,7 @@ impl ConnSide {
         s.conn.handle_read();
         self.push(slot);
         let s = self.slot_mut(slot);
+        s.conn.free_big_read_buf();
         if !s.resting && s.conn.read_buf_idle() {
             s.resting = true;
             self.resting.push_back(conn);

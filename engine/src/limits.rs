@@ -56,6 +56,10 @@ pub const MEMORY_PURGE_SLACK_BYTES: u64 = 16 * 1024 * 1024;
 /// freeing and reallocating big buffers pays for at most one purge (an
 /// allocator page walk, and page faults after it) per interval.
 pub const MEMORY_PURGE_INTERVAL_MS: u64 = 1000;
+/// A read buffer that grew past this (a big argument) is freed as soon as
+/// it is empty, not kept until the idle sweep: Redis, too, hands a big
+/// argument's buffer to the value and starts the client on a small one.
+pub const READ_BUF_RETAIN_BYTES: usize = 64 * 1024;
 /// Socket events a driver takes from one poll call.
 pub const POLL_EVENTS_MAX: usize = 1024;
 /// A connection stops reading (backpressure) while this many reply bytes wait
@@ -89,3 +93,4 @@ const _: () = assert!(PROTO_INLINE_MAX_SIZE as u64 <= PROTO_MAX_BULK_LEN_DEFAULT
 const _: () = assert!(PROTO_MAX_BULK_LEN_DEFAULT <= CLIENT_QUERY_BUFFER_LIMIT_DEFAULT as u64);
 const _: () = assert!(RING_CAPACITY_DEFAULT >= 1);
 const _: () = assert!(READ_CHUNK_BYTES <= PROTO_INLINE_MAX_SIZE);
+const _: () = assert!(READ_CHUNK_BYTES < READ_BUF_RETAIN_BYTES);

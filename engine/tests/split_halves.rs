@@ -199,3 +199,14 @@ fn limits_message_is_owed_until_there_is_room() {
     assert_eq!(h.take_output(side, a), b"+OK\r\n");
     assert!(!h.exec.has_output());
 }
+
+#[test]
+fn a_read_buffer_grown_by_a_big_argument_is_freed_once_parsed() {
+    let mut h = Halves::new(Config::default(), 1, 16);
+    let (a, side) = h.open().unwrap();
+    let big = "x".repeat(1 << 20);
+    h.send(side, a, format!("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n${}\r\n{big}\r\n", big.len()).as_bytes());
+    assert_eq!(h.sides[side].read_buf_mut(a).unwrap().capacity(), 0, "no 1 MB buffer kept");
+    h.send(side, a, ping());
+    assert!(h.sides[side].read_buf_mut(a).unwrap().capacity() > 0, "a small one stays for the next read");
+}

@@ -198,7 +198,7 @@ fn random_commands_never_panic() {
 fn replies_and_dirty_follow_redis_line_by_line() {
     let now_ms = 1_700_000_000_000u64;
     let mut engine = Engine::new(Config::default(), now_ms);
-    let conn = engine.handle_open(ClientInfo::default(), now_ms);
+    let conn = common::open(&mut engine, now_ms);
     let cases: &[(&str, &[u8], u64)] = &[
         ("set k v nx", b"+OK\r\n", 1),
         ("set k v2 nx", b"$-1\r\n", 0),
