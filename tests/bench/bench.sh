@@ -15,6 +15,9 @@
 #                       io-threads 2 (off by default)
 #   BENCH_GROW_KEYS=8000000  keys the growth probe loads (0 skips the probe)
 #   BENCH_GROW_ROUNDS=2 growth probe runs per server (default 2)
+#   BENCH_STORM=5000    connections opened at once by the storm rows (0 skips
+#                       them; needs python3 and `ulimit -n` above it, which
+#                       the script raises when it may)
 #   BENCH_SKIP_BUILD=1  use the already-built release binary
 #   FERRODIS_SERVER_BIN=path  benchmark this binary instead of building one
 #   FERRODIS_ARGS="..." extra arguments for ferrodis-server
@@ -65,6 +68,10 @@ seconds=${BENCH_SECONDS:-2}
 
 grow_keys=${BENCH_GROW_KEYS:-8000000}
 grow_rounds=${BENCH_GROW_ROUNDS:-2}
+storm=${BENCH_STORM:-5000}
+# The storm rows open $storm sockets at once, and both servers must accept
+# them: raise the descriptor limit for this shell and what it starts.
+ulimit -n $((storm * 2 + 1024)) 2>/dev/null || true
 
 for tool in cargo rustc redis-server redis-cli redis-benchmark awk sort; do
     command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found on PATH" >&2; exit 1; }
@@ -332,5 +339,23 @@ if [[ "$grow_keys" != 0 ]]; then
     done
     for name in ours redis; do
         probe_row "$name" "1k keys" --keys "$grow_keys" --distinct 1000
+    done
+fi
+
+# --- connection storm -------------------------------------------------------------
+if [[ "$storm" != 0 ]] && command -v python3 >/dev/null; then
+    echo
+    echo "storm: $storm connections opened at once, each sends PING; seconds until the last PONG"
+    printf '%-8s %8s %8s\n' server seconds refused
+    for round in $(seq 1 "$rounds"); do
+        if ((round % 2)); then order="ours redis"; else order="redis ours"; fi
+        for name in $order; do
+            port_var=${name}_port
+            pinned "$client_cpu" python3 "$repo_root/tests/bench/storm.py" "${!port_var}" "$storm" |
+                awk -v n="$name" '{
+                    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                    printf "%-8s %8.3f %8d\n", n, v["seconds"], v["refused"]
+                }'
+        done
     done
 fi
