@@ -361,10 +361,11 @@ impl<V> Dict<V> {
         }
     }
 
-    /// Redis `dictRehash(d, n)`.
-    fn rehash(&mut self, n: usize) -> bool {
-        let Some(mut idx) = self.rehash_idx else { return false };
-        let mut empty_visits = n.saturating_mul(EMPTY_VISITS_PER_BUCKET).max(1);
+    /// Redis `dictRehash(d, n)`: moves up to `n` non-empty buckets, giving
+    /// up after `n * EMPTY_VISITS_PER_BUCKET` empty ones.
+    fn rehash(&mut self, n: usize) {
+        let Some(mut idx) = self.rehash_idx else { return };
+        let mut empty_visits = n.saturating_mul(EMPTY_VISITS_PER_BUCKET);
         let [t0, t1] = &mut self.ht;
         let mut n = n;
         while n > 0 && t0.used != 0 {
@@ -375,7 +376,7 @@ impl<V> Dict<V> {
                 empty_visits -= 1;
                 if empty_visits == 0 {
                     self.rehash_idx = Some(idx);
-                    return true;
+                    return;
                 }
             }
             let mut chain = t0.buckets[idx].take();
@@ -389,7 +390,6 @@ impl<V> Dict<V> {
         }
         self.rehash_idx = Some(idx);
         self.finish_rehash_if_done();
-        self.is_rehashing()
     }
 
     fn finish_rehash_if_done(&mut self) {
