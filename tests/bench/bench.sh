@@ -132,11 +132,13 @@ pinned() {
 }
 
 # --- servers ----------------------------------------------------------------------
-# A port nobody listens on: try random high ports until a connect fails.
+# A port nobody listens on: try random ports until a connect fails. Below
+# Linux's ephemeral range (32768+), where redis-benchmark's own sockets,
+# many in TIME_WAIT, would make a bind fail though no one listens.
 free_port() {
     local port
     for _ in $(seq 1 100); do
-        port=$((20000 + RANDOM % 20000))
+        port=$((10000 + RANDOM % 22000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return
@@ -148,26 +150,30 @@ free_port() {
 
 # start_server NAME CPU BINARY [EXTRA ARGS...]: starts it in its own directory
 # (on CPU unless empty), waits for PING, sets ${NAME}_port and ${NAME}_pid.
+# A port taken between the check and the bind is retried on another one.
 start_server() {
     local name=$1 cpu=$2 bin=$3
     shift 3
     local port dir cmd=("$bin")
     [[ -n "$cpu" ]] && cmd=(taskset -c "$cpu" "$bin")
-    port=$(free_port)
     dir=$work_dir/$name
     mkdir -p "$dir"
-    (cd "$dir" && exec "${cmd[@]}" --port "$port" --bind 127.0.0.1 --save '' --appendonly no "$@" \
-        >"$dir/server.log" 2>&1) &
-    local pid=$!
-    pids+=("$pid")
-    for _ in $(seq 1 300); do
-        if [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]]; then
-            printf -v "${name}_port" '%s' "$port"
-            printf -v "${name}_pid" '%s' "$pid"
-            return
-        fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
+    for _attempt in 1 2 3 4 5; do
+        port=$(free_port)
+        (cd "$dir" && exec "${cmd[@]}" --port "$port" --bind 127.0.0.1 --save '' --appendonly no "$@" \
+            >"$dir/server.log" 2>&1) &
+        local pid=$!
+        pids+=("$pid")
+        for _ in $(seq 1 300); do
+            if [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]]; then
+                printf -v "${name}_port" '%s' "$port"
+                printf -v "${name}_pid" '%s' "$pid"
+                return
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        grep -q "in use" "$dir/server.log" || break
     done
     echo "bench.sh: $name did not start; its log:" >&2
     cat "$dir/server.log" >&2
