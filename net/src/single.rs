@@ -202,15 +202,14 @@ impl SingleThread {
     }
 
     /// Writes `id`'s pending output until done or the kernel pushes back.
+    /// Output that consuming makes appear (parsing resumed) lists the
+    /// connection as writable again; the pass's writable loop takes it.
     fn flush(&mut self, id: ConnId) {
-        loop {
-            let Some(s) = self.socks.get_mut(&id) else {
-                return;
-            };
-            let out = self.engine.pending_output(id);
-            if out.is_empty() {
-                break;
-            }
+        let Some(s) = self.socks.get_mut(&id) else {
+            return;
+        };
+        let out = self.engine.pending_output(id);
+        if !out.is_empty() {
             match sock::write_some(&s.stream, out) {
                 WriteOutcome::Done(n) => self.engine.consume_output(id, n, self.now_ms),
                 WriteOutcome::Blocked(n) => {
