@@ -19,7 +19,8 @@
 //! - [`ConnSide::handle_msg`]: a message from the executor (replies, limits).
 //! - [`ConnSide::handle_ring_room`]: the executor drained the request queue.
 //! - [`ConnSide::consume_output`]: the driver wrote pending output.
-//! - [`ConnSide::handle_tick`]: timed work (idle read buffers).
+//! - [`ConnSide::handle_tick`]: timed work (idle read buffers), due at
+//!   [`ConnSide::poll_deadline`].
 //!
 //! Outputs:
 //! - [`ConnSide::poll_writable`] then [`ConnSide::pending_output`]: reply
@@ -93,6 +94,8 @@ pub struct ConnSide {
     spare_args: Vec<Vec<Bytes>>,
     /// Requests were pushed since [`ConnSide::poll_pushed`] last said so.
     pushed: bool,
+    /// When [`ConnSide::handle_tick`] is next due, Unix ms.
+    next_tick_ms: u64,
 }
 
 impl ConnSide {
@@ -114,6 +117,7 @@ impl ConnSide {
             plant: Plant::from_config(config),
             spare_args: Vec::new(),
             pushed: false,
+            next_tick_ms: 0,
         }
     }
 
@@ -335,6 +339,7 @@ impl ConnSide {
     /// 16 KB buffer for long, as Redis frees an idle client's query buffer
     /// in `clientsCron`); checks at most [`limits::READ_BUF_SWEEP_MAX`].
     pub fn handle_tick(&mut self, now_ms: u64) {
+        self.next_tick_ms = now_ms + limits::CONN_SIDE_TICK_INTERVAL_MS;
         for _ in 0..self.resting.len().min(limits::READ_BUF_SWEEP_MAX) {
             let Some(id) = self.resting.pop_front() else {
                 return;
@@ -355,6 +360,11 @@ impl ConnSide {
     /// Whether [`ConnSide::handle_tick`] has work at some point.
     pub fn wants_tick(&self) -> bool {
         !self.resting.is_empty()
+    }
+
+    /// When [`ConnSide::handle_tick`] is next due (Unix ms), if it has work.
+    pub fn poll_deadline(&self) -> Option<u64> {
+        self.wants_tick().then_some(self.next_tick_ms)
     }
 
     /// Connections this side holds.

@@ -48,6 +48,9 @@ pub const READ_BUF_IDLE_MS: u64 = 200;
 /// Resting connections one tick of a side checks at most (a bounded sweep,
 /// as `clientsCron` bounds its iterations).
 pub const READ_BUF_SWEEP_MAX: usize = 1024;
+/// A side's tick (the idle read-buffer sweep) is due this often: a driver
+/// that loops per event must not walk the resting list on every pass.
+pub const CONN_SIDE_TICK_INTERVAL_MS: u64 = 100;
 /// Resident memory beyond what is allocated (RSS minus `used_memory`) that
 /// may grow past its level after the last purge before the tick asks the
 /// driver to hand freed pages back to the OS (see [`crate::memory`]).
@@ -94,3 +97,4 @@ const _: () = assert!(PROTO_MAX_BULK_LEN_DEFAULT <= CLIENT_QUERY_BUFFER_LIMIT_DE
 const _: () = assert!(RING_CAPACITY_DEFAULT >= 1);
 const _: () = assert!(READ_CHUNK_BYTES <= PROTO_INLINE_MAX_SIZE);
 const _: () = assert!(READ_CHUNK_BYTES < READ_BUF_RETAIN_BYTES);
+const _: () = assert!(CONN_SIDE_TICK_INTERVAL_MS < READ_BUF_IDLE_MS);

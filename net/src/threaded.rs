@@ -30,7 +30,7 @@ use std::thread;
 use crossbeam_queue::SegQueue;
 use ferrodis_engine::conn_side::ConnSide;
 use ferrodis_engine::exec::{Executor, RingSink};
-use ferrodis_engine::limits::{POLL_EVENTS_MAX, READS_PER_PASS, READ_BUF_IDLE_MS};
+use ferrodis_engine::limits::{POLL_EVENTS_MAX, READS_PER_PASS};
 use ferrodis_engine::ring::{ClientInfo, Ring};
 use ferrodis_engine::{Config, ConnId};
 use foldhash::fast::FixedState;
@@ -263,10 +263,8 @@ impl IoThread {
         loop {
             let timeout = if !self.pending.is_empty() {
                 Some(std::time::Duration::ZERO)
-            } else if self.side.wants_tick() {
-                Some(std::time::Duration::from_millis(READ_BUF_IDLE_MS))
             } else {
-                None
+                self.side.poll_deadline().map(|at| sock::timeout_until(at, sock::now_ms()))
             };
             poll_events(&mut self.poll, &mut events, timeout)?;
             if self.shared.stop.load(Ordering::SeqCst) {
@@ -311,7 +309,9 @@ impl IoThread {
                     let _ = self.poll.registry().deregister(&mut s.stream);
                 }
             }
-            self.side.handle_tick(now_ms);
+            if self.side.poll_deadline().is_some_and(|at| now_ms >= at) {
+                self.side.handle_tick(now_ms);
+            }
             if self.side.poll_pushed() {
                 self.shared.exec_waker.wake()?;
             }
