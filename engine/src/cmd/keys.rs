@@ -468,9 +468,7 @@ fn touch(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// OBJECT ENCODING key
 /// ```
 fn object_encoding(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
-    let encoding = read_lookup(ctx, ctx.db_index, &args[2], false).map(|v| match v {
-        Value::Str(s) => s.encoding_name(),
-    });
+    let encoding = read_lookup(ctx, ctx.db_index, &args[2], false).map(Value::encoding_name);
     match encoding {
         Some(e) => ctx.reply.bulk(e.as_bytes()),
         None => ctx.reply.null(),
@@ -516,6 +514,7 @@ fn object_idletime(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 fn is_small_int(v: &Value) -> bool {
     match v {
         Value::Str(s) => s.encoding_name() == "int" && s.as_i64().is_some_and(|n| (0..SHARED_INTEGERS).contains(&n)),
+        _ => false,
     }
 }
 

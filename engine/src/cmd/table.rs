@@ -78,7 +78,7 @@ impl CommandTable {
     /// Builds the table. A handler without a row is a programming error and
     /// panics; a row without a handler (a command whose family is not written
     /// yet) is left out and listed in [`CommandTable::missing_handlers`].
-    pub fn build(defs: &'static [CommandDef], handlers: &[(&'static str, Handler)]) -> CommandTable {
+    pub fn build(defs: &[&'static CommandDef], handlers: &[(&'static str, Handler)]) -> CommandTable {
         let mut by_name: HashMap<&str, Handler> = HashMap::new();
         for &(name, h) in handlers {
             assert!(by_name.insert(name, h).is_none(), "two handlers for {name}");
@@ -87,7 +87,7 @@ impl CommandTable {
         let mut missing = Vec::new();
         let mut commands = NameMap::default();
         let mut order = Vec::new();
-        for def in defs {
+        for &def in defs {
             assert!(def.name.len() <= NAME_MAX && def.name.bytes().all(|b| !b.is_ascii_uppercase()));
             let mut subcommands = NameMap::default();
             for sub in def.subcommands {

@@ -57,6 +57,9 @@ pub struct Db {
     /// The latest `now_ms` this database was told about; new keys take it as
     /// their access time (`set` has no clock argument).
     clock_ms: u64,
+    /// The seed of this database's tables, for the collections that keep
+    /// their own [`Dict`] (hashes, sets).
+    hash_seed: u64,
     plant: Plant,
 }
 
@@ -74,11 +77,17 @@ impl Db {
             expires_cursor: 0,
             expired_keys: 0,
             clock_ms: 0,
+            hash_seed,
             plant: Plant::default(),
         }
     }
 
     /// Selects a planted bug for this database and its tables (see [`crate::planted`]).
+    /// The seed collections stored in this database give their own tables.
+    pub fn hash_seed(&self) -> u64 {
+        self.hash_seed
+    }
+
     pub fn set_plant(&mut self, plant: Plant) {
         self.plant = plant;
         self.keys.set_plant(plant);

@@ -22,14 +22,28 @@
 //! inline. Other data types add `Value` variants holding one `Box` each, so
 //! the enum stays 16 bytes (the tag reuses the niche in `StrValue`'s tag).
 
+mod hash;
+mod list;
+mod set;
 mod thin;
+mod zset;
 
+pub use hash::HashValue;
+pub use list::ListValue;
+pub use set::SetValue;
 pub use thin::ThinBytes;
+pub use zset::ZSetValue;
 
-/// A value of any type. Later data types add variants.
+/// A value of any type. Each collection is one `Box`, so the enum stays 16
+/// bytes. Each type's module owns its representation and reports the
+/// encoding name Redis would (`OBJECT ENCODING`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Str(StrValue),
+    List(Box<ListValue>),
+    Hash(Box<HashValue>),
+    Set(Box<SetValue>),
+    ZSet(Box<ZSetValue>),
 }
 
 /// A string value. See the module doc for the encoding rules.
@@ -212,29 +226,58 @@ impl std::fmt::Debug for StrValue {
     }
 }
 
+/// `Value::as_x` / `as_x_mut`: the value of one type, or None for another
+/// (the caller replies WRONGTYPE).
+macro_rules! accessors {
+    ($($variant:ident, $ty:ty, $get:ident, $get_mut:ident;)*) => {
+        impl Value {
+            $(
+                pub fn $get(&self) -> Option<&$ty> {
+                    match self {
+                        Value::$variant(v) => Some(v),
+                        _ => None,
+                    }
+                }
+
+                pub fn $get_mut(&mut self) -> Option<&mut $ty> {
+                    match self {
+                        Value::$variant(v) => Some(v),
+                        _ => None,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+accessors! {
+    Str, StrValue, as_str, as_str_mut;
+    List, ListValue, as_list, as_list_mut;
+    Hash, HashValue, as_hash, as_hash_mut;
+    Set, SetValue, as_set, as_set_mut;
+    ZSet, ZSetValue, as_zset, as_zset_mut;
+}
+
 impl Value {
-    /// The string inside, or None for another type (the caller replies
-    /// WRONGTYPE).
-    pub fn as_str(&self) -> Option<&StrValue> {
-        #[allow(unreachable_patterns)]
-        match self {
-            Value::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_str_mut(&mut self) -> Option<&mut StrValue> {
-        #[allow(unreachable_patterns)]
-        match self {
-            Value::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
     /// The name TYPE replies with.
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
+        }
+    }
+
+    /// The name OBJECT ENCODING replies with.
+    pub fn encoding_name(&self) -> &'static str {
+        match self {
+            Value::Str(s) => s.encoding_name(),
+            Value::List(l) => l.encoding_name(),
+            Value::Hash(h) => h.encoding_name(),
+            Value::Set(s) => s.encoding_name(),
+            Value::ZSet(z) => z.encoding_name(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! 0. Ranges are computed as plain bit intervals, then counted or searched
 //! one bit at a time.
 
-use super::{eq_ic, int_arg, parse_ll, Enc, Exec, Model, Out, STRING_MAX_BYTES, SYNTAX};
+use super::{eq_ic, int_arg, parse_ll, Enc, Exec, Model, Out, WrongType, STRING_MAX_BYTES, SYNTAX, WRONGTYPE};
 use crate::cmd::Cmd;
 
 const BAD_OFFSET: &str = "ERR bit offset is not an integer or out of range";
@@ -33,23 +33,27 @@ pub fn setbit(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let (now, seq) = (cx.now_ms, m.seq);
     let db = m.db(cx);
     let key = cmd.arg(1);
-    if !db.exists(key, now) {
-        super::strings::set_key(db, key, Vec::new(), Enc::Raw, false, now, seq);
+    match db.get_str(key, now) {
+        Err(WrongType) => return out.w.err(WRONGTYPE),
+        Ok(None) => super::strings::set_key(db, key, Vec::new(), Enc::Raw, false, now, seq),
+        Ok(Some(_)) => {}
     }
     let e = db.get_mut(key, now).expect("exists");
+    let uncertain = e.uncertain;
+    let (val, enc) = e.str_mut();
     let byte = (offset >> 3) as usize;
-    if e.val.len() <= byte {
-        e.val.resize(byte + 1, 0);
+    if val.len() <= byte {
+        val.resize(byte + 1, 0);
     }
-    e.enc = Enc::Raw;
+    *enc = Enc::Raw;
     let mask = 0x80u8 >> (offset & 7);
-    let old = e.val[byte] & mask != 0;
+    let old = val[byte] & mask != 0;
     if on {
-        e.val[byte] |= mask;
+        val[byte] |= mask;
     } else {
-        e.val[byte] &= !mask;
+        val[byte] &= !mask;
     }
-    if e.uncertain {
+    if uncertain {
         out.any()
     } else {
         out.w.int(old as i64)
@@ -61,10 +65,11 @@ pub fn getbit(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         return;
     };
     let now = cx.now_ms;
-    match m.db(cx).get(cmd.arg(1), now) {
-        None => out.w.int(0),
-        Some(e) if e.uncertain => out.any(),
-        Some(e) => out.w.int(bit_at(&e.val, offset) as i64),
+    match m.db(cx).get_str(cmd.arg(1), now) {
+        Err(WrongType) => out.w.err(WRONGTYPE),
+        Ok(None) => out.w.int(0),
+        Ok(Some(e)) if e.uncertain => out.any(),
+        Ok(Some(e)) => out.w.int(bit_at(e.bytes(), offset) as i64),
     }
 }
 
@@ -101,10 +106,11 @@ fn unit(arg: &[u8], out: &mut Out<'_>) -> Option<bool> {
 
 pub fn bitcount(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
-    let s: &[u8] = match m.db(cx).get(cmd.arg(1), now) {
-        None => return out.w.int(0),
-        Some(e) if e.uncertain => return out.any(),
-        Some(e) => &e.val,
+    let s: &[u8] = match m.db(cx).get_str(cmd.arg(1), now) {
+        Err(WrongType) => return out.w.err(WRONGTYPE),
+        Ok(None) => return out.w.int(0),
+        Ok(Some(e)) if e.uncertain => return out.any(),
+        Ok(Some(e)) => e.bytes(),
     };
     let range = match cmd.argc() {
         2 => bit_range(0, -1, s.len(), false),
@@ -143,10 +149,11 @@ pub fn bitpos(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     }
     let want = bit == 1;
     let now = cx.now_ms;
-    let s: &[u8] = match m.db(cx).get(cmd.arg(1), now) {
-        None => return out.w.int(if want { -1 } else { 0 }),
-        Some(e) if e.uncertain => return out.any(),
-        Some(e) => &e.val,
+    let s: &[u8] = match m.db(cx).get_str(cmd.arg(1), now) {
+        Err(WrongType) => return out.w.err(WRONGTYPE),
+        Ok(None) => return out.w.int(if want { -1 } else { 0 }),
+        Ok(Some(e)) if e.uncertain => return out.any(),
+        Ok(Some(e)) => e.bytes(),
     };
     let mut end_given = false;
     let range = match cmd.argc() {

@@ -3,7 +3,8 @@
 //! RENAMENX MOVE COPY KEYS SCAN RANDOMKEY OBJECT (ENCODING REFCOUNT FREQ).
 
 use super::{
-    arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Db, Enc, Exec, Model, Out, Prop, Sub, DATABASES, SYNTAX,
+    arity_error, eq_ic, glob, int_arg, key_hash, parse_ll, Data, Db, Enc, Entry, Exec, Model, Out, Prop, Sub,
+    DATABASES, SYNTAX,
 };
 use crate::cmd::Cmd;
 
@@ -135,7 +136,7 @@ pub fn exists(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 
 pub fn type_(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
-    let t: &[u8] = if m.db(cx).exists(cmd.arg(1), now) { b"string" } else { b"none" };
+    let t: &[u8] = m.db(cx).get(cmd.arg(1), now).map_or(b"none", Entry::type_name);
     out.w.simple(t);
 }
 
@@ -226,8 +227,8 @@ pub fn copy(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         return out.w.int(0);
     }
     // `dupStringObject`: a copied integer is its own object.
-    if e.enc == Enc::Int {
-        e.enc = Enc::IntPrivate;
+    if let Data::Str { enc: enc @ Enc::Int, .. } = &mut e.data {
+        *enc = Enc::IntPrivate;
     }
     e.stamp = seq;
     m.dbs[dst_db].map.insert(newkey.to_vec(), e);
@@ -327,12 +328,12 @@ pub fn object(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     };
     match full {
         b"object|encoding" if e.uncertain => out.any(),
-        b"object|encoding" => out.w.bulk(e.enc.name()),
+        b"object|encoding" => out.w.bulk(e.encoding_name()),
         // The encoding decides the count, and an uncertain value's
         // encoding is not known either.
         b"object|refcount" if e.uncertain => out.any(),
         b"object|refcount" => {
-            let shared = e.enc == Enc::Int && parse_ll(&e.val).is_some_and(|n| (0..SHARED_INTEGERS).contains(&n));
+            let shared = matches!(&e.data, Data::Str { enc: Enc::Int, val } if parse_ll(val).is_some_and(|n| (0..SHARED_INTEGERS).contains(&n)));
             out.w.int(if shared { SHARED_REFCOUNT } else { 1 })
         }
         _ => out.w.err(NO_LFU),

@@ -32,10 +32,14 @@ pub mod bits;
 pub mod expire;
 pub mod float;
 pub mod glob;
+pub mod hash;
 pub mod keys;
 pub mod lcs;
+pub mod list;
 pub mod server;
+pub mod set;
 pub mod strings;
+pub mod zset;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -81,11 +85,20 @@ impl Enc {
     }
 }
 
-/// One key's value. Later data types add fields or an enum here.
+/// One key's value, of one of Redis's types.
+#[derive(Clone, Debug)]
+pub enum Data {
+    Str { val: Vec<u8>, enc: Enc },
+    List(list::ListM),
+    Hash(hash::HashM),
+    Set(set::SetM),
+    ZSet(zset::ZSetM),
+}
+
+/// One key: its value and what the keyspace keeps beside it.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub val: Vec<u8>,
-    pub enc: Enc,
+    pub data: Data,
     /// Absolute expire time, Unix ms.
     pub expire_ms: Option<i64>,
     /// Model sequence number when the key last appeared (SCAN's "present
@@ -94,11 +107,66 @@ pub struct Entry {
     pub uncertain: bool,
 }
 
+/// Redis's reply to a command run on a key of another type.
+pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+
 impl Entry {
+    pub fn new(data: Data, stamp: u64) -> Entry {
+        Entry { data, expire_ms: None, stamp, uncertain: false }
+    }
+
     pub fn alive(&self, now_ms: i64) -> bool {
         self.expire_ms.is_none_or(|at| now_ms <= at)
     }
+
+    pub fn is_str(&self) -> bool {
+        matches!(self.data, Data::Str { .. })
+    }
+
+    /// The string's bytes. Only for an entry known to be a string (found
+    /// through [`Db::get_str`]).
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            Data::Str { val, .. } => val,
+            _ => panic!("model: string access to a non-string entry"),
+        }
+    }
+
+    /// The string's bytes and encoding for modification; as [`Entry::bytes`].
+    pub fn str_mut(&mut self) -> (&mut Vec<u8>, &mut Enc) {
+        match &mut self.data {
+            Data::Str { val, enc } => (val, enc),
+            _ => panic!("model: string access to a non-string entry"),
+        }
+    }
+
+    /// The name TYPE replies with.
+    pub fn type_name(&self) -> &'static [u8] {
+        match self.data {
+            Data::Str { .. } => b"string",
+            Data::List(_) => b"list",
+            Data::Hash(_) => b"hash",
+            Data::Set(_) => b"set",
+            Data::ZSet(_) => b"zset",
+        }
+    }
+
+    /// The name OBJECT ENCODING replies with.
+    pub fn encoding_name(&self) -> &'static [u8] {
+        match &self.data {
+            Data::Str { enc, .. } => enc.name(),
+            Data::List(l) => l.encoding_name(),
+            Data::Hash(h) => h.encoding_name(),
+            Data::Set(s) => s.encoding_name(),
+            Data::ZSet(z) => z.encoding_name(),
+        }
+    }
 }
+
+/// A key of another type than the command needs (the caller replies
+/// [`WRONGTYPE`]).
+#[derive(Debug)]
+pub struct WrongType;
 
 /// A fixed, seedless hasher for the model's key maps: lookups are the
 /// model's hottest path, and a hash table with a fixed hasher behaves the
@@ -152,6 +220,23 @@ impl Db {
 
     pub fn get_mut(&mut self, key: &[u8], now_ms: i64) -> Option<&mut Entry> {
         self.map.get_mut(key).filter(|e| e.alive(now_ms))
+    }
+
+    /// The live string under `key`, None if missing, [`WrongType`] for
+    /// another type.
+    pub fn get_str(&self, key: &[u8], now_ms: i64) -> Result<Option<&Entry>, WrongType> {
+        match self.get(key, now_ms) {
+            Some(e) if !e.is_str() => Err(WrongType),
+            found => Ok(found),
+        }
+    }
+
+    /// [`Db::get_str`] for modification.
+    pub fn get_str_mut(&mut self, key: &[u8], now_ms: i64) -> Result<Option<&mut Entry>, WrongType> {
+        match self.get_mut(key, now_ms) {
+            Some(e) if !e.is_str() => Err(WrongType),
+            found => Ok(found),
+        }
     }
 
     pub fn exists(&self, key: &[u8], now_ms: i64) -> bool {
@@ -429,6 +514,24 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
     ("object|help", "fixed text: compared with Redis's by the differential suite"),
 ];
 
+/// Every family's specs: [`SPECS`] here, then one `SPECS` per data-type
+/// family module (each family grows without touching the others).
+pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS];
+
+/// Every family's [`NOT_MODELLED`] list.
+pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] =
+    &[NOT_MODELLED, list::NOT_MODELLED, hash::NOT_MODELLED, set::NOT_MODELLED, zset::NOT_MODELLED];
+
+/// Every spec of every group.
+pub fn all_specs() -> impl Iterator<Item = &'static Spec> {
+    SPEC_GROUPS.iter().flat_map(|g| g.iter())
+}
+
+/// Every `(command, reason)` the model leaves out, from every group.
+pub fn all_not_modelled() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    NOT_MODELLED_GROUPS.iter().flat_map(|g| g.iter())
+}
+
 /// Every spec keyed by its packed name, sorted by key.
 static SORTED: std::sync::OnceLock<Vec<(u128, &'static Spec)>> = std::sync::OnceLock::new();
 
@@ -444,7 +547,7 @@ pub fn spec(lower_name: &[u8]) -> Option<&'static Spec> {
 /// [`spec`] for a name already packed.
 fn spec_packed(key: u128) -> Option<&'static Spec> {
     let sorted = SORTED.get_or_init(|| {
-        let mut v: Vec<(u128, &'static Spec)> = SPECS.iter().map(|s| (pack(s.name.as_bytes()), s)).collect();
+        let mut v: Vec<(u128, &'static Spec)> = all_specs().map(|s| (pack(s.name.as_bytes()), s)).collect();
         v.sort_by_key(|&(k, _)| k);
         v
     });
@@ -589,9 +692,10 @@ mod tests {
 
     #[test]
     fn specs_are_lowercase_and_unique() {
-        for (i, s) in SPECS.iter().enumerate() {
+        let specs: Vec<&Spec> = all_specs().collect();
+        for (i, s) in specs.iter().enumerate() {
             assert_eq!(s.name, s.name.to_ascii_lowercase());
-            assert!(SPECS[..i].iter().all(|o| o.name != s.name), "{}", s.name);
+            assert!(specs[..i].iter().all(|o| o.name != s.name), "{}", s.name);
         }
     }
 }

@@ -3,42 +3,50 @@
 //! DECRBY INCRBYFLOAT GETRANGE SUBSTR SETRANGE LCS.
 
 use super::float::{self, Sum};
-use super::{arity_error, eq_ic, int_arg, parse_ll, Db, Enc, Entry, Exec, Model, Out, STRING_MAX_BYTES, SYNTAX};
+use super::{
+    arity_error, eq_ic, int_arg, parse_ll, Data, Db, Enc, Entry, Exec, Model, Out, WrongType, STRING_MAX_BYTES, SYNTAX,
+    WRONGTYPE,
+};
 use crate::cmd::Cmd;
 
 const TOO_BIG: &str = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
-/// Stores `val` under `key` as SET does: the key keeps its SCAN stamp if it
-/// was alive, and its TTL only with `keep_ttl`.
+/// Stores `val` under `key` as SET does, whatever type was there: the key
+/// keeps its SCAN stamp if it was alive, and its TTL only with `keep_ttl`.
 pub fn set_key(db: &mut Db, key: &[u8], val: Vec<u8>, enc: Enc, keep_ttl: bool, now_ms: i64, seq: u64) {
+    set_data(db, key, Data::Str { val, enc }, keep_ttl, now_ms, seq)
+}
+
+/// [`set_key`] for a value of any type.
+pub fn set_data(db: &mut Db, key: &[u8], data: Data, keep_ttl: bool, now_ms: i64, seq: u64) {
     match db.map.get_mut(key) {
         Some(e) if e.alive(now_ms) => {
             if !keep_ttl {
                 e.expire_ms = None;
             }
-            e.val = val;
-            e.enc = enc;
+            e.data = data;
             e.uncertain = false;
         }
-        Some(e) => *e = Entry { val, enc, expire_ms: None, stamp: seq, uncertain: false },
+        Some(e) => *e = Entry::new(data, seq),
         None => {
-            db.map.insert(key.to_vec(), Entry { val, enc, expire_ms: None, stamp: seq, uncertain: false });
+            db.map.insert(key.to_vec(), Entry::new(data, seq));
         }
     }
 }
 
-/// Replies with the value of `e` (bulk, or "any" if uncertain).
-fn reply_value(e: Option<&Entry>, out: &mut Out<'_>) {
+/// Replies with the string `e` (bulk, or "any" if uncertain), or WRONGTYPE.
+fn reply_value(e: Result<Option<&Entry>, WrongType>, out: &mut Out<'_>) {
     match e {
-        None => out.w.nil(),
-        Some(e) if e.uncertain => out.any(),
-        Some(e) => out.w.bulk(&e.val),
+        Err(WrongType) => out.w.err(WRONGTYPE),
+        Ok(None) => out.w.nil(),
+        Ok(Some(e)) if e.uncertain => out.any(),
+        Ok(Some(e)) => out.w.bulk(e.bytes()),
     }
 }
 
 pub fn get(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
-    reply_value(m.db(cx).get(cmd.arg(1), now), out);
+    reply_value(m.db(cx).get_str(cmd.arg(1), now), out);
 }
 
 mod flag {
@@ -141,7 +149,12 @@ fn set_generic(
     let seq = m.seq;
     let db = m.db(cx);
     if f & flag::GET != 0 {
-        reply_value(db.get(key, now), out);
+        let old = db.get_str(key, now);
+        let wrong = old.is_err();
+        reply_value(old, out);
+        if wrong {
+            return;
+        }
     }
     let found = db.exists(key, now);
     if (f & flag::NX != 0 && found) || (f & flag::XX != 0 && !found) {
@@ -189,7 +202,12 @@ pub fn psetex(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 pub fn getset(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let (now, seq) = (cx.now_ms, m.seq);
     let db = m.db(cx);
-    reply_value(db.get(cmd.arg(1), now), out);
+    let old = db.get_str(cmd.arg(1), now);
+    let wrong = old.is_err();
+    reply_value(old, out);
+    if wrong {
+        return;
+    }
     let val = cmd.arg(2);
     set_key(db, cmd.arg(1), val.to_vec(), Enc::of_client_value(val), false, now, seq);
 }
@@ -197,8 +215,12 @@ pub fn getset(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 pub fn getdel(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
     let db = m.db(cx);
-    reply_value(db.get(cmd.arg(1), now), out);
-    db.remove(cmd.arg(1), now);
+    let old = db.get_str(cmd.arg(1), now);
+    let wrong = old.is_err();
+    reply_value(old, out);
+    if !wrong {
+        db.remove(cmd.arg(1), now);
+    }
 }
 
 pub fn getex(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
@@ -207,8 +229,10 @@ pub fn getex(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     };
     let now = cx.now_ms;
     let key = cmd.arg(1);
-    if !m.db(cx).exists(key, now) {
-        return out.w.nil();
+    match m.db(cx).get_str(key, now) {
+        Err(WrongType) => return out.w.err(WRONGTYPE),
+        Ok(None) => return out.w.nil(),
+        Ok(Some(_)) => {}
     }
     let when = match exp {
         Some(i) => match expire_ms(cmd.arg(i), f, b"getex", now, out) {
@@ -218,7 +242,7 @@ pub fn getex(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         None => None,
     };
     let db = m.db(cx);
-    reply_value(db.get(key, now), out);
+    reply_value(db.get_str(key, now), out);
     match when {
         Some(w) if f & (flag::EXAT | flag::PXAT) != 0 && w <= now => {
             db.map.remove(key);
@@ -237,7 +261,8 @@ pub fn mget(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     }
     out.w.array(cmd.argc() - 1);
     for i in 1..cmd.argc() {
-        reply_value(db.get(cmd.arg(i), now), out);
+        // MGET answers nil for a key of another type.
+        reply_value(Ok(db.get(cmd.arg(i), now).filter(|e| e.is_str())), out);
     }
 }
 
@@ -273,21 +298,24 @@ pub fn append(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let (now, seq) = (cx.now_ms, m.seq);
     let db = m.db(cx);
     let add = cmd.arg(2);
-    match db.get_mut(cmd.arg(1), now) {
-        None => {
+    match db.get_str_mut(cmd.arg(1), now) {
+        Err(WrongType) => out.w.err(WRONGTYPE),
+        Ok(None) => {
             set_key(db, cmd.arg(1), add.to_vec(), Enc::of_client_value(add), false, now, seq);
             out.w.int(add.len() as i64);
         }
-        Some(e) => {
-            if e.val.len() as i64 + add.len() as i64 > STRING_MAX_BYTES {
+        Ok(Some(e)) => {
+            let uncertain = e.uncertain;
+            let (val, enc) = e.str_mut();
+            if val.len() as i64 + add.len() as i64 > STRING_MAX_BYTES {
                 return out.w.err(TOO_BIG);
             }
-            e.val.extend_from_slice(add);
-            e.enc = Enc::Raw;
-            if e.uncertain {
+            val.extend_from_slice(add);
+            *enc = Enc::Raw;
+            if uncertain {
                 out.any()
             } else {
-                out.w.int(e.val.len() as i64)
+                out.w.int(val.len() as i64)
             }
         }
     }
@@ -295,10 +323,11 @@ pub fn append(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 
 pub fn strlen(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
-    match m.db(cx).get(cmd.arg(1), now) {
-        None => out.w.int(0),
-        Some(e) if e.uncertain => out.any(),
-        Some(e) => out.w.int(e.val.len() as i64),
+    match m.db(cx).get_str(cmd.arg(1), now) {
+        Err(WrongType) => out.w.err(WRONGTYPE),
+        Ok(None) => out.w.int(0),
+        Ok(Some(e)) if e.uncertain => out.any(),
+        Ok(Some(e)) => out.w.int(e.bytes().len() as i64),
     }
 }
 
@@ -307,10 +336,11 @@ fn incr_by(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, incr:
     let (now, seq) = (cx.now_ms, m.seq);
     let db = m.db(cx);
     let key = cmd.arg(1);
-    let old = match db.get(key, now) {
-        None => 0,
-        Some(e) if e.uncertain => return out.any(),
-        Some(e) => match parse_ll(&e.val) {
+    let old = match db.get_str(key, now) {
+        Err(WrongType) => return out.w.err(WRONGTYPE),
+        Ok(None) => 0,
+        Ok(Some(e)) if e.uncertain => return out.any(),
+        Ok(Some(e)) => match parse_ll(e.bytes()) {
             Some(v) => v,
             None => return out.w.err(super::NOT_INTEGER),
         },
@@ -353,11 +383,13 @@ pub fn incrbyfloat(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_
     let (now, seq) = (cx.now_ms, m.seq);
     let db = m.db(cx);
     let key = cmd.arg(1);
-    let old = db.get(key, now);
+    let Ok(old) = db.get_str(key, now) else {
+        return out.w.err(WRONGTYPE);
+    };
     if old.is_some_and(|e| e.uncertain) {
         return out.any();
     }
-    let parsed_old = old.map_or(Some(float::Dec::Exact(0)), |e| float::parse(&e.val));
+    let parsed_old = old.map_or(Some(float::Dec::Exact(0)), |e| float::parse(e.bytes()));
     let (Some(a), Some(b)) = (parsed_old, float::parse(cmd.arg(2))) else {
         return out.w.err("ERR value is not a valid float");
     };
@@ -384,10 +416,11 @@ pub fn getrange(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) 
         return;
     };
     let now = cx.now_ms;
-    let s: &[u8] = match m.db(cx).get(cmd.arg(1), now) {
-        None => return out.w.bulk(b""),
-        Some(e) if e.uncertain => return out.any(),
-        Some(e) => &e.val,
+    let s: &[u8] = match m.db(cx).get_str(cmd.arg(1), now) {
+        Err(WrongType) => return out.w.err(WRONGTYPE),
+        Ok(None) => return out.w.bulk(b""),
+        Ok(Some(e)) if e.uncertain => return out.any(),
+        Ok(Some(e)) => e.bytes(),
     };
     let len = s.len() as i64;
     if start < 0 && end < 0 && start > end {
@@ -418,8 +451,9 @@ pub fn setrange(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) 
     let db = m.db(cx);
     let (key, val) = (cmd.arg(1), cmd.arg(3));
     let too_big = offset.saturating_add(val.len() as i64) > STRING_MAX_BYTES;
-    let e = match db.get_mut(key, now) {
-        None => {
+    let e = match db.get_str_mut(key, now) {
+        Err(WrongType) => return out.w.err(WRONGTYPE),
+        Ok(None) => {
             if val.is_empty() {
                 return out.w.int(0);
             }
@@ -429,9 +463,9 @@ pub fn setrange(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) 
             set_key(db, key, Vec::new(), Enc::Raw, false, now, seq);
             db.map.get_mut(key).expect("just set")
         }
-        Some(e) => {
+        Ok(Some(e)) => {
             if val.is_empty() {
-                return if e.uncertain { out.any() } else { out.w.int(e.val.len() as i64) };
+                return if e.uncertain { out.any() } else { out.w.int(e.bytes().len() as i64) };
             }
             if too_big {
                 return out.w.err(TOO_BIG);
@@ -440,15 +474,17 @@ pub fn setrange(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) 
         }
     };
     let end = offset as usize + val.len();
-    if e.val.len() < end {
-        e.val.resize(end, 0);
+    let uncertain = e.uncertain;
+    let (bytes, enc) = e.str_mut();
+    if bytes.len() < end {
+        bytes.resize(end, 0);
     }
-    e.val[offset as usize..end].copy_from_slice(val);
-    e.enc = Enc::Raw;
-    if e.uncertain {
+    bytes[offset as usize..end].copy_from_slice(val);
+    *enc = Enc::Raw;
+    if uncertain {
         out.any()
     } else {
-        out.w.int(e.val.len() as i64)
+        out.w.int(bytes.len() as i64)
     }
 }
 
@@ -456,6 +492,9 @@ pub fn lcs(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let now = cx.now_ms;
     let db = m.db(cx);
     let (ea, eb) = (db.get(cmd.arg(1), now), db.get(cmd.arg(2), now));
+    if ea.is_some_and(|e| !e.is_str()) || eb.is_some_and(|e| !e.is_str()) {
+        return out.w.err("ERR The specified keys must contain string values");
+    }
     let (mut getlen, mut getidx, mut withmatchlen, mut minmatchlen) = (false, false, false, 0i64);
     let mut j = 3;
     while j < cmd.argc() {
@@ -484,7 +523,7 @@ pub fn lcs(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     if ea.is_some_and(|e| e.uncertain) || eb.is_some_and(|e| e.uncertain) {
         return out.any();
     }
-    let a: &[u8] = ea.map_or(b"", |e| &e.val);
-    let b: &[u8] = eb.map_or(b"", |e| &e.val);
+    let a: &[u8] = ea.map_or(b"", |e| e.bytes());
+    let b: &[u8] = eb.map_or(b"", |e| e.bytes());
     super::lcs::reply(a, b, getlen, getidx, withmatchlen, minmatchlen, out);
 }

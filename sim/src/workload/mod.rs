@@ -16,7 +16,11 @@ use ferrodis_engine::cmd::CommandTable;
 
 use crate::cmd::Cmd;
 
+mod hash;
+mod list;
+mod set;
 mod templates;
+mod zset;
 
 /// What the generator needs to know to make a command.
 pub struct Gen<'a> {
@@ -158,6 +162,18 @@ impl Gen<'_> {
 
 pub use templates::{Template, EXTRA_TEMPLATES, TEMPLATES};
 
+/// Every family's template table that joins the main mix: [`TEMPLATES`]
+/// (strings, keys, expiry) and one table per data-type family, each in its
+/// own module so families grow without touching each other.
+pub static MAIN_TABLES: &[&[Template]] =
+    &[TEMPLATES, list::TEMPLATES, hash::TEMPLATES, set::TEMPLATES, zset::TEMPLATES];
+
+/// [`MAIN_TABLES`] joined into one table (built once).
+pub fn main_templates() -> &'static [Template] {
+    static ALL: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| MAIN_TABLES.iter().flat_map(|t| t.iter().copied()).collect())
+}
+
 /// The templates a seed draws from, with their weights.
 #[derive(Clone, Debug)]
 pub struct Mix {
@@ -178,7 +194,7 @@ impl Mix {
     /// Templates available in `table`, each weighted by its default times a
     /// seed-drawn factor (0 switches a template off for this seed).
     pub fn new(available: &dyn Fn(&Template) -> bool, rng: &mut ChaCha8Rng, swarm: bool) -> Mix {
-        Mix::over(TEMPLATES, available, rng, swarm)
+        Mix::over(main_templates(), available, rng, swarm)
     }
 
     /// [`Mix::new`] over another template table ([`EXTRA_TEMPLATES`]).

@@ -8,6 +8,7 @@ use crate::cmd::Cmd;
 type GenFn = fn(&mut Gen<'_>, &mut Cmd);
 
 /// One kind of command the generator makes.
+#[derive(Clone, Copy)]
 pub struct Template {
     /// The engine command (lowercase) that must exist for this to be drawn.
     pub name: &'static str,
@@ -26,14 +27,18 @@ impl std::fmt::Debug for Template {
     }
 }
 
+/// A template row: `t!("name", weight, generator)`, optionally with
+/// `requires "other"`. Shared with the family tables (`workload/*.rs`).
 macro_rules! t {
     ($name:literal, $w:expr, $gen:expr) => {
-        Template { name: $name, sub: None, requires: None, weight: $w, gen: $gen }
+        $crate::workload::Template { name: $name, sub: None, requires: None, weight: $w, gen: $gen }
     };
     ($name:literal, requires $req:literal, $w:expr, $gen:expr) => {
-        Template { name: $name, sub: None, requires: Some($req), weight: $w, gen: $gen }
+        $crate::workload::Template { name: $name, sub: None, requires: Some($req), weight: $w, gen: $gen }
     };
 }
+#[allow(unused_imports)] // used by the family tables as they fill in
+pub(crate) use t;
 
 fn keys_n(g: &mut Gen<'_>, c: &mut Cmd, lo: usize, hi: usize) {
     for _ in 0..g.rng.gen_range(lo..=hi) {

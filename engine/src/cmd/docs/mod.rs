@@ -5,5 +5,9 @@
 pub mod bitmap;
 pub mod connection;
 pub mod generic;
+pub mod hash;
+pub mod list;
 pub mod server;
+pub mod set;
+pub mod sorted_set;
 pub mod string;
