@@ -110,7 +110,7 @@ impl ListValue {
     }
 
     /// The elements from `start` to `end` inclusive (`start <= end < len`).
-    pub fn range(&self, start: usize, end: usize) -> impl Iterator<Item = &[u8]> + '_ {
+    pub fn range(&self, start: usize, end: usize) -> impl DoubleEndedIterator<Item = &[u8]> + '_ {
         self.items.range(start..=end).map(ThinBytes::as_slice)
     }
 
