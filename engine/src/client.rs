@@ -28,6 +28,9 @@ pub struct Client {
     pub out: Vec<u8>,
     /// Close the connection after `out` is written (QUIT, CLIENT KILL).
     pub close_after_reply: bool,
+    /// Waiting in a blocking command (BLPOP...): the executor holds its
+    /// later requests until it is served, times out or is unblocked.
+    pub blocked: bool,
 }
 
 impl Client {
@@ -44,6 +47,7 @@ impl Client {
             resp: 2,
             out: Vec::new(),
             close_after_reply: false,
+            blocked: false,
         }
     }
 }

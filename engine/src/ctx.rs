@@ -99,9 +99,58 @@ pub struct Ctx<'a> {
     /// writes both).
     pub db_index: usize,
     pub reply: &'a mut Reply,
+    /// What the handler asks of the executor beyond its reply: block the
+    /// caller, unblock others (see `exec/blocking.rs` for the protocol).
+    pub effects: &'a mut Effects,
+}
+
+/// Requests a handler leaves for the executor, acted on once it returns.
+/// The blocking protocol is documented in `exec/blocking.rs`.
+#[derive(Debug, Default)]
+pub struct Effects {
+    /// Block the calling client on these keys (the handler wrote no reply).
+    pub block: Option<BlockOn>,
+    /// CLIENT UNBLOCK: clients to release after this command, and how.
+    pub unblock: Vec<(ConnId, UnblockHow)>,
+    /// Set by the executor: the command runs again for a blocked client
+    /// whose key got data (a handler that blocks again keeps its place).
+    pub rerun: bool,
+}
+
+/// What a blocking handler waits for.
+#[derive(Debug)]
+pub struct BlockOn {
+    /// The keys, in the calling client's database, in argument order.
+    pub keys: Vec<Vec<u8>>,
+    /// Which type of value makes a key ready for this client.
+    pub kind: BlockKind,
+    /// Unix ms after which the client gets the timeout reply (None: never).
+    pub deadline_ms: Option<u64>,
+}
+
+/// The value type a blocked client waits for (Redis 7.0 `btype`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    List,
+    ZSet,
+}
+
+/// How CLIENT UNBLOCK releases a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnblockHow {
+    /// As if its timeout had passed.
+    Timeout,
+    /// With `-UNBLOCKED client unblocked via CLIENT UNBLOCK`.
+    Error,
 }
 
 impl Ctx<'_> {
+    /// Blocks the calling client (see `exec/blocking.rs`). The handler
+    /// returns Ok without writing a reply.
+    pub fn block(&mut self, keys: Vec<Vec<u8>>, kind: BlockKind, deadline_ms: Option<u64>) {
+        self.effects.block = Some(BlockOn { keys, kind, deadline_ms });
+    }
+
     pub fn now_ms(&self) -> u64 {
         self.srv.now_ms
     }

@@ -1,4 +1,4 @@
-//! CLIENT ID / SETNAME / GETNAME / LIST / INFO / HELP.
+//! CLIENT ID / SETNAME / GETNAME / LIST / INFO / HELP / UNBLOCK.
 //!
 //! Only these subcommands are in the table (KILL, PAUSE, TRACKING, ... answer
 //! "unknown subcommand"); CLIENT HELP still prints Redis's whole text.
@@ -10,7 +10,8 @@ use bytes::Bytes;
 use super::server::help_reply;
 use super::{CmdError, CmdResult, Handler};
 use crate::client::Client;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, UnblockHow};
+use crate::ConnId;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("client|id", client_id),
@@ -19,7 +20,37 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("client|list", client_list),
     ("client|info", client_info),
     ("client|help", client_help),
+    ("client|unblock", client_unblock),
 ];
+
+/// # Format
+/// ```text
+/// CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+/// ```
+///
+/// Releases a client blocked in BLPOP & co. (1), or does nothing (0). The
+/// executor sends the released client its reply after this command.
+fn client_unblock(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    let how = match args.get(3) {
+        _ if args.len() > 4 => {
+            return Err(CmdError::msg(
+                "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.",
+            ))
+        }
+        None => UnblockHow::Timeout,
+        Some(a) if a.eq_ignore_ascii_case(b"timeout") => UnblockHow::Timeout,
+        Some(a) if a.eq_ignore_ascii_case(b"error") => UnblockHow::Error,
+        Some(_) => return Err(CmdError::msg("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")),
+    };
+    let id = super::parse_i64(&args[2])?;
+    let target = ConnId(id as u64);
+    let blocked = id > 0 && ctx.clients.get(&target).is_some_and(|c| c.blocked);
+    if blocked {
+        ctx.effects.unblock.push((target, how));
+    }
+    ctx.reply.int(i64::from(blocked));
+    Ok(())
+}
 
 /// # Format
 /// ```text
@@ -141,10 +172,20 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
     let idle_s = now_ms.saturating_sub(c.last_interaction_ms) / 1000;
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 multi=-1 \
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \
          qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} \
          user=default redir=-1 resp={}",
-        c.id.0, c.info.addr, c.info.laddr, c.info.fd, name, age_s, idle_s, c.db, c.last_cmd, c.resp
+        c.id.0,
+        c.info.addr,
+        c.info.laddr,
+        c.info.fd,
+        name,
+        age_s,
+        idle_s,
+        if c.blocked { "b" } else { "N" },
+        c.db,
+        c.last_cmd,
+        c.resp
     );
 }
 

@@ -230,6 +230,14 @@ static CLIENT_SUBCOMMANDS: &[CommandDef] = &[
         .tips(&["nondeterministic_output"])
         .docs(&connection::CLIENT_INFO),
     row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow", "@connection"]).docs(&connection::CLIENT_HELP),
+    row(
+        "unblock",
+        -3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        &["@admin", "@slow", "@dangerous", "@connection"],
+    )
+    .docs(&connection::CLIENT_UNBLOCK),
 ];
 
 /// COMMAND's subcommands, in the order COMMAND lists them.

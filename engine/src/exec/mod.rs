@@ -13,6 +13,7 @@
 //!   [`Executor::shutdown_requested`], [`Executor::poll_memory_purge`];
 //! - checks: [`Executor::check_invariants`].
 
+pub mod blocking;
 pub mod listen;
 pub mod output;
 
@@ -55,6 +56,8 @@ pub struct Executor {
     /// still owed the announcement.
     limits: ConnLimits,
     limits_owed: Vec<bool>,
+    /// Blocked clients and the requests held behind them.
+    blocking: blocking::Blocking,
 }
 
 impl Executor {
@@ -100,6 +103,7 @@ impl Executor {
             opening: 0,
             limits,
             limits_owed: vec![false; sides],
+            blocking: Default::default(),
         }
     }
 
@@ -110,17 +114,36 @@ impl Executor {
     pub fn handle_request(&mut self, req: Request, now_ms: u64) -> Option<Vec<Bytes>> {
         assert!(!self.is_waiting(), "a request while waiting for the driver");
         self.srv.now_ms = now_ms;
+        let args = self.process(req);
+        self.resume_released();
+        args
+    }
+
+    /// One request, in its client's order: held while the client is
+    /// blocked (see [`blocking`]), executed otherwise.
+    fn process(&mut self, req: Request) -> Option<Vec<Bytes>> {
+        if self.blocking.holds(req.conn) && !matches!(req.kind, RequestKind::Close) {
+            self.hold(req);
+            return None;
+        }
+        self.run(req)
+    }
+
+    /// One request whose turn it is (not held).
+    fn run(&mut self, req: Request) -> Option<Vec<Bytes>> {
         match req.kind {
             RequestKind::Open(opened) => {
                 let (info, route) = *opened;
                 assert!(self.opening > 0, "Open without an accept");
                 self.opening -= 1;
                 self.srv.stats.total_connections_received += 1;
-                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, route, now_ms));
+                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, route, self.srv.now_ms));
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close => {
-                // Replies not yet polled go nowhere: the peer is gone.
+                // Replies not yet polled go nowhere: the peer is gone. A
+                // blocked client leaves its block and held requests too.
+                self.forget_blocked(req.conn);
                 if self.clients.remove(&req.conn).is_some() {
                     self.pending.retain(|&(c, _)| c != req.conn);
                 }
@@ -139,10 +162,14 @@ impl Executor {
                 // One lookup by id; from here on the client is reached by slot.
                 if let Some(slot) = self.clients.slot_of(&req.conn) {
                     self.execute(req.conn, slot, &args);
-                    self.finish_reply(req.conn, slot);
-                    if self.clients.at(slot).close_after_reply {
-                        self.close_client(req.conn);
+                    let db = self.clients.at(slot).db;
+                    if !self.settle(req.conn, slot, &args, false) {
+                        self.finish_reply(req.conn, slot);
+                        if self.clients.at(slot).close_after_reply {
+                            self.close_client(req.conn);
+                        }
                     }
+                    self.after_command(db, &args);
                 }
                 args.clear();
                 return Some(args);
@@ -169,8 +196,15 @@ impl Executor {
         };
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
-        let mut ctx =
-            Ctx { srv: &mut self.srv, clients: &mut self.clients, conn, slot, db_index, reply: &mut self.reply };
+        let mut ctx = Ctx {
+            srv: &mut self.srv,
+            clients: &mut self.clients,
+            conn,
+            slot,
+            db_index,
+            reply: &mut self.reply,
+            effects: &mut self.blocking.effects,
+        };
         let mark = ctx.reply.mark();
         if let Err(e) = handler(&mut ctx, args) {
             ctx.reply.truncate(mark);
@@ -198,6 +232,7 @@ impl Executor {
     }
 
     fn close_client(&mut self, conn: ConnId) {
+        self.forget_blocked(conn);
         let client = self.clients.remove(&conn).expect("closing a registered client");
         self.pending.retain(|&(c, _)| c != conn);
         self.closing.push(output::Closing { conn, route: client.route, bytes: client.out });
@@ -207,6 +242,8 @@ impl Executor {
     /// rehash steps, each within its budget.
     pub fn handle_tick(&mut self, now_ms: u64) {
         self.srv.now_ms = now_ms;
+        self.handle_block_timeouts(now_ms);
+        self.resume_released();
         if now_ms < self.next_tick_ms {
             return;
         }
@@ -229,7 +266,12 @@ impl Executor {
 
     /// When [`Executor::handle_tick`] next has work, Unix ms.
     pub fn poll_deadline(&self) -> u64 {
-        self.next_tick_ms
+        self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms))
+    }
+
+    /// Clients blocked now (BLPOP...), for tests and INFO.
+    pub fn blocked_clients(&self) -> usize {
+        self.blocking.blocked_count()
     }
 
     pub fn shutdown_requested(&self) -> bool {
@@ -253,6 +295,10 @@ impl Executor {
             assert!(!self.clients.at(slot).out.is_empty(), "pending client without output");
         }
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
+        self.blocking.check_invariants(|c| self.clients.contains_key(&c));
+        for c in self.clients.values() {
+            assert_eq!(c.blocked, self.blocking.is_parked(c.id), "client {:?}: blocked flag out of step", c.id);
+        }
     }
 }
 

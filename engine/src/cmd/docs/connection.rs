@@ -79,3 +79,12 @@ pub static RESET: Docs = Docs::new("Reset the connection", "6.2.0", "connection"
 pub static SELECT: Docs = Docs::new("Change the selected database for the current connection", "1.0.0", "connection")
     .complexity("O(1)")
     .args(&[Arg::integer("index")]);
+
+pub static CLIENT_UNBLOCK: Docs =
+    Docs::new("Unblock a client blocked in a blocking command from a different connection", "5.0.0", "connection")
+        .complexity("O(log N) where N is the number of client connections")
+        .args(&[
+            Arg::integer("client-id"),
+            Arg::oneof("timeout_error", &[Arg::pure_token("timeout", "TIMEOUT"), Arg::pure_token("error", "ERROR")])
+                .optional(),
+        ]);

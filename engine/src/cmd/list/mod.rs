@@ -9,6 +9,7 @@
 //! decides which error a client sees). A list whose last element goes is
 //! deleted with it: Redis never keeps an empty list.
 
+pub mod blocking;
 pub mod moves;
 pub mod pos;
 pub mod rows;
@@ -40,6 +41,11 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("rpoplpush", moves::rpoplpush),
     ("lmove", moves::lmove),
     ("lmpop", moves::lmpop),
+    ("blpop", blocking::blpop),
+    ("brpop", blocking::brpop),
+    ("brpoplpush", blocking::brpoplpush),
+    ("blmove", blocking::blmove),
+    ("blmpop", blocking::blmpop),
 ];
 
 /// Redis `lookupKeyRead` + `checkType` for a list: None if missing.

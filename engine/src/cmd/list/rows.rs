@@ -6,6 +6,21 @@ use crate::cmd::def::{row, CommandDef, KeySpec};
 use crate::cmd::docs::list;
 
 pub static ROWS: &[CommandDef] = &[
+    row("blmove", 6, WRITE | DENYOOM | NOSCRIPT | BLOCKING, (1, 2, 1), &["@write", "@list", "@slow", "@blocking"])
+        .key_specs(&[KeySpec::index(1, &["RW", "access", "delete"]), KeySpec::index(2, &["RW", "insert"])])
+        .docs(&list::BLMOVE),
+    row("blmpop", -5, WRITE | BLOCKING | MOVABLEKEYS, (0, 0, 0), &["@write", "@list", "@slow", "@blocking"])
+        .key_specs(&[KeySpec::index(2, &["RW", "access", "delete"]).keynum(0, 1, 1)])
+        .docs(&list::BLMPOP),
+    row("blpop", -3, WRITE | NOSCRIPT | BLOCKING, (1, -2, 1), &["@write", "@list", "@slow", "@blocking"])
+        .key_specs(&[KeySpec::index(1, &["RW", "access", "delete"]).range(-2, 1, 0)])
+        .docs(&list::BLPOP),
+    row("brpop", -3, WRITE | NOSCRIPT | BLOCKING, (1, -2, 1), &["@write", "@list", "@slow", "@blocking"])
+        .key_specs(&[KeySpec::index(1, &["RW", "access", "delete"]).range(-2, 1, 0)])
+        .docs(&list::BRPOP),
+    row("brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, (1, 2, 1), &["@write", "@list", "@slow", "@blocking"])
+        .key_specs(&[KeySpec::index(1, &["RW", "access", "delete"]), KeySpec::index(2, &["RW", "insert"])])
+        .docs(&list::BRPOPLPUSH),
     row("lindex", 3, READONLY, (1, 1, 1), &["@read", "@list", "@slow"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"])])
         .docs(&list::LINDEX),

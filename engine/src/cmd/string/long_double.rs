@@ -330,5 +330,33 @@ fn parse_hex(negative: bool, body: &[u8]) -> Option<Rounded> {
     Some(round(negative, &mantissa, exp2, false))
 }
 
+/// C's `(long long)(v * 1000.0)` for a `long double` on x86-64 (Redis
+/// `getTimeoutFromObjectOrReply`, seconds to ms): the product is rounded to
+/// the format, then truncated toward zero; a result outside the i64 range
+/// (or infinite) is the x87 "integer indefinite", `i64::MIN`.
+pub fn times_1000_truncated(v: LongDouble) -> i64 {
+    let LongDouble::Finite(f) = v else { return i64::MIN };
+    let product = match round(f.negative, &(BigUint::from(f.significand) * 1000u32), f.exp2, false) {
+        Rounded::Value(p) => p,
+        Rounded::Overflow => return i64::MIN,
+        Rounded::Underflow => return 0,
+    };
+    let magnitude: u128 = if product.exp2 >= 0 {
+        if product.exp2 >= 64 && product.significand != 0 {
+            return i64::MIN;
+        }
+        (product.significand as u128).checked_shl(product.exp2 as u32).unwrap_or(u128::MAX)
+    } else if product.exp2 <= -64 {
+        0
+    } else {
+        (product.significand >> (-product.exp2)) as u128
+    };
+    match (product.negative, i64::try_from(magnitude)) {
+        (false, Ok(n)) => n,
+        (true, Ok(n)) => -n,
+        _ => i64::MIN,
+    }
+}
+
 #[cfg(test)]
 mod tests;
