@@ -342,6 +342,42 @@ fn a_blocked_client_that_leaves_leaves_nothing_behind() {
 }
 
 #[test]
+fn info_counts_blocked_clients() {
+    both(|w| {
+        let (a, b) = (w.open(), w.open());
+        w.send(a, "BLPOP q 0");
+        let info = w.call(b, "INFO clients");
+        assert!(info.contains("blocked_clients:1\r\n"), "{info}");
+        w.send(b, "CLIENT UNBLOCK 1");
+        assert_eq!(w.out(a), "*-1\r\n");
+        let info = w.call(b, "INFO clients");
+        assert!(info.contains("blocked_clients:0\r\n"), "{info}");
+    });
+}
+
+#[test]
+fn requests_held_behind_a_block_are_bounded() {
+    // A blocked client that keeps sending past client-query-buffer-limit
+    // is closed, as Redis closes a client whose query buffer passes it.
+    let config = Config { client_query_buffer_limit: 1024 * 1024, ..Config::default() };
+    let mut w = One { engine: Engine::new(config, T0_MS), now_ms: T0_MS };
+    let (a, b) = (w.open(), w.open());
+    w.send(a, "BLPOP q 0");
+    let big = "x".repeat(64 * 1024);
+    let mut sent = 0;
+    while w.engine.read_buf_mut(a).is_some() {
+        assert!(sent < 20, "never closed");
+        w.send(a, &format!("ECHO {big}"));
+        sent += 1;
+    }
+    assert!(sent >= 15, "closed at the limit, not before ({sent} sent)");
+    assert_eq!(w.blocked(), 0, "the client was closed and forgotten");
+    assert_eq!(common::closed(&mut w.engine), vec![a]);
+    assert_eq!(w.call(b, "RPUSH q 1"), ":1\r\n", "nobody is served");
+    w.check();
+}
+
+#[test]
 fn data_present_needs_no_block_and_multiple_keys_pick_the_first() {
     both(|w| {
         let a = w.open();
