@@ -57,11 +57,16 @@ pub(crate) fn read_list<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Resul
 }
 
 /// Redis `lookupKeyWrite` + `checkType` for a list (no hit/miss counting).
+/// The type is checked through a read lookup first: a mutable lookup marks
+/// a COPY-made integer as shared again (OBJECT REFCOUNT), which a command
+/// that only answers WRONGTYPE must not do.
 pub(crate) fn write_list<'a>(db: &'a mut Db, key: &[u8], now_ms: u64) -> Result<Option<&'a mut ListValue>, CmdError> {
-    match db.lookup_mut(key, now_ms) {
-        None => Ok(None),
-        Some(v) => v.as_list_mut().map(Some).ok_or(CmdError::WrongType),
+    match db.lookup(key, now_ms) {
+        None => return Ok(None),
+        Some(v) if v.as_list().is_none() => return Err(CmdError::WrongType),
+        Some(_) => {}
     }
+    Ok(db.lookup_mut(key, now_ms).and_then(Value::as_list_mut))
 }
 
 /// RESP2's null array, `*-1` (Redis `shared.nullarray[2]`).
