@@ -24,10 +24,12 @@
 //! - [`keys`]: connection, server and generic keyspace commands;
 //! - [`expire`]: EXPIRE family, TTL family, PERSIST;
 //! - [`strings`]: string commands;
-//! - [`bits`]: SETBIT GETBIT BITCOUNT BITPOS;
+//! - [`bits`]: SETBIT GETBIT BITCOUNT BITPOS BITOP;
+//! - [`bitfield`]: BITFIELD BITFIELD_RO;
 //! - [`server`]: TIME CLIENT RESET COMMAND;
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
+pub mod bitfield;
 pub mod bits;
 pub mod expire;
 pub mod float;
@@ -485,6 +487,9 @@ pub static SPECS: &[Spec] = &[
     Spec::new("getbit", 3, bits::getbit),
     Spec::new("bitcount", -2, bits::bitcount),
     Spec::new("bitpos", -3, bits::bitpos),
+    Spec::new("bitop", -4, bits::bitop),
+    Spec::new("bitfield", -2, bitfield::bitfield),
+    Spec::new("bitfield_ro", -2, bitfield::bitfield_ro),
 ];
 
 /// Commands (full names, "config|get") the engine runs but the model does
