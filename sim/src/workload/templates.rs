@@ -92,7 +92,8 @@ fn bitfield_sub(g: &mut Gen<'_>, c: &mut Cmd, writes: bool) {
     const TYPES: [&[u8]; 12] =
         [b"u1", b"i1", b"u8", b"i8", b"i5", b"u13", b"i16", b"u63", b"i64", b"u2", b"i32", b"u31"];
     const BAD_TYPES: [&[u8]; 5] = [b"u64", b"i65", b"i0", b"x8", b"I8"];
-    const EDGES: [i64; 10] = [0, 1, -1, 127, -128, 255, 256, i64::MAX, i64::MIN, (1 << 62) + 5];
+    const EDGES: [i64; 13] =
+        [0, 1, -1, 127, -128, -129, 255, 256, i64::MAX, i64::MIN, i64::MIN + 127, i64::MIN + 128, (1 << 62) + 5];
     if g.pct(20) {
         c.push(b"OVERFLOW");
         let modes: [&[u8]; 4] = [b"WRAP", b"sat", b"FAIL", b"bogus"];
@@ -110,6 +111,10 @@ fn bitfield_sub(g: &mut Gen<'_>, c: &mut Cmd, writes: bool) {
     if g.bad() {
         let bad: [&[u8]; 4] = [b"-1", b"x", b"#", b"4294967296"];
         c.push(bad[g.rng.gen_range(0..bad.len())]);
+    } else if g.pct(3) {
+        // Redis multiplies in wrapping 64-bit arithmetic: offset 0 for
+        // 8 and 64 bits, refused (negative or too far) for the others.
+        c.push(b"#2305843009213693952");
     } else if g.pct(25) {
         c.push_parts(b"#", g.rng.gen_range(0..8));
     } else {
