@@ -101,8 +101,9 @@ pub(super) fn bitop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let dest = &args[2][..];
     let db = ctx.db();
     if max_len == 0 {
-        if db.contains(dest, now_ms) {
-            db.remove(dest);
+        // Redis `dbDelete`: no expiry check first, so an expired key still
+        // stored counts as deleted (a change) like a live one.
+        if db.remove(dest).is_some() {
             ctx.srv.stats.dirty += 1;
         }
         ctx.reply.int(0);
