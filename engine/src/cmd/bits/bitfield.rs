@@ -263,7 +263,7 @@ fn run_write(b: &mut [u8], op: &Op) -> (Option<i64>, bool) {
 ///
 /// Replies with one integer per GET/SET/INCRBY (SET: the old value, INCRBY: the new one; nil
 /// where OVERFLOW FAIL refused it).
-pub(super) fn bitfield(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+pub(crate) fn bitfield(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     bitfield_generic(ctx, args, false)
 }
 
@@ -271,7 +271,7 @@ pub(super) fn bitfield(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// ```text
 /// BITFIELD_RO key [GET encoding offset [GET encoding offset ...]]
 /// ```
-pub(super) fn bitfield_ro(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+pub(crate) fn bitfield_ro(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     bitfield_generic(ctx, args, true)
 }
 

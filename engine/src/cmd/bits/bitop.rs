@@ -85,7 +85,7 @@ fn fold(op: BitOp, first: bool, res: &mut [u8], src: &[u8]) {
 /// ```
 ///
 /// Replies with the length of the stored result (the longest source); 0 deletes `destkey`.
-pub(super) fn bitop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+pub(crate) fn bitop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let op = parse_op(&args[1]).ok_or(CmdError::Syntax)?;
     if op == BitOp::Not && args.len() != 4 {
         return Err(CmdError::msg("ERR BITOP NOT must be called with a single source key."));
