@@ -29,7 +29,7 @@ mod thin;
 mod zset;
 
 pub use hash::HashValue;
-pub use list::ListValue;
+pub use list::{normalize_index, End, ListValue};
 pub use set::SetValue;
 pub use thin::ThinBytes;
 pub use zset::ZSetValue;
