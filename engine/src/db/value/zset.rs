@@ -111,6 +111,7 @@ impl ZSetValue {
         if let Some(i) = self.index.find(&self.tree, member) {
             // Redis updates only a different score (so -0 keeps a stored 0).
             if self.tree.node(i).score != score {
+                let score = if self.listpack && score == 0.0 { 0.0 } else { score };
                 self.tree.unlink(i);
                 self.tree.nodes[i as usize].score = score;
                 self.tree.link(i);
@@ -120,6 +121,8 @@ impl ZSetValue {
         if self.listpack && !limits.fits(self.len() + 1, member.len()) {
             self.listpack = false;
         }
+        // A listpack stores scores as text that reads back -0 as 0.
+        let score = if self.listpack && score == 0.0 { 0.0 } else { score };
         let i = self.tree.alloc(member, score);
         self.tree.link(i);
         self.index.insert(&mut self.tree, i);
