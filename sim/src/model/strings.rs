@@ -24,6 +24,10 @@ pub fn set_data(db: &mut Db, key: &[u8], data: Data, keep_ttl: bool, now_ms: i64
             if !keep_ttl {
                 e.expire_ms = None;
             }
+            // A key that changes type is new to a SCAN filtering by TYPE.
+            if std::mem::discriminant(&e.data) != std::mem::discriminant(&data) {
+                e.stamp = seq;
+            }
             e.data = data;
             e.uncertain = false;
         }

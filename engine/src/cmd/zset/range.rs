@@ -190,7 +190,8 @@ fn collect(z: &ZSetValue, range: &Range, rev: bool, offset: i64, count: i64) -> 
                 return Vec::new();
             }
             // Redis skips the offset with no range check, then stops at the
-            // first member out of range; a negative offset skips everything.
+            // first member past the far bound (the near one held at the
+            // start); a negative offset skips everything.
             let skip = if offset < 0 { usize::MAX } else { offset as usize };
             let (start, r) = if rev {
                 (len - z.count_before(|s, _| !r.lte_max(s)), *r)
@@ -200,7 +201,7 @@ fn collect(z: &ZSetValue, range: &Range, rev: bool, offset: i64, count: i64) -> 
             out(&mut z
                 .iter_from(start, rev)
                 .skip(skip)
-                .take_while(|n| r.gte_min(n.score) && r.lte_max(n.score))
+                .take_while(|n| if rev { r.gte_min(n.score) } else { r.lte_max(n.score) })
                 .take(take)
                 .map(|n| (n.member.to_vec(), n.score)))
         }
@@ -214,7 +215,7 @@ fn collect(z: &ZSetValue, range: &Range, rev: bool, offset: i64, count: i64) -> 
             out(&mut z
                 .iter_from(start, rev)
                 .skip(skip)
-                .take_while(|n| r.gte_min(&n.member) && r.lte_max(&n.member))
+                .take_while(|n| if rev { r.gte_min(&n.member) } else { r.lte_max(&n.member) })
                 .take(take)
                 .map(|n| (n.member.to_vec(), n.score)))
         }

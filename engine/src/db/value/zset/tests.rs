@@ -152,3 +152,39 @@ fn listpack_name_flips_once() {
     z.insert(b"abcd", 1.0, limits);
     assert_eq!(z.encoding_name(), "skiplist");
 }
+
+#[test]
+fn scan_returns_every_member_present_throughout_while_the_index_grows_and_shrinks() {
+    let mut z = ZSetValue::new(3, false);
+    for i in 0..200u32 {
+        z.insert(format!("keep{i}").as_bytes(), i as f64, WIDE);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut cursor = 0;
+    let mut step = 0u32;
+    loop {
+        cursor = z.scan_step(cursor, |m, _| {
+            seen.insert(m.to_vec());
+        });
+        // Churn between steps: grow far past the table, then shrink back,
+        // so the scan crosses rehashes in both directions.
+        if step < 40 {
+            for j in 0..50u32 {
+                z.insert(format!("tmp{step}-{j}").as_bytes(), 0.5, WIDE);
+            }
+        } else if step < 80 {
+            for j in 0..50u32 {
+                z.remove(format!("tmp{}-{j}", step - 40).as_bytes());
+            }
+        }
+        z.check_invariants();
+        step += 1;
+        if cursor == 0 {
+            break;
+        }
+        assert!(step < 100_000, "scan does not finish");
+    }
+    for i in 0..200u32 {
+        assert!(seen.contains(format!("keep{i}").as_bytes()), "keep{i} missed");
+    }
+}
