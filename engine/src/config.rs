@@ -29,6 +29,12 @@ pub struct Config {
     pub appendfsync: String,
     pub save: String,
     pub maxmemory: u64,
+    /// A sorted set reports `listpack` while it has at most this many
+    /// members (`zset-max-listpack-entries`, alias `zset-max-ziplist-entries`).
+    pub zset_max_listpack_entries: u64,
+    /// ... and every member is at most this many bytes
+    /// (`zset-max-listpack-value`, alias `zset-max-ziplist-value`).
+    pub zset_max_listpack_value_bytes: u64,
     /// Capacity of the request ring (not a Redis parameter; ours).
     pub ring_capacity: usize,
     /// Seeds the executor's RNG and the hash tables. Production draws it
@@ -62,6 +68,8 @@ impl Default for Config {
             appendfsync: "everysec".into(),
             save: String::new(),
             maxmemory: 0,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
             ring_capacity: limits::RING_CAPACITY_DEFAULT,
             seed: 0,
             #[cfg(feature = "planted-bugs")]
@@ -300,7 +308,34 @@ pub static PARAMS: &[Param] = &[
         c.timeout_s = parse_ranged(v, 0, i32::MAX as i64)? as u64;
         Ok(())
     }),
+    // Redis registers each zset threshold under two names (the `ziplist`
+    // one is the pre-7.0 alias); both read and write the same field.
+    param!("zset-max-listpack-entries", Runtime, |c| c.zset_max_listpack_entries.to_string(), |c, v| {
+        c.zset_max_listpack_entries = parse_ranged(v, 0, i64::MAX)? as u64;
+        Ok(())
+    }),
+    param!("zset-max-listpack-value", Runtime, |c| c.zset_max_listpack_value_bytes.to_string(), |c, v| {
+        c.zset_max_listpack_value_bytes = parse_zset_value_bytes(v)?;
+        Ok(())
+    }),
+    param!("zset-max-ziplist-entries", Runtime, |c| c.zset_max_listpack_entries.to_string(), |c, v| {
+        c.zset_max_listpack_entries = parse_ranged(v, 0, i64::MAX)? as u64;
+        Ok(())
+    }),
+    param!("zset-max-ziplist-value", Runtime, |c| c.zset_max_listpack_value_bytes.to_string(), |c, v| {
+        c.zset_max_listpack_value_bytes = parse_zset_value_bytes(v)?;
+        Ok(())
+    }),
 ];
+
+/// `zset-max-listpack-value`: a memory value (`1kb`) up to LONG_MAX.
+fn parse_zset_value_bytes(v: &str) -> Result<u64, ConfigError> {
+    let n = parse_mem_arg(v)?;
+    if n > i64::MAX as u64 {
+        return Err(ConfigError::Invalid("argument must be between 0 and 9223372036854775807 inclusive".into()));
+    }
+    Ok(n)
+}
 
 /// Finds a parameter by name, case-insensitively.
 pub fn param(name: &str) -> Option<&'static Param> {

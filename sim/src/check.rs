@@ -158,6 +158,21 @@ pub fn check_prop(prop: &Prop, v: &Val) -> Result<(), String> {
             Val::Bulk(Some(k)) if candidates.binary_search(&crate::model::key_hash(k)).is_ok() => Ok(()),
             _ => Err(format!("expected nil if none, else one of the {} live keys", candidates.len())),
         },
+        Prop::Sample { allowed, count, distinct } => {
+            let items = bulk_items(v).ok_or("expected an array of bulk strings")?;
+            let pairs = check_pairs(allowed, &items)?;
+            if pairs.len() != *count {
+                return Err(format!("expected {count} random members"));
+            }
+            if *distinct && pairs.iter().collect::<std::collections::BTreeSet<_>>().len() != pairs.len() {
+                return Err("expected distinct random members".into());
+            }
+            Ok(())
+        }
+        Prop::ZScan { allowed } => {
+            let (_, items) = scan_reply(v).ok_or("expected [cursor, [member, score, ...]]")?;
+            check_pairs(allowed, &items).map(|_| ())
+        }
         Prop::Scan { allowed, .. } => {
             let (_, keys) = scan_reply(v).ok_or("expected [cursor, [keys]]")?;
             match keys.iter().find(|k| allowed.binary_search(&crate::model::key_hash(k)).is_err()) {
@@ -166,6 +181,30 @@ pub fn check_prop(prop: &Prop, v: &Val) -> Result<(), String> {
             }
         }
     }
+}
+
+/// A member and, for replies with scores, its score.
+type Pair<'a> = (&'a [u8], Option<&'a [u8]>);
+
+/// Splits `items` into members (with their scores when `allowed` carries
+/// them) and checks each against `allowed` (sorted).
+fn check_pairs<'a>(allowed: &[(Vec<u8>, Option<Vec<u8>>)], items: &[&'a [u8]]) -> Result<Vec<Pair<'a>>, String> {
+    let with_scores = allowed.first().is_some_and(|a| a.1.is_some());
+    let pairs: Vec<(&[u8], Option<&[u8]>)> = if with_scores {
+        if !items.len().is_multiple_of(2) {
+            return Err("expected member, score pairs".into());
+        }
+        items.chunks(2).map(|c| (c[0], Some(c[1]))).collect()
+    } else {
+        items.iter().map(|m| (*m, None)).collect()
+    };
+    for (m, s) in &pairs {
+        let found = allowed.binary_search_by(|(am, asc)| (am.as_slice(), asc.as_deref()).cmp(&(*m, *s))).is_ok();
+        if !found {
+            return Err(format!("{} is not a member with that score", render_bytes(m)));
+        }
+    }
+    Ok(pairs)
 }
 
 /// Splits a SCAN reply into its cursor and keys.

@@ -287,6 +287,13 @@ pub enum Prop {
     Scan { allowed: Vec<u64>, must: Vec<u64> },
     /// Any one well-formed reply (uncertain value).
     Any,
+    /// ZRANDMEMBER with a count: exactly `count` draws, each a member of
+    /// `allowed` (sorted), flat `[member, score]` pairs when the entries
+    /// carry a score; all different when `distinct`.
+    Sample { allowed: Vec<(Vec<u8>, Option<Vec<u8>>)>, count: usize, distinct: bool },
+    /// ZSCAN of a hash-table-encoded sorted set: `[cursor, [member, score,
+    /// ...]]` with every pair in `allowed` (sorted).
+    ZScan { allowed: Vec<(Vec<u8>, Option<Vec<u8>>)> },
 }
 
 /// What the model expects one command to produce.
