@@ -362,6 +362,11 @@ impl Db {
                 "expires holds a key the keyspace lacks or has unflagged"
             );
         });
+        self.keys.for_each(|_, v, _| {
+            if let Value::Hash(h) = v {
+                h.check_invariants();
+            }
+        });
     }
 }
 

@@ -28,7 +28,7 @@ mod set;
 mod thin;
 mod zset;
 
-pub use hash::HashValue;
+pub use hash::{HashLimits, HashValue};
 pub use list::ListValue;
 pub use set::SetValue;
 pub use thin::ThinBytes;
