@@ -24,6 +24,11 @@ pub fn set_data(db: &mut Db, key: &[u8], data: Data, keep_ttl: bool, now_ms: i64
             if !keep_ttl {
                 e.expire_ms = None;
             }
+            // A key whose type changes may have been filtered out by an
+            // earlier SCAN TYPE call: it no longer counts as present throughout.
+            if std::mem::discriminant(&e.data) != std::mem::discriminant(&data) {
+                e.stamp = seq;
+            }
             e.data = data;
             e.uncertain = false;
         }
