@@ -53,7 +53,9 @@ pub struct HashLimits {
 #[derive(Clone)]
 pub enum HashValue {
     Packed(Packed),
-    Table(Table),
+    /// Boxed: a [`Dict`] is over a hundred bytes, which every small hash
+    /// would pay for if the enum held it inline.
+    Table(Box<Table>),
 }
 
 /// The big form: a [`Dict`] (which has no `Clone`; cloned by iterating).
@@ -122,7 +124,7 @@ impl HashValue {
         for (f, v) in p.iter() {
             dict.insert_new(f, ThinBytes::from_slice(v), false);
         }
-        *self = HashValue::Table(Table { dict, seed });
+        *self = HashValue::Table(Box::new(Table { dict, seed }));
     }
 
     /// Redis `hashTypeTryConversion`: converts a small hash if any argument

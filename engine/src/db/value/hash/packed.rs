@@ -26,6 +26,9 @@ struct Slot {
     end: usize,
 }
 
+/// Most bytes a LEB128 length of a `usize` takes.
+const LEN_BYTES_MAX: usize = 10;
+
 fn put_len(buf: &mut Vec<u8>, mut n: usize) {
     loop {
         let low = (n & 0x7f) as u8;
@@ -52,6 +55,12 @@ fn item(buf: &[u8], mut at: usize) -> (&[u8], usize) {
         shift += 7;
     }
     (&buf[at..at + len], at + len)
+}
+
+/// Bytes `bytes` takes as an item: its LEB128 length, then itself.
+fn item_bytes(bytes: &[u8]) -> usize {
+    let bits = usize::BITS - bytes.len().leading_zeros();
+    (bits.max(1) as usize).div_ceil(7) + bytes.len()
 }
 
 fn put_item(buf: &mut Vec<u8>, bytes: &[u8]) {
@@ -111,12 +120,16 @@ impl Packed {
     pub fn set(&mut self, field: &[u8], value: &[u8]) -> bool {
         match self.find(field).map(|(_, s)| s) {
             Some(s) => {
-                let mut encoded = Vec::with_capacity(value.len() + 10);
+                let mut encoded = Vec::with_capacity(value.len() + LEN_BYTES_MAX);
                 put_item(&mut encoded, value);
                 self.buf.splice(s.value_at..s.end, encoded);
+                self.buf.shrink_to_fit();
                 false
             }
             None => {
+                // Exact growth, as a listpack reallocates per insert: a
+                // doubling Vec would leave up to half of a small hash unused.
+                self.buf.reserve_exact(item_bytes(field) + item_bytes(value));
                 put_item(&mut self.buf, field);
                 put_item(&mut self.buf, value);
                 self.pairs += 1;
@@ -129,6 +142,7 @@ impl Packed {
     pub fn remove(&mut self, field: &[u8]) -> bool {
         let Some((_, s)) = self.find(field) else { return false };
         self.buf.drain(s.start..s.end);
+        self.buf.shrink_to_fit();
         self.pairs -= 1;
         if self.pairs == 0 {
             // An emptied hash is deleted by the caller; drop the block now.
@@ -164,6 +178,10 @@ mod tests {
         assert_eq!(got[1], (vec![b'f'; 200], vec![b'v'; 300]));
         assert_eq!(got[2], (vec![], vec![]));
         p.check_invariants();
+        assert_eq!(p.buf.capacity(), p.buf.len(), "grown exactly");
+        assert_eq!(item_bytes(&[0; 127]), 128);
+        assert_eq!(item_bytes(&[0; 128]), 130);
+        assert_eq!(item_bytes(b""), 1);
         assert!(p.remove(&[b'f'; 200]));
         assert!(!p.remove(b"zz"));
         assert_eq!(p.nth(1), Some((&b""[..], &b""[..])));
