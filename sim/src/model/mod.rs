@@ -25,6 +25,7 @@
 //! - [`expire`]: EXPIRE family, TTL family, PERSIST;
 //! - [`strings`]: string commands;
 //! - [`bits`]: SETBIT GETBIT BITCOUNT BITPOS;
+//! - [`hash`]: the hash type and its commands, [`hash_random`]: HRANDFIELD HSCAN;
 //! - [`server`]: TIME CLIENT RESET COMMAND;
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
