@@ -35,6 +35,10 @@ pub struct Config {
     /// ... and every member is at most this many bytes
     /// (`zset-max-listpack-value`, alias `zset-max-ziplist-value`).
     pub zset_max_listpack_value_bytes: u64,
+    /// `hash-max-listpack-entries`: a hash with more pairs is a hashtable.
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value`: a hash holding a longer field or value is a hashtable.
+    pub hash_max_listpack_value_bytes: usize,
     /// Capacity of the request ring (not a Redis parameter; ours).
     pub ring_capacity: usize,
     /// Seeds the executor's RNG and the hash tables. Production draws it
@@ -70,6 +74,9 @@ impl Default for Config {
             maxmemory: 0,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value_bytes: 64,
+            // Redis 7.0's built-in defaults (its sample redis.conf says 128).
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value_bytes: 64,
             ring_capacity: limits::RING_CAPACITY_DEFAULT,
             seed: 0,
             #[cfg(feature = "planted-bugs")]
@@ -161,6 +168,22 @@ fn not_yet(what: &str) -> ConfigError {
     ConfigError::Invalid(format!("{what} is not implemented yet by ferrodis"))
 }
 
+/// `hash-max-listpack-entries`: a plain integer (no memory units), 0..=LONG_MAX.
+fn set_hash_entries(c: &mut Config, v: &str) -> Result<(), ConfigError> {
+    c.hash_max_listpack_entries = parse_ranged(v, 0, i64::MAX)? as usize;
+    Ok(())
+}
+
+/// `hash-max-listpack-value`: a memory value (`1k`, `1kb`...), 0..=LONG_MAX.
+fn set_hash_value(c: &mut Config, v: &str) -> Result<(), ConfigError> {
+    let n = parse_mem_arg(v)?;
+    if n > i64::MAX as u64 {
+        return Err(ConfigError::Invalid("argument must be between 0 and 9223372036854775807 inclusive".into()));
+    }
+    c.hash_max_listpack_value_bytes = n as usize;
+    Ok(())
+}
+
 macro_rules! param {
     ($name:literal, $mutability:ident, |$c:ident| $get:expr, |$cs:ident, $v:ident| $set:expr) => {
         Param {
@@ -220,6 +243,20 @@ pub static PARAMS: &[Param] = &[
     param!("dir", StartupOnly, |c| c.dir.clone(), |c, v| {
         c.dir = v.to_string();
         Ok(())
+    }),
+    // Redis 7.0 keeps the 6.x `ziplist` names as aliases: CONFIG GET lists
+    // both, and setting both in one CONFIG SET is not a duplicate.
+    param!("hash-max-listpack-entries", Runtime, |c| c.hash_max_listpack_entries.to_string(), |c, v| {
+        set_hash_entries(c, v)
+    }),
+    param!("hash-max-listpack-value", Runtime, |c| c.hash_max_listpack_value_bytes.to_string(), |c, v| {
+        set_hash_value(c, v)
+    }),
+    param!("hash-max-ziplist-entries", Runtime, |c| c.hash_max_listpack_entries.to_string(), |c, v| {
+        set_hash_entries(c, v)
+    }),
+    param!("hash-max-ziplist-value", Runtime, |c| c.hash_max_listpack_value_bytes.to_string(), |c, v| {
+        set_hash_value(c, v)
     }),
     param!("hz", Runtime, |c| c.hz.to_string(), |c, v| {
         let n = parse_ranged(v, 0, i32::MAX as i64)?;

@@ -53,7 +53,7 @@ const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
 /// SCAN's COUNT is a hint; we cap it so the table's visit budget
 /// (`count * 10` buckets) cannot overflow. Far above any database size.
-const SCAN_COUNT_MAX: usize = 1 << 32;
+pub(crate) const SCAN_COUNT_MAX: usize = 1 << 32;
 
 /// A read lookup (`lookupKeyReadWithFlags`): lazy expiry plus the keyspace
 /// hit/miss counters. `touch` is false for LOOKUP_NOTOUCH callers.

@@ -363,11 +363,13 @@ impl Db {
             );
         });
         // Each collection checks its own structure; Redis never keeps an empty one.
-        self.keys.for_each(|_, v, _| {
-            if let Value::ZSet(z) = v {
+        self.keys.for_each(|_, v, _| match v {
+            Value::ZSet(z) => {
                 assert!(!z.is_empty(), "an empty sorted set is stored");
                 z.check_invariants();
             }
+            Value::Hash(h) => h.check_invariants(),
+            _ => {}
         });
     }
 }

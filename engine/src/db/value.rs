@@ -28,7 +28,7 @@ mod set;
 mod thin;
 mod zset;
 
-pub use hash::HashValue;
+pub use hash::{HashLimits, HashValue};
 pub use list::{normalize_index, End, ListValue};
 pub use set::SetValue;
 pub use thin::ThinBytes;
