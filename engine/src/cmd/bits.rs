@@ -1,4 +1,5 @@
-//! Bitmap commands on strings: SETBIT GETBIT BITCOUNT BITPOS.
+//! Bitmap commands on strings: SETBIT GETBIT BITCOUNT BITPOS here; BITOP in
+//! [`bitop`]; BITFIELD and BITFIELD_RO in [`bitfield`].
 //!
 //! Bits are numbered from the most significant bit of byte 0, as Redis
 //! does. A bit offset is bounded by `proto-max-bulk-len` (offset / 8 must be
@@ -9,6 +10,9 @@
 //! parses its range (a missing key answers 0 whatever the arguments), BITPOS
 //! parses the bit first and the range after the lookup.
 
+pub mod bitfield;
+pub mod bitop;
+
 use bytes::Bytes;
 
 use super::string::{check_string_length, lookup_read, read_string};
@@ -17,8 +21,21 @@ use crate::ctx::Ctx;
 use crate::db::value::parse_strict_i64;
 use crate::db::{StrValue, Value};
 
-pub static HANDLERS: &[(&str, Handler)] =
-    &[("setbit", setbit), ("getbit", getbit), ("bitcount", bitcount), ("bitpos", bitpos)];
+pub static HANDLERS: &[(&str, Handler)] = &[
+    ("setbit", setbit),
+    ("getbit", getbit),
+    ("bitcount", bitcount),
+    ("bitpos", bitpos),
+    ("bitop", bitop::bitop),
+    ("bitfield", bitfield::bitfield),
+    ("bitfield_ro", bitfield::bitfield_ro),
+];
+
+/// The bytes of `arg` up to its first NUL: what Redis's C-string functions
+/// (`strcasecmp`, `strlen`) see of an argument.
+fn c_str(arg: &[u8]) -> &[u8] {
+    arg.iter().position(|&b| b == 0).map_or(arg, |end| &arg[..end])
+}
 
 const BIT_OFFSET_ERR: &str = "ERR bit offset is not an integer or out of range";
 

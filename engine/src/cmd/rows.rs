@@ -26,6 +26,16 @@ pub static COMMANDS: &[CommandDef] = &[
     row("bitcount", -2, READONLY, (1, 1, 1), &["@read", "@bitmap", "@slow"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"])])
         .docs(&bitmap::BITCOUNT),
+    row("bitfield", -2, WRITE | DENYOOM, (1, 1, 1), &["@write", "@bitmap", "@slow"])
+        .key_specs(&[KeySpec::index(1, &["RW", "access", "update", "variable_flags"])
+            .notes("This command allows both access and modification of the key")])
+        .docs(&bitmap::BITFIELD),
+    row("bitfield_ro", -2, READONLY | FAST, (1, 1, 1), &["@read", "@bitmap", "@fast"])
+        .key_specs(&[KeySpec::index(1, &["RO", "access"])])
+        .docs(&bitmap::BITFIELD_RO),
+    row("bitop", -4, WRITE | DENYOOM, (2, -1, 1), &["@write", "@bitmap", "@slow"])
+        .key_specs(&[KeySpec::index(2, &["OW", "update"]), KeySpec::index(3, &["RO", "access"]).range(-1, 1, 0)])
+        .docs(&bitmap::BITOP),
     row("bitpos", -3, READONLY, (1, 1, 1), &["@read", "@bitmap", "@slow"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"])])
         .docs(&bitmap::BITPOS),

@@ -1,4 +1,4 @@
-//! SETBIT GETBIT BITCOUNT BITPOS. Bit 0 is the most significant bit of byte
+//! SETBIT GETBIT BITCOUNT BITPOS BITOP. Bit 0 is the most significant bit of byte
 //! 0. Ranges are computed as plain bit intervals, then counted or searched
 //! one bit at a time.
 
@@ -191,4 +191,66 @@ pub fn bitpos(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         None => -1,
     };
     out.w.int(pos);
+}
+
+/// BITOP AND|OR|XOR|NOT: each result byte folds the sources' bytes at that
+/// index, a source shorter than the index (or missing) giving 0.
+pub fn bitop(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    // Redis compares the name with strcasecmp: a NUL ends it.
+    let name = c_string(cmd.arg(1));
+    let op = ["and", "or", "xor", "not"].iter().position(|n| eq_ic(name, n));
+    let Some(op) = op else {
+        return out.w.err(SYNTAX);
+    };
+    if op == 3 && cmd.argc() != 4 {
+        return out.w.err("ERR BITOP NOT must be called with a single source key.");
+    }
+    let (now, seq) = (cx.now_ms, m.seq);
+    let db = m.db(cx);
+    let mut sources: Vec<Vec<u8>> = Vec::new();
+    let mut uncertain = false;
+    for i in 3..cmd.argc() {
+        match db.get_str(cmd.arg(i), now) {
+            Err(WrongType) => return out.w.err(WRONGTYPE),
+            Ok(None) => sources.push(Vec::new()),
+            Ok(Some(e)) => {
+                uncertain |= e.uncertain;
+                sources.push(e.bytes().to_vec());
+            }
+        }
+    }
+    let len = sources.iter().map(Vec::len).max().unwrap_or(0);
+    let byte_at = |s: &Vec<u8>, i: usize| s.get(i).copied().unwrap_or(0);
+    let result: Vec<u8> = (0..len)
+        .map(|i| {
+            let mut bytes = sources.iter().map(|s| byte_at(s, i));
+            let first = bytes.next().unwrap_or(0);
+            match op {
+                0 => bytes.fold(first, |acc, b| acc & b),
+                1 => bytes.fold(first, |acc, b| acc | b),
+                2 => bytes.fold(first, |acc, b| acc ^ b),
+                _ => !first,
+            }
+        })
+        .collect();
+    let dest = cmd.arg(2);
+    if result.is_empty() {
+        db.remove(dest, now);
+    } else {
+        super::strings::set_key(db, dest, result, Enc::Raw, false, now, seq);
+        db.get_mut(dest, now).expect("just set").uncertain = uncertain;
+    }
+    if uncertain {
+        out.any()
+    } else {
+        out.w.int(len as i64)
+    }
+}
+
+/// The part of `arg` a C string function sees: up to the first NUL.
+pub fn c_string(arg: &[u8]) -> &[u8] {
+    match arg.iter().position(|&b| b == 0) {
+        Some(end) => &arg[..end],
+        None => arg,
+    }
 }

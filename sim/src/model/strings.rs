@@ -12,7 +12,8 @@ use crate::cmd::Cmd;
 const TOO_BIG: &str = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
 /// Stores `val` under `key` as SET does, whatever type was there: the key
-/// keeps its SCAN stamp if it was alive, and its TTL only with `keep_ttl`.
+/// keeps its SCAN stamp if it was alive with the same type, and its TTL only
+/// with `keep_ttl`.
 pub fn set_key(db: &mut Db, key: &[u8], val: Vec<u8>, enc: Enc, keep_ttl: bool, now_ms: i64, seq: u64) {
     set_data(db, key, Data::Str { val, enc }, keep_ttl, now_ms, seq)
 }
@@ -23,6 +24,10 @@ pub fn set_data(db: &mut Db, key: &[u8], data: Data, keep_ttl: bool, now_ms: i64
         Some(e) if e.alive(now_ms) => {
             if !keep_ttl {
                 e.expire_ms = None;
+            }
+            // A key that changes type is new to a SCAN filtering by TYPE.
+            if std::mem::discriminant(&e.data) != std::mem::discriminant(&data) {
+                e.stamp = seq;
             }
             e.data = data;
             e.uncertain = false;

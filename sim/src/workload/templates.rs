@@ -86,6 +86,50 @@ fn set_options(g: &mut Gen<'_>, c: &mut Cmd) {
     }
 }
 
+/// One BITFIELD subcommand (a write only if `writes`): types, offsets and
+/// values around the overflow edges, and bad arguments on a bad draw.
+fn bitfield_sub(g: &mut Gen<'_>, c: &mut Cmd, writes: bool) {
+    const TYPES: [&[u8]; 12] =
+        [b"u1", b"i1", b"u8", b"i8", b"i5", b"u13", b"i16", b"u63", b"i64", b"u2", b"i32", b"u31"];
+    const BAD_TYPES: [&[u8]; 5] = [b"u64", b"i65", b"i0", b"x8", b"I8"];
+    const EDGES: [i64; 13] =
+        [0, 1, -1, 127, -128, -129, 255, 256, i64::MAX, i64::MIN, i64::MIN + 127, i64::MIN + 128, (1 << 62) + 5];
+    if g.pct(20) {
+        c.push(b"OVERFLOW");
+        let modes: [&[u8]; 4] = [b"WRAP", b"sat", b"FAIL", b"bogus"];
+        let n_modes = if g.bad() { 4 } else { 3 };
+        c.push(modes[g.rng.gen_range(0..n_modes)]);
+    }
+    let sub: &[u8] = match g.rng.gen_range(0..if writes { 3 } else { 1 }) {
+        0 => b"GET",
+        1 => b"set",
+        _ => b"INCRBY",
+    };
+    c.push(if g.bad() && g.pct(20) { b"foo" } else { sub });
+    let bad_type = g.bad();
+    c.push(if bad_type { BAD_TYPES[g.rng.gen_range(0..5)] } else { TYPES[g.rng.gen_range(0..12)] });
+    if g.bad() {
+        let bad: [&[u8]; 4] = [b"-1", b"x", b"#", b"4294967296"];
+        c.push(bad[g.rng.gen_range(0..bad.len())]);
+    } else if g.pct(3) {
+        // Redis multiplies in wrapping 64-bit arithmetic: offset 0 for
+        // 8 and 64 bits, refused (negative or too far) for the others.
+        c.push(b"#2305843009213693952");
+    } else if g.pct(25) {
+        c.push_parts(b"#", g.rng.gen_range(0..8));
+    } else {
+        let hi = if g.pct(3) { 30_000 } else { 100 };
+        g.int(c, 0, hi);
+    }
+    if sub != b"GET" {
+        if g.pct(40) {
+            c.push_int(EDGES[g.rng.gen_range(0..EDGES.len())]);
+        } else {
+            g.int_or_bad(c, -300, 300);
+        }
+    }
+}
+
 /// Every template. Weights are defaults; a seed rescales each.
 pub static TEMPLATES: &[Template] = &[
     t!("ping", 2, |g, c| {
@@ -456,6 +500,32 @@ pub static TEMPLATES: &[Template] = &[
                     c.push(if g.pct(50) { b"BIT" as &[u8] } else { b"BYTE" });
                 }
             }
+        }
+    }),
+    t!("bitop", 2, |g, c| {
+        c.push(b"BITOP");
+        let ops: [&[u8]; 7] = [b"AND", b"or", b"XOR", b"Not", b"foo", b"an", b"not\0x"];
+        let n_ops = if g.bad() { 7 } else { 4 };
+        let op = g.rng.gen_range(0..n_ops);
+        c.push(ops[op]);
+        g.key(c);
+        // NOT takes one source; with a bad draw, sometimes more.
+        let n = if op == 3 && !g.bad() { 1 } else { g.rng.gen_range(1..=3) };
+        keys_n(g, c, n, n)
+    }),
+    t!("bitfield", 3, |g, c| {
+        c.push(b"BITFIELD");
+        g.key(c);
+        for _ in 0..g.rng.gen_range(0..=4) {
+            bitfield_sub(g, c, true);
+        }
+    }),
+    t!("bitfield_ro", 1, |g, c| {
+        c.push(b"BITFIELD_RO");
+        g.key(c);
+        for _ in 0..g.rng.gen_range(0..=3) {
+            let writes = g.bad();
+            bitfield_sub(g, c, writes);
         }
     }),
 ];
