@@ -285,11 +285,8 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let wanted = |k: &[u8], e: &Entry| {
         type_filter.is_none_or(|t| t.eq_ignore_ascii_case(e.type_name())) && pattern.is_none_or(|p| glob::matches(p, k))
     };
-    // With TYPE, a key present throughout may have changed type meanwhile
-    // (SET over a list keeps its stamp), so the model, which does not
-    // record when a key's type changed, requires no key.
     let must_from = match cx.scan {
-        Some(s) if s.start_epoch == db.epoch && type_filter.is_none() => Some(s.start_seq),
+        Some(s) if s.start_epoch == db.epoch => Some(s.start_seq),
         _ => None,
     };
     // Sized once for the whole database: one allocation each, no regrowth.
