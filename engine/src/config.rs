@@ -29,6 +29,16 @@ pub struct Config {
     pub appendfsync: String,
     pub save: String,
     pub maxmemory: u64,
+    /// A sorted set reports `listpack` while it has at most this many
+    /// members (`zset-max-listpack-entries`, alias `zset-max-ziplist-entries`).
+    pub zset_max_listpack_entries: u64,
+    /// ... and every member is at most this many bytes
+    /// (`zset-max-listpack-value`, alias `zset-max-ziplist-value`).
+    pub zset_max_listpack_value_bytes: u64,
+    /// `hash-max-listpack-entries`: a hash with more pairs is a hashtable.
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value`: a hash holding a longer field or value is a hashtable.
+    pub hash_max_listpack_value_bytes: usize,
     /// Capacity of the request ring (not a Redis parameter; ours).
     pub ring_capacity: usize,
     /// Seeds the executor's RNG and the hash tables. Production draws it
@@ -62,6 +72,11 @@ impl Default for Config {
             appendfsync: "everysec".into(),
             save: String::new(),
             maxmemory: 0,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
+            // Redis 7.0's built-in defaults (its sample redis.conf says 128).
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value_bytes: 64,
             ring_capacity: limits::RING_CAPACITY_DEFAULT,
             seed: 0,
             #[cfg(feature = "planted-bugs")]
@@ -153,6 +168,22 @@ fn not_yet(what: &str) -> ConfigError {
     ConfigError::Invalid(format!("{what} is not implemented yet by ferrodis"))
 }
 
+/// `hash-max-listpack-entries`: a plain integer (no memory units), 0..=LONG_MAX.
+fn set_hash_entries(c: &mut Config, v: &str) -> Result<(), ConfigError> {
+    c.hash_max_listpack_entries = parse_ranged(v, 0, i64::MAX)? as usize;
+    Ok(())
+}
+
+/// `hash-max-listpack-value`: a memory value (`1k`, `1kb`...), 0..=LONG_MAX.
+fn set_hash_value(c: &mut Config, v: &str) -> Result<(), ConfigError> {
+    let n = parse_mem_arg(v)?;
+    if n > i64::MAX as u64 {
+        return Err(ConfigError::Invalid("argument must be between 0 and 9223372036854775807 inclusive".into()));
+    }
+    c.hash_max_listpack_value_bytes = n as usize;
+    Ok(())
+}
+
 macro_rules! param {
     ($name:literal, $mutability:ident, |$c:ident| $get:expr, |$cs:ident, $v:ident| $set:expr) => {
         Param {
@@ -212,6 +243,20 @@ pub static PARAMS: &[Param] = &[
     param!("dir", StartupOnly, |c| c.dir.clone(), |c, v| {
         c.dir = v.to_string();
         Ok(())
+    }),
+    // Redis 7.0 keeps the 6.x `ziplist` names as aliases: CONFIG GET lists
+    // both, and setting both in one CONFIG SET is not a duplicate.
+    param!("hash-max-listpack-entries", Runtime, |c| c.hash_max_listpack_entries.to_string(), |c, v| {
+        set_hash_entries(c, v)
+    }),
+    param!("hash-max-listpack-value", Runtime, |c| c.hash_max_listpack_value_bytes.to_string(), |c, v| {
+        set_hash_value(c, v)
+    }),
+    param!("hash-max-ziplist-entries", Runtime, |c| c.hash_max_listpack_entries.to_string(), |c, v| {
+        set_hash_entries(c, v)
+    }),
+    param!("hash-max-ziplist-value", Runtime, |c| c.hash_max_listpack_value_bytes.to_string(), |c, v| {
+        set_hash_value(c, v)
     }),
     param!("hz", Runtime, |c| c.hz.to_string(), |c, v| {
         let n = parse_ranged(v, 0, i32::MAX as i64)?;
@@ -300,7 +345,34 @@ pub static PARAMS: &[Param] = &[
         c.timeout_s = parse_ranged(v, 0, i32::MAX as i64)? as u64;
         Ok(())
     }),
+    // Redis registers each zset threshold under two names (the `ziplist`
+    // one is the pre-7.0 alias); both read and write the same field.
+    param!("zset-max-listpack-entries", Runtime, |c| c.zset_max_listpack_entries.to_string(), |c, v| {
+        c.zset_max_listpack_entries = parse_ranged(v, 0, i64::MAX)? as u64;
+        Ok(())
+    }),
+    param!("zset-max-listpack-value", Runtime, |c| c.zset_max_listpack_value_bytes.to_string(), |c, v| {
+        c.zset_max_listpack_value_bytes = parse_zset_value_bytes(v)?;
+        Ok(())
+    }),
+    param!("zset-max-ziplist-entries", Runtime, |c| c.zset_max_listpack_entries.to_string(), |c, v| {
+        c.zset_max_listpack_entries = parse_ranged(v, 0, i64::MAX)? as u64;
+        Ok(())
+    }),
+    param!("zset-max-ziplist-value", Runtime, |c| c.zset_max_listpack_value_bytes.to_string(), |c, v| {
+        c.zset_max_listpack_value_bytes = parse_zset_value_bytes(v)?;
+        Ok(())
+    }),
 ];
+
+/// `zset-max-listpack-value`: a memory value (`1kb`) up to LONG_MAX.
+fn parse_zset_value_bytes(v: &str) -> Result<u64, ConfigError> {
+    let n = parse_mem_arg(v)?;
+    if n > i64::MAX as u64 {
+        return Err(ConfigError::Invalid("argument must be between 0 and 9223372036854775807 inclusive".into()));
+    }
+    Ok(n)
+}
 
 /// Finds a parameter by name, case-insensitively.
 pub fn param(name: &str) -> Option<&'static Param> {

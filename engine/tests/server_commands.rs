@@ -155,7 +155,7 @@ fn config_set_is_all_or_nothing() {
     assert_eq!(h.call(c, &["config", "get", "hz"]), "*2\r\n$2\r\nhz\r\n$2\r\n10\r\n");
     assert_eq!(h.call(c, &["config", "set", "hz", "20", "timeout", "5"]), "+OK\r\n");
     assert_eq!(
-        h.call(c, &["config", "get", "hz", "TIMEOUT", "h*"]),
+        h.call(c, &["config", "get", "hz", "TIMEOUT", "hz*"]),
         "*4\r\n$2\r\nhz\r\n$2\r\n20\r\n$7\r\nTIMEOUT\r\n$1\r\n5\r\n"
     );
     assert_eq!(h.engine.executor().srv.config.hz, 20);

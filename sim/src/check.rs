@@ -158,6 +158,24 @@ pub fn check_prop(prop: &Prop, v: &Val) -> Result<(), String> {
             Val::Bulk(Some(k)) if candidates.binary_search(&crate::model::key_hash(k)).is_ok() => Ok(()),
             _ => Err(format!("expected nil if none, else one of the {} live keys", candidates.len())),
         },
+        Prop::Sample { allowed, count, distinct } => {
+            let items = bulk_items(v).ok_or("expected an array of bulk strings")?;
+            let pairs = check_pairs(allowed, &items)?;
+            if pairs.len() != *count {
+                return Err(format!("expected {count} random members"));
+            }
+            if *distinct && pairs.iter().collect::<std::collections::BTreeSet<_>>().len() != pairs.len() {
+                return Err("expected distinct random members".into());
+            }
+            Ok(())
+        }
+        Prop::ZScan { allowed } => {
+            let (_, items) = scan_reply(v).ok_or("expected [cursor, [member, score, ...]]")?;
+            check_pairs(allowed, &items).map(|_| ())
+        }
+        Prop::SortedPairs(_) | Prop::RandomPairs { .. } | Prop::PairScan { .. } => {
+            check_pairs_prop(prop, v).expect("a pairs property")
+        }
         Prop::Scan { allowed, .. } => {
             let (_, keys) = scan_reply(v).ok_or("expected [cursor, [keys]]")?;
             match keys.iter().find(|k| allowed.binary_search(&crate::model::key_hash(k)).is_err()) {
@@ -166,6 +184,96 @@ pub fn check_prop(prop: &Prop, v: &Val) -> Result<(), String> {
             }
         }
     }
+}
+
+/// A member and, for replies with scores, its score.
+type Pair<'a> = (&'a [u8], Option<&'a [u8]>);
+
+/// Splits `items` into members (with their scores when `allowed` carries
+/// them) and checks each against `allowed` (sorted).
+fn check_pairs<'a>(allowed: &[(Vec<u8>, Option<Vec<u8>>)], items: &[&'a [u8]]) -> Result<Vec<Pair<'a>>, String> {
+    let with_scores = allowed.first().is_some_and(|a| a.1.is_some());
+    let pairs: Vec<(&[u8], Option<&[u8]>)> = if with_scores {
+        if !items.len().is_multiple_of(2) {
+            return Err("expected member, score pairs".into());
+        }
+        items.chunks(2).map(|c| (c[0], Some(c[1]))).collect()
+    } else {
+        items.iter().map(|m| (*m, None)).collect()
+    };
+    for (m, s) in &pairs {
+        let found = allowed.binary_search_by(|(am, asc)| (am.as_slice(), asc.as_deref()).cmp(&(*m, *s))).is_ok();
+        if !found {
+            return Err(format!("{} is not a member with that score", render_bytes(m)));
+        }
+    }
+    Ok(pairs)
+}
+
+/// Checks the hash properties ([`Prop::SortedPairs`], [`Prop::RandomPairs`],
+/// [`Prop::PairScan`]); None for any other property.
+fn check_pairs_prop(prop: &Prop, v: &Val) -> Option<Result<(), String>> {
+    let pair_of = |pairs: &[(Vec<u8>, Vec<u8>)], f: &[u8]| {
+        pairs.binary_search_by(|(k, _)| k.as_slice().cmp(f)).ok().map(|i| pairs[i].1.clone())
+    };
+    Some(match prop {
+        Prop::SortedPairs(want) => {
+            let items = bulk_items(v).ok_or("expected an array of bulk strings");
+            items
+                .and_then(|items| {
+                    let mut got: Vec<(&[u8], &[u8])> =
+                        items.chunks(2).map(|p| (p[0], *p.get(1).unwrap_or(&&b""[..]))).collect();
+                    got.sort();
+                    let same = items.len() == want.len() * 2
+                        && got.iter().zip(want).all(|(a, b)| a.0 == b.0.as_slice() && a.1 == b.1.as_slice());
+                    if same {
+                        Ok(())
+                    } else {
+                        Err("expected (any order) the hash's pairs")
+                    }
+                })
+                .map_err(str::to_string)
+        }
+        Prop::RandomPairs { pairs, picks, with_values, distinct } => (|| {
+            let items = bulk_items(v).ok_or("expected an array of bulk strings")?;
+            let step = 1 + *with_values as usize;
+            if items.len() != picks * step {
+                return Err(format!("expected {} elements", picks * step));
+            }
+            let mut fields: Vec<&[u8]> = Vec::with_capacity(*picks);
+            for p in items.chunks(step) {
+                let Some(value) = pair_of(pairs, p[0]) else {
+                    return Err(format!("{} is not a field of the hash", render_bytes(p[0])));
+                };
+                if *with_values && value != p[1] {
+                    return Err(format!("{} is not the value of {}", render_bytes(p[1]), render_bytes(p[0])));
+                }
+                fields.push(p[0]);
+            }
+            fields.sort_unstable();
+            if *distinct && fields.windows(2).any(|w| w[0] == w[1]) {
+                return Err("expected distinct fields".into());
+            }
+            Ok(())
+        })(),
+        Prop::PairScan { allowed, .. } => (|| {
+            let (_, items) = scan_reply(v).ok_or("expected [cursor, [field, value, ...]]")?;
+            if items.len() % 2 != 0 {
+                return Err("expected field, value pairs".into());
+            }
+            for p in items.chunks(2) {
+                if pair_of(allowed, p[0]).is_none_or(|value| value != p[1]) {
+                    return Err(format!(
+                        "HSCAN returned {} {} which is not a matching pair",
+                        render_bytes(p[0]),
+                        render_bytes(p[1])
+                    ));
+                }
+            }
+            Ok(())
+        })(),
+        _ => return None,
+    })
 }
 
 /// Splits a SCAN reply into its cursor and keys.

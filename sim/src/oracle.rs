@@ -57,6 +57,18 @@ impl Conn {
 pub fn run(addr: &str, seed: u64, ops: u64, max_mismatches: usize) -> std::io::Result<Vec<String>> {
     let mut conn = Conn { stream: TcpStream::connect(addr)?, buf: Vec::new() };
     conn.call(&Cmd::from_args(&[b"FLUSHALL"]))?;
+    // The hash limits the model assumes (the simulator's engine runs with them).
+    let entries = crate::model::hash::LISTPACK_ENTRIES_MAX.to_string();
+    let value = crate::model::hash::LISTPACK_VALUE_MAX.to_string();
+    let set_limits: [&[u8]; 6] = [
+        b"CONFIG",
+        b"SET",
+        b"hash-max-listpack-entries",
+        entries.as_bytes(),
+        b"hash-max-listpack-value",
+        value.as_bytes(),
+    ];
+    conn.call(&Cmd::from_args(&set_limits))?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // Every template except QUIT (it would end the session).
     let mix = Mix::new(&|t| t.name != "quit", &mut rng, true);

@@ -53,7 +53,7 @@ const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
 /// SCAN's COUNT is a hint; we cap it so the table's visit budget
 /// (`count * 10` buckets) cannot overflow. Far above any database size.
-const SCAN_COUNT_MAX: usize = 1 << 32;
+pub(crate) const SCAN_COUNT_MAX: usize = 1 << 32;
 
 /// A read lookup (`lookupKeyReadWithFlags`): lazy expiry plus the keyspace
 /// hit/miss counters. `touch` is false for LOOKUP_NOTOUCH callers.
@@ -357,7 +357,7 @@ fn keys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// Redis's `parseScanCursorOrReply`: C `strtoul` in base 10 (so an optional
 /// sign, a negative number wrapping around, and the empty string as 0), but
 /// no leading space and nothing after the digits.
-fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
+pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
     let invalid = || CmdError::msg("ERR invalid cursor");
     let (negative, digits) = match arg.first() {
         Some(b'-') => (true, &arg[1..]),

@@ -362,6 +362,15 @@ impl Db {
                 "expires holds a key the keyspace lacks or has unflagged"
             );
         });
+        // Each collection checks its own structure; Redis never keeps an empty one.
+        self.keys.for_each(|_, v, _| match v {
+            Value::ZSet(z) => {
+                assert!(!z.is_empty(), "an empty sorted set is stored");
+                z.check_invariants();
+            }
+            Value::Hash(h) => h.check_invariants(),
+            _ => {}
+        });
     }
 }
 

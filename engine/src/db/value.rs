@@ -28,11 +28,11 @@ mod set;
 mod thin;
 mod zset;
 
-pub use hash::HashValue;
+pub use hash::{HashLimits, HashValue};
 pub use list::{normalize_index, End, ListValue};
 pub use set::SetValue;
 pub use thin::ThinBytes;
-pub use zset::ZSetValue;
+pub use zset::{ListpackLimits, ZSetValue};
 
 /// A value of any type. Each collection is one `Box`, so the enum stays 16
 /// bytes. Each type's module owns its representation and reports the

@@ -246,7 +246,7 @@ pub fn keys(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 
 /// Redis `parseScanCursorOrReply` (`strtoul`, whole string): the simulator
 /// only sends decimal digits or words, so digits within u64 is the rule.
-fn parse_cursor(b: &[u8]) -> Option<u64> {
+pub(crate) fn parse_cursor(b: &[u8]) -> Option<u64> {
     if b.is_empty() || !b.iter().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -281,8 +281,8 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     }
     let now = cx.now_ms;
     let db = &m.dbs[cx.sess.db];
-    // TYPE compares with the entry's type name, ignoring case (Redis 7.0).
-    let wanted = |k: &[u8], e: &super::Entry| {
+    // TYPE compares the key's type name, case-insensitively.
+    let wanted = |k: &[u8], e: &Entry| {
         type_filter.is_none_or(|t| t.eq_ignore_ascii_case(e.type_name())) && pattern.is_none_or(|p| glob::matches(p, k))
     };
     let must_from = match cx.scan {

@@ -26,6 +26,7 @@
 //! - [`strings`]: string commands;
 //! - [`bits`]: SETBIT GETBIT BITCOUNT BITPOS BITOP;
 //! - [`bitfield`]: BITFIELD BITFIELD_RO;
+//! - [`hash`]: the hash type and its commands, [`hash_random`]: HRANDFIELD HSCAN;
 //! - [`server`]: TIME CLIENT RESET COMMAND;
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
@@ -35,6 +36,7 @@ pub mod expire;
 pub mod float;
 pub mod glob;
 pub mod hash;
+pub mod hash_random;
 pub mod keys;
 pub mod lcs;
 pub mod list;
@@ -286,8 +288,25 @@ pub enum Prop {
     /// map's order (it is only walked): a SCAN call costs one pass over
     /// the database and no allocation per key.
     Scan { allowed: Vec<u64>, must: Vec<u64> },
+    /// A flat array of field, value, field, value... equal to these pairs
+    /// (held sorted) once sorted (HGETALL of a hashtable-encoded hash).
+    SortedPairs(Vec<(Vec<u8>, Vec<u8>)>),
+    /// HRANDFIELD with a count: `picks` fields (each followed by its value
+    /// if `with_values`), every one drawn from `pairs` (sorted by field),
+    /// pairwise distinct if `distinct`.
+    RandomPairs { pairs: Vec<(Vec<u8>, Vec<u8>)>, picks: usize, with_values: bool, distinct: bool },
+    /// `[cursor, [field, value, ...]]` (HSCAN of a hashtable): every pair
+    /// in `allowed` (sorted); `must` as in [`Prop::Scan`], over the fields.
+    PairScan { allowed: Vec<(Vec<u8>, Vec<u8>)>, must: Vec<u64> },
     /// Any one well-formed reply (uncertain value).
     Any,
+    /// ZRANDMEMBER with a count: exactly `count` draws, each a member of
+    /// `allowed` (sorted), flat `[member, score]` pairs when the entries
+    /// carry a score; all different when `distinct`.
+    Sample { allowed: Vec<(Vec<u8>, Option<Vec<u8>>)>, count: usize, distinct: bool },
+    /// ZSCAN of a hash-table-encoded sorted set: `[cursor, [member, score,
+    /// ...]]` with every pair in `allowed` (sorted).
+    ZScan { allowed: Vec<(Vec<u8>, Option<Vec<u8>>)> },
 }
 
 /// What the model expects one command to produce.

@@ -25,8 +25,7 @@ pub fn set_data(db: &mut Db, key: &[u8], data: Data, keep_ttl: bool, now_ms: i64
             if !keep_ttl {
                 e.expire_ms = None;
             }
-            // A key whose type changes is new to a SCAN ... TYPE: the
-            // cursor may have passed it while it had the other type.
+            // A key that changes type is new to a SCAN filtering by TYPE.
             if std::mem::discriminant(&e.data) != std::mem::discriminant(&data) {
                 e.stamp = seq;
             }

@@ -169,7 +169,13 @@ impl World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let opts = if faults { Options::swarm(&mut rng) } else { Options::no_faults(&mut rng) };
         let now_ms = EPOCH_MS + rng.gen_range(0..1_000_000_000);
-        let mut config = Config { ring_capacity: opts.ring_capacity, seed, ..Config::default() };
+        let mut config = Config {
+            ring_capacity: opts.ring_capacity,
+            seed,
+            hash_max_listpack_entries: crate::model::hash::LISTPACK_ENTRIES_MAX,
+            hash_max_listpack_value_bytes: crate::model::hash::LISTPACK_VALUE_MAX,
+            ..Config::default()
+        };
         tweak(&mut config);
         let mut split_rng = ChaCha8Rng::seed_from_u64(seed);
         split_rng.set_stream(SPLIT_STREAM);
@@ -340,9 +346,14 @@ impl World {
                     return;
                 };
                 let mut next = Cmd::new();
-                next.push(b"SCAN");
+                // `SCAN cursor ...` or `HSCAN key cursor ...`: the cursor
+                // follows the key in a collection's scan.
+                let cursor_at = if first.arg(0).eq_ignore_ascii_case(b"scan") { 1 } else { 2 };
+                for i in 0..cursor_at {
+                    next.push(first.arg(i));
+                }
                 next.push_int(*cursor as i64);
-                for i in 2..first.argc() {
+                for i in cursor_at + 1..first.argc() {
                     next.push(first.arg(i));
                 }
                 cmd = next;
@@ -509,10 +520,15 @@ impl World {
                     Expect::Prop(p) => Some(&**p),
                     Expect::Exact(_) => None,
                 };
-                if let (Some(s), Some(v), Some(Prop::Scan { must, .. })) = (c.scan.as_mut(), checked.val.as_ref(), prop)
-                {
+                // HSCAN's items are field, value pairs: only fields count as seen.
+                let (must, pairs) = match prop {
+                    Some(Prop::Scan { must, .. }) => (Some(must), false),
+                    Some(Prop::PairScan { must, .. }) => (Some(must), true),
+                    _ => (None, false),
+                };
+                if let (Some(s), Some(v), Some(must)) = (c.scan.as_mut(), checked.val.as_ref(), must) {
                     let (cursor, keys) = scan_reply(v).expect("checked by check_prop");
-                    s.seen.extend(keys.iter().map(|k| crate::model::key_hash(k)));
+                    s.seen.extend(keys.iter().step_by(1 + pairs as usize).map(|k| crate::model::key_hash(k)));
                     s.calls += 1;
                     if cursor == 0 {
                         if let Some(h) = must.iter().find(|h| !s.seen.contains(*h)) {

@@ -114,7 +114,8 @@ impl World {
         } else {
             let t = self.mix.draw(g.rng);
             (t.gen)(&mut g, &mut cmd);
-            if t.name == "scan" {
+            // SCAN and HSCAN (cursor 0 first) start a session the world continues.
+            if t.name == "scan" || t.name == "hscan" {
                 scan = ScanStep::Start;
             }
         }
