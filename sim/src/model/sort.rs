@@ -1,4 +1,5 @@
-//! SORT and SORT_RO in the model, written from Redis 7.0's `sort.c` and
+//! SORT and SORT_RO in the model (sources: list, sorted set; BY/GET on
+//! strings and hash fields), written from Redis 7.0's `sort.c` and
 //! observed behaviour: the same option loop, LIMIT clamping and ordering
 //! rules, over plain `Vec`s. Shares no code with the engine (its own
 //! `strtod` check below).
@@ -126,6 +127,7 @@ fn by_pattern(db: &Db, now: i64, pattern: &[u8], elem: &[u8], uncertain: &mut bo
     *uncertain |= e.uncertain && field.is_none();
     match (&e.data, field) {
         (Data::Str { val, .. }, None) => Some(val.clone()),
+        (Data::Hash(h), Some(f)) => h.get(f).map(<[u8]>::to_vec),
         _ => None,
     }
 }
@@ -171,15 +173,25 @@ fn sort_generic(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, 
     let seq = m.seq;
     let db = m.db(cx);
     // (elements in load order, whether that order is meaningful)
-    let (elems, ordered): (Vec<Vec<u8>>, bool) = match db.get(cmd.arg(1), now).map(|e| &e.data) {
-        None => (Vec::new(), true),
-        Some(Data::List(l)) => (l.items.clone(), true),
-        Some(_) => return out.w.err(WRONGTYPE),
-    };
+    // (elements, whether BY nosort keeps their order, whether Redis loads
+    // them in that order when it sorts: a sorted set's are loaded from its
+    // dict)
+    let (elems, ordered, load_ordered): (Vec<Vec<u8>>, bool, bool) =
+        match db.get_mut(cmd.arg(1), now).map(|e| &mut e.data) {
+            None => (Vec::new(), true, true),
+            Some(Data::List(l)) => (l.items.clone(), true, true),
+            Some(Data::ZSet(z)) => {
+                // Redis turns a listpack sorted set into a skiplist for SORT.
+                z.listpack = false;
+                (z.sorted().into_iter().map(|(m, _)| m).collect(), true, false)
+            }
+            Some(_) => return out.w.err(WRONGTYPE),
+        };
     if dontsort && !ordered && store.is_some() {
         (dontsort, alpha, by) = (false, true, None);
     }
     let mut uncertain = false;
+    let mut hash_ties = false;
     let len = elems.len() as i64;
     let mut s = start.clamp(0, len);
     let c = count.clamp(-1, len);
@@ -228,7 +240,7 @@ fn sort_generic(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, 
             return out.w.err("ERR One or more scores can't be converted into double");
         }
         let text = |a: &[u8], b: &[u8]| if store.is_some() { a.cmp(b) } else { c_str(a).cmp(c_str(b)) };
-        keyed.sort_by(|a, b| {
+        let compare = |a: &(Vec<u8>, f64, Option<Vec<u8>>), b: &(Vec<u8>, f64, Option<Vec<u8>>)| {
             let o = if !alpha {
                 a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.0.cmp(&b.0))
             } else if by.is_some() {
@@ -244,7 +256,11 @@ fn sort_generic(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, 
             } else {
                 o
             }
-        });
+        };
+        keyed.sort_by(compare);
+        // Equal sort keys keep the load order, which for a sorted set is
+        // Redis's dict order (the model loads by rank).
+        hash_ties = !load_ordered && keyed.windows(2).any(|w| compare(&w[0], &w[1]).is_eq());
         if e < s {
             Vec::new()
         } else {
@@ -266,6 +282,15 @@ fn sort_generic(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, 
                 // A BY or GET value the model does not know exactly: the
                 // order or the bytes may differ.
                 return out.any();
+            }
+            if hash_ties {
+                out.prop = Some(if gets.is_empty() && window.len() == elems.len() {
+                    let mut all = elems.clone();
+                    all.sort();
+                    Prop::SortedArray(all)
+                } else {
+                    Prop::Any
+                });
             }
             if dontsort && !ordered {
                 out.prop = Some(if gets.is_empty() && window.len() == elems.len() {

@@ -150,7 +150,16 @@ struct Item {
 fn sort_generic(ctx: &mut Ctx<'_>, args: &[Bytes], readonly: bool) -> CmdResult {
     let mut o = parse_options(args, readonly)?;
     let db = ctx.db_index;
-    let value = lookup_read(ctx.srv, db, &args[1]);
+    let now_ms = ctx.now_ms();
+    let found = lookup_read(ctx.srv, db, &args[1]).map(|v| matches!(v, Value::ZSet(_)));
+    if found == Some(true) {
+        // Redis converts a listpack sorted set to a skiplist for SORT, for
+        // good (OBJECT ENCODING shows it), even when SORT then fails.
+        if let Some(Value::ZSet(zset)) = ctx.srv.dbs[db].lookup_mut(&args[1], now_ms) {
+            zset.convert_to_skiplist();
+        }
+    }
+    let value = if found.is_some() { ctx.srv.dbs[db].lookup_notouch(&args[1], now_ms) } else { None };
     let empty = Value::List(Box::default());
     let source = match value {
         None => Sortable::of(&empty),

@@ -15,6 +15,7 @@ use crate::db::Value;
 /// A value SORT accepts, borrowed from the keyspace.
 pub(super) enum Sortable<'a> {
     List(&'a crate::db::value::ListValue),
+    ZSet(&'a crate::db::value::ZSetValue),
 }
 
 impl<'a> Sortable<'a> {
@@ -22,6 +23,7 @@ impl<'a> Sortable<'a> {
     pub(super) fn of(value: &'a Value) -> Option<Sortable<'a>> {
         match value {
             Value::List(list) => Some(Sortable::List(list)),
+            Value::ZSet(zset) => Some(Sortable::ZSet(zset)),
             _ => None,
         }
     }
@@ -29,6 +31,7 @@ impl<'a> Sortable<'a> {
     pub(super) fn len(&self) -> usize {
         match self {
             Sortable::List(list) => list.len(),
+            Sortable::ZSet(zset) => zset.len(),
         }
     }
 
@@ -36,14 +39,17 @@ impl<'a> Sortable<'a> {
     /// DESC reverses and LIMIT cuts directly; a set's is its hash order.
     pub(super) fn is_ordered(&self) -> bool {
         match self {
-            Sortable::List(_) => true,
+            Sortable::List(_) | Sortable::ZSet(_) => true,
         }
     }
 
-    /// Every element, in the order Redis iterates the value.
+    /// Every element, in the order Redis iterates the value (a sorted
+    /// set: by rank here; Redis walks its member dict, an order that only
+    /// shows among ALPHA ties).
     pub(super) fn elements(&self) -> Vec<Bytes> {
         match self {
             Sortable::List(list) => list.iter().map(Bytes::copy_from_slice).collect(),
+            Sortable::ZSet(zset) => zset.iter_from(0, false).map(|n| Bytes::copy_from_slice(&n.member)).collect(),
         }
     }
 
@@ -52,13 +58,21 @@ impl<'a> Sortable<'a> {
     pub(super) fn range(&self, start: usize, end: usize, reverse: bool) -> Vec<Bytes> {
         let len = self.len();
         let (first, last) = if reverse { (len - 1 - end, len - 1 - start) } else { (start, end) };
-        let mut out: Vec<Bytes> = match self {
-            Sortable::List(list) => list.range(first, last).map(Bytes::copy_from_slice).collect(),
-        };
-        if reverse {
-            out.reverse();
+        match self {
+            Sortable::List(list) => {
+                let mut out: Vec<Bytes> = list.range(first, last).map(Bytes::copy_from_slice).collect();
+                if reverse {
+                    out.reverse();
+                }
+                out
+            }
+            // Rank `start` counted from the top when reversed.
+            Sortable::ZSet(zset) => zset
+                .iter_from(start, reverse)
+                .take(end - start + 1)
+                .map(|n| Bytes::copy_from_slice(&n.member))
+                .collect(),
         }
-        out
     }
 }
 
@@ -109,12 +123,8 @@ pub(super) fn lookup_by_pattern(srv: &mut Server, db: usize, pattern: &[u8], ele
 }
 
 /// A hash field's value, None if `value` is not a hash or has no such field.
-fn hash_field(value: &Value, _field: &[u8]) -> Option<Bytes> {
-    match value {
-        // Hashes have no fields to read yet (their type lands separately).
-        Value::Hash(_) => None,
-        _ => None,
-    }
+fn hash_field(value: &Value, field: &[u8]) -> Option<Bytes> {
+    value.as_hash()?.get(field).map(Bytes::copy_from_slice)
 }
 
 #[cfg(test)]
