@@ -186,7 +186,12 @@ fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if !def.arity_ok(argv.len()) {
         return Err(CmdError::msg("ERR Invalid number of arguments specified for command"));
     }
-    let keys = keys_from_specs(def, argv);
+    // SORT's BY/GET/STORE keys have no usable key spec: Redis finds them
+    // with a function of their own (sortGetKeys / sortROGetKeys).
+    let keys = match def.name {
+        "sort" | "sort_ro" => super::sort::key_positions(argv, def.name == "sort_ro"),
+        _ => keys_from_specs(def, argv),
+    };
     if keys.is_empty() {
         if def.has_flag(super::def::flag::NO_MANDATORY_KEYS) {
             ctx.reply.array(0);

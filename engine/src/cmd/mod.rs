@@ -37,6 +37,7 @@ pub mod memory;
 pub mod rows;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod table;
 pub mod zset;
@@ -63,6 +64,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
         hash::HANDLERS,
         set::HANDLERS,
         zset::HANDLERS,
+        sort::HANDLERS,
     ]
     .iter()
     .flat_map(|h| h.iter().copied())

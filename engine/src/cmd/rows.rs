@@ -15,7 +15,7 @@
 //!
 //! [`Docs`]: super::def::Docs
 use super::def::flag::*;
-use super::def::{row, CommandDef, KeySpec};
+use super::def::{row, BeginSearch, CommandDef, FindKeys, KeySpec};
 use super::docs::{bitmap, connection, generic, server, string};
 
 /// Every command, alphabetically (the order COMMAND lists them).
@@ -199,6 +199,40 @@ pub static COMMANDS: &[CommandDef] = &[
         &["@admin", "@slow", "@dangerous"],
     )
     .docs(&server::SHUTDOWN),
+    row(
+        "sort",
+        -2,
+        WRITE | DENYOOM | MOVABLEKEYS,
+        (1, 1, 1),
+        &["@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"],
+    )
+    .key_specs(&[
+        KeySpec::index(1, &["RO", "access"]),
+        unknown_keys(&["RO", "access"]).notes(
+            "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content \
+                of the key we sort",
+        ),
+        unknown_keys(&["OW", "update"]).notes(
+            "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the \
+                argument array",
+        ),
+    ])
+    .docs(&generic::SORT),
+    row(
+        "sort_ro",
+        -2,
+        READONLY | MOVABLEKEYS,
+        (1, 1, 1),
+        &["@read", "@set", "@sortedset", "@list", "@slow", "@dangerous"],
+    )
+    .key_specs(&[
+        KeySpec::index(1, &["RO", "access"]),
+        unknown_keys(&["RO", "access"]).notes(
+            "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content \
+                of the key we sort",
+        ),
+    ])
+    .docs(&generic::SORT_RO),
     row("strlen", 2, READONLY | FAST, (1, 1, 1), &["@read", "@string", "@fast"])
         .key_specs(&[KeySpec::index(1, &["RO"])])
         .docs(&string::STRLEN),
@@ -225,6 +259,12 @@ pub static COMMANDS: &[CommandDef] = &[
         .key_specs(&[KeySpec::index(1, &["RM", "delete"]).range(-1, 1, 0)])
         .docs(&generic::UNLINK),
 ];
+
+/// A key spec Redis marks unknown (SORT's BY/GET keys, named by the data,
+/// and its STORE key, after a keyword that can be anywhere).
+const fn unknown_keys(flags: &'static [&'static str]) -> KeySpec {
+    KeySpec { begin_search: BeginSearch::Unknown, find_keys: FindKeys::Unknown, ..KeySpec::index(0, flags) }
+}
 
 /// CLIENT's subcommands, in the order COMMAND lists them.
 static CLIENT_SUBCOMMANDS: &[CommandDef] = &[

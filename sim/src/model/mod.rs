@@ -42,6 +42,7 @@ pub mod lcs;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod strings;
 pub mod zset;
 
@@ -509,6 +510,8 @@ pub static SPECS: &[Spec] = &[
     Spec::new("bitop", -4, bits::bitop),
     Spec::new("bitfield", -2, bitfield::bitfield),
     Spec::new("bitfield_ro", -2, bitfield::bitfield_ro),
+    Spec::new("sort", -2, sort::sort),
+    Spec::new("sort_ro", -2, sort::sort_ro),
 ];
 
 /// Commands (full names, "config|get") the engine runs but the model does

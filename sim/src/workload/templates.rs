@@ -528,6 +528,8 @@ pub static TEMPLATES: &[Template] = &[
             bitfield_sub(g, c, writes);
         }
     }),
+    t!("sort", 3, |g, c| sort_cmd(g, c, b"SORT")),
+    t!("sort_ro", 1, |g, c| sort_cmd(g, c, b"sort_ro")),
 ];
 
 /// A template for a subcommand (`name sub`), which must exist too.
@@ -586,3 +588,45 @@ pub static EXTRA_TEMPLATES: &[Template] = &[
         }
     }),
 ];
+
+/// SORT / SORT_RO with its options in random order: BY a key pattern
+/// (keys are `k<n>`, so `k*` meets keys when elements are small numbers),
+/// `nosort` or a hash field; LIMIT windows at and past the edges; GET
+/// patterns and `#`; ASC/DESC; ALPHA; STORE (SORT only, SORT_RO answers a
+/// syntax error); now and then a word SORT does not know.
+fn sort_cmd(g: &mut Gen<'_>, c: &mut Cmd, name: &[u8]) {
+    const PATTERNS: &[&[u8]] = &[b"k*", b"k*", b"*", b"nosort", b"k*->f", b"k1*", b"#"];
+    c.push(name);
+    g.key(c);
+    for _ in 0..g.rng.gen_range(0..4) {
+        match g.rng.gen_range(0..8) {
+            0 => {
+                c.push(b"BY");
+                c.push(PATTERNS[g.rng.gen_range(0..PATTERNS.len())]);
+            }
+            1 => {
+                c.push(b"limit");
+                let edges = [i64::MIN, -1, 0, 1, 2, 5, 40, i64::MAX];
+                for _ in 0..2 {
+                    if g.pct(70) {
+                        g.int_or_bad(c, -2, 6);
+                    } else {
+                        c.push_int(edges[g.rng.gen_range(0..edges.len())]);
+                    }
+                }
+            }
+            2 | 3 => {
+                c.push(b"GET");
+                c.push(PATTERNS[g.rng.gen_range(0..PATTERNS.len())]);
+            }
+            4 => c.push(if g.pct(50) { b"DESC" } else { b"asc" }),
+            5 | 6 => c.push(b"ALPHA"),
+            _ if g.pct(60) && name == b"SORT" => {
+                c.push(b"STORE");
+                g.key(c);
+            }
+            _ if g.bad() => c.push(b"bogus"),
+            _ => c.push(b"alpha"),
+        }
+    }
+}

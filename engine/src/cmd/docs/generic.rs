@@ -180,6 +180,36 @@ pub static SCAN: Docs = Docs::new("Incrementally iterate the keys space", "2.8.0
         Arg::string("type").token("TYPE").optional().since("6.0.0"),
     ]);
 
+/// SORT's arguments; SORT_RO has the same without STORE.
+const SORT_PATTERN: Arg = Arg { key_spec_index: Some(1), ..Arg::pattern("pattern") };
+const SORT_ARGS_RO: [Arg; 6] = [
+    Arg::key("key", 0),
+    SORT_PATTERN.token("BY").optional(),
+    Arg::block("offset_count", &[Arg::integer("offset"), Arg::integer("count")]).token("LIMIT").optional(),
+    SORT_PATTERN.token("GET").optional().multiple().multiple_token(),
+    Arg::oneof("order", &[Arg::pure_token("asc", "ASC"), Arg::pure_token("desc", "DESC")]).optional(),
+    Arg::pure_token("sorting", "ALPHA").optional(),
+];
+const SORT_COMPLEXITY: &str = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M \
+    the number of returned elements. When the elements are not sorted, complexity is O(N).";
+
+pub static SORT: Docs = Docs::new("Sort the elements in a list, set or sorted set", "1.0.0", "generic")
+    .complexity(SORT_COMPLEXITY)
+    .args(&[
+        SORT_ARGS_RO[0],
+        SORT_ARGS_RO[1],
+        SORT_ARGS_RO[2],
+        SORT_ARGS_RO[3],
+        SORT_ARGS_RO[4],
+        SORT_ARGS_RO[5],
+        Arg::key("destination", 2).token("STORE").optional(),
+    ]);
+
+pub static SORT_RO: Docs =
+    Docs::new("Sort the elements in a list, set or sorted set. Read-only variant of SORT.", "7.0.0", "generic")
+        .complexity(SORT_COMPLEXITY)
+        .args(&SORT_ARGS_RO);
+
 pub static TOUCH: Docs = Docs::new(
     "Alters the last access time of a key(s). Returns the number of existing keys specified.",
     "3.2.1",
