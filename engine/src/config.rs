@@ -29,6 +29,12 @@ pub struct Config {
     pub appendfsync: String,
     pub save: String,
     pub maxmemory: u64,
+    /// Most members an intset-encoded set holds (Redis `set-max-intset-entries`).
+    pub set_max_intset_entries: usize,
+    /// The largest `set_max_intset_entries` ever in effect: lowering the
+    /// limit does not convert existing intsets, so this bounds them all
+    /// (the invariant checks hold intsets to it).
+    pub set_max_intset_entries_peak: usize,
     /// Capacity of the request ring (not a Redis parameter; ours).
     pub ring_capacity: usize,
     /// Seeds the executor's RNG and the hash tables. Production draws it
@@ -62,6 +68,8 @@ impl Default for Config {
             appendfsync: "everysec".into(),
             save: String::new(),
             maxmemory: 0,
+            set_max_intset_entries: crate::db::value::SET_MAX_INTSET_ENTRIES_DEFAULT,
+            set_max_intset_entries_peak: crate::db::value::SET_MAX_INTSET_ENTRIES_DEFAULT,
             ring_capacity: limits::RING_CAPACITY_DEFAULT,
             seed: 0,
             #[cfg(feature = "planted-bugs")]
@@ -286,6 +294,12 @@ pub static PARAMS: &[Param] = &[
             return Err(not_yet("save with snapshot points"));
         }
         c.save = String::new();
+        Ok(())
+    }),
+    param!("set-max-intset-entries", Runtime, |c| c.set_max_intset_entries.to_string(), |c, v| {
+        let n = parse_ranged(v, 0, i64::MAX)? as usize;
+        c.set_max_intset_entries = n;
+        c.set_max_intset_entries_peak = c.set_max_intset_entries_peak.max(n);
         Ok(())
     }),
     param!("tcp-backlog", StartupOnly, |c| c.tcp_backlog.to_string(), |c, v| {

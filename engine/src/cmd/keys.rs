@@ -357,7 +357,7 @@ fn keys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// Redis's `parseScanCursorOrReply`: C `strtoul` in base 10 (so an optional
 /// sign, a negative number wrapping around, and the empty string as 0), but
 /// no leading space and nothing after the digits.
-fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
+pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
     let invalid = || CmdError::msg("ERR invalid cursor");
     let (negative, digits) = match arg.first() {
         Some(b'-') => (true, &arg[1..]),

@@ -30,7 +30,7 @@ mod zset;
 
 pub use hash::HashValue;
 pub use list::ListValue;
-pub use set::SetValue;
+pub use set::{Member, SetValue, SET_MAX_INTSET_ENTRIES_DEFAULT};
 pub use thin::ThinBytes;
 pub use zset::ZSetValue;
 

@@ -246,7 +246,7 @@ pub fn keys(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 
 /// Redis `parseScanCursorOrReply` (`strtoul`, whole string): the simulator
 /// only sends decimal digits or words, so digits within u64 is the rule.
-fn parse_cursor(b: &[u8]) -> Option<u64> {
+pub(crate) fn parse_cursor(b: &[u8]) -> Option<u64> {
     if b.is_empty() || !b.iter().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -281,8 +281,10 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     }
     let now = cx.now_ms;
     let db = &m.dbs[cx.sess.db];
-    let type_ok = type_filter.is_none_or(|t| eq_ic(t, "string"));
-    let wanted = |k: &[u8]| type_ok && pattern.is_none_or(|p| glob::matches(p, k));
+    // TYPE compares each key's type name, case-insensitively.
+    let wanted = |k: &[u8], e: &Entry| {
+        type_filter.is_none_or(|t| t.eq_ignore_ascii_case(e.type_name())) && pattern.is_none_or(|p| glob::matches(p, k))
+    };
     let must_from = match cx.scan {
         Some(s) if s.start_epoch == db.epoch => Some(s.start_seq),
         _ => None,
@@ -290,7 +292,7 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     // Sized once for the whole database: one allocation each, no regrowth.
     let mut allowed = Vec::with_capacity(db.map.len());
     let mut must = Vec::with_capacity(if must_from.is_some() { db.map.len() } else { 0 });
-    for (k, e) in db.live_keys(now).filter(|(k, _)| wanted(k)) {
+    for (k, e) in db.live_keys(now).filter(|(k, e)| wanted(k, e)) {
         let h = key_hash(k);
         allowed.push(h);
         if must_from.is_some_and(|start| e.stamp < start) {
