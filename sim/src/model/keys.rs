@@ -285,8 +285,11 @@ pub fn scan(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let wanted = |k: &[u8], e: &Entry| {
         type_filter.is_none_or(|t| t.eq_ignore_ascii_case(e.type_name())) && pattern.is_none_or(|p| glob::matches(p, k))
     };
+    // With TYPE, a key whose type changed mid-scan (SET over a set keeps
+    // its entry and stamp) was rightly skipped when its bucket was visited:
+    // the model keeps no type history, so it promises nothing then.
     let must_from = match cx.scan {
-        Some(s) if s.start_epoch == db.epoch => Some(s.start_seq),
+        Some(s) if s.start_epoch == db.epoch && type_filter.is_none() => Some(s.start_seq),
         _ => None,
     };
     // Sized once for the whole database: one allocation each, no regrowth.
