@@ -39,6 +39,12 @@ pub struct Config {
     pub hash_max_listpack_entries: usize,
     /// `hash-max-listpack-value`: a hash holding a longer field or value is a hashtable.
     pub hash_max_listpack_value_bytes: usize,
+    /// Most members an intset-encoded set holds (Redis `set-max-intset-entries`).
+    pub set_max_intset_entries: usize,
+    /// The largest `set_max_intset_entries` ever in effect: lowering the
+    /// limit does not convert existing intsets, so this bounds them all
+    /// (the invariant checks hold intsets to it).
+    pub set_max_intset_entries_peak: usize,
     /// Capacity of the request ring (not a Redis parameter; ours).
     pub ring_capacity: usize,
     /// Seeds the executor's RNG and the hash tables. Production draws it
@@ -77,6 +83,8 @@ impl Default for Config {
             // Redis 7.0's built-in defaults (its sample redis.conf says 128).
             hash_max_listpack_entries: 512,
             hash_max_listpack_value_bytes: 64,
+            set_max_intset_entries: crate::db::value::SET_MAX_INTSET_ENTRIES_DEFAULT,
+            set_max_intset_entries_peak: crate::db::value::SET_MAX_INTSET_ENTRIES_DEFAULT,
             ring_capacity: limits::RING_CAPACITY_DEFAULT,
             seed: 0,
             #[cfg(feature = "planted-bugs")]
@@ -331,6 +339,12 @@ pub static PARAMS: &[Param] = &[
             return Err(not_yet("save with snapshot points"));
         }
         c.save = String::new();
+        Ok(())
+    }),
+    param!("set-max-intset-entries", Runtime, |c| c.set_max_intset_entries.to_string(), |c, v| {
+        let n = parse_ranged(v, 0, i64::MAX)? as usize;
+        c.set_max_intset_entries = n;
+        c.set_max_intset_entries_peak = c.set_max_intset_entries_peak.max(n);
         Ok(())
     }),
     param!("tcp-backlog", StartupOnly, |c| c.tcp_backlog.to_string(), |c, v| {

@@ -176,6 +176,21 @@ pub fn check_prop(prop: &Prop, v: &Val) -> Result<(), String> {
         Prop::SortedPairs(_) | Prop::RandomPairs { .. } | Prop::PairScan { .. } => {
             check_pairs_prop(prop, v).expect("a pairs property")
         }
+        Prop::Draw { pool, len, distinct } => {
+            let got = bulk_items(v).ok_or("expected an array of bulk strings")?;
+            if got.len() != *len {
+                return Err(format!("expected {len} members"));
+            }
+            let mut hashes: Vec<u64> = got.iter().map(|m| crate::model::key_hash(m)).collect();
+            if let Some(m) = got.iter().find(|m| pool.binary_search(&crate::model::key_hash(m)).is_err()) {
+                return Err(format!("{} is not a member", render_bytes(m)));
+            }
+            hashes.sort_unstable();
+            if *distinct && hashes.windows(2).any(|w| w[0] == w[1]) {
+                return Err("expected distinct members".into());
+            }
+            Ok(())
+        }
         Prop::Scan { allowed, .. } => {
             let (_, keys) = scan_reply(v).ok_or("expected [cursor, [keys]]")?;
             match keys.iter().find(|k| allowed.binary_search(&crate::model::key_hash(k)).is_err()) {

@@ -90,9 +90,12 @@ pub fn run(addr: &str, seed: u64, ops: u64, max_mismatches: usize) -> std::io::R
         }
         let mut expected = Vec::new();
         let mut out = Out { w: Writer { buf: &mut expected }, prop: None, time_sensitive: false, close: false };
-        model.apply(&cmd, &mut Exec { sess: &mut sess, now_ms: now, scan: None }, &mut out);
-        let (prop, time_sensitive) = (out.prop.take(), out.time_sensitive);
+        // The server answers first: a command whose effect the model learns
+        // from the reply (SPOP) needs it.
         let actual = conn.call(&cmd)?;
+        let observed = crate::model::observes(&cmd).then(|| actual.clone());
+        model.apply(&cmd, &mut Exec { sess: &mut sess, now_ms: now, scan: None, observed }, &mut out);
+        let (prop, time_sensitive) = (out.prop.take(), out.time_sensitive);
         let verdict = match &prop {
             Some(p) => check_prop(p, &actual).err(),
             None => match resp::parse(&expected) {

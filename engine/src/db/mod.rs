@@ -421,6 +421,13 @@ impl Db {
         self.keys.get(key)
     }
 
+    /// The value stored under `key`, without expiry, access-time update or
+    /// rehash work: for a command that already looked every key up this
+    /// call (SINTER and friends hold several values at once).
+    pub fn peek(&self, key: &[u8]) -> Option<&Value> {
+        self.keys.get(key)
+    }
+
     /// The key's metadata, if the key is stored (expired or not).
     pub fn meta(&self, key: &[u8]) -> Option<KeyMeta> {
         let aux = self.keys.get_entry(key)?.aux();

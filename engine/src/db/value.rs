@@ -30,7 +30,7 @@ mod zset;
 
 pub use hash::{HashLimits, HashValue};
 pub use list::{normalize_index, End, ListValue};
-pub use set::SetValue;
+pub use set::{Member, SetValue, SET_MAX_INTSET_ENTRIES_DEFAULT};
 pub use thin::ThinBytes;
 pub use zset::{ListpackLimits, ZSetValue};
 

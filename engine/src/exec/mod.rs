@@ -289,6 +289,12 @@ impl Executor {
     pub fn check_invariants(&self) {
         for db in &self.srv.dbs {
             db.check_invariants();
+            db.for_each(|_, v| {
+                if let Some(s) = v.as_set() {
+                    assert!(!s.is_empty(), "an empty set stored");
+                    s.check_invariants(self.srv.config.set_max_intset_entries_peak);
+                }
+            });
         }
         for &(conn, slot) in &self.pending {
             assert_eq!(self.clients.slot_of(&conn), Some(slot), "pending client moved");

@@ -298,6 +298,10 @@ pub enum Prop {
     /// `[cursor, [field, value, ...]]` (HSCAN of a hashtable): every pair
     /// in `allowed` (sorted); `must` as in [`Prop::Scan`], over the fields.
     PairScan { allowed: Vec<(Vec<u8>, Vec<u8>)>, must: Vec<u64> },
+    /// An array of `len` bulk strings, each one of `pool` (sorted
+    /// [`key_hash`]es), all different if `distinct` (SRANDMEMBER and SPOP
+    /// with a count).
+    Draw { pool: Vec<u64>, len: usize, distinct: bool },
     /// Any one well-formed reply (uncertain value).
     Any,
     /// ZRANDMEMBER with a count: exactly `count` draws, each a member of
@@ -365,6 +369,20 @@ pub struct Exec<'a> {
     pub sess: &'a mut Session,
     pub now_ms: i64,
     pub scan: Option<ScanCtx>,
+    /// The engine's reply to this command, for a command whose effect
+    /// depends on the engine's random choice (SPOP: which members it
+    /// removed). The world reads it from the engine's output before the
+    /// model executes the command, only where [`observes`] says so; the
+    /// model still checks it (it replies those exact bytes only if they are
+    /// a valid answer).
+    pub observed: Option<crate::resp::Val>,
+}
+
+/// Whether the model needs the engine's reply to `cmd` before executing it
+/// ([`Exec::observed`]).
+pub fn observes(cmd: &Cmd) -> bool {
+    let mut buf = [0u8; 16];
+    set::observes(lower(cmd.arg(0), &mut buf))
 }
 
 impl Model {

@@ -86,7 +86,7 @@ mod tests {
         }
         let mut buf = Vec::new();
         let mut out = Out { w: Writer { buf: &mut buf }, prop: None, time_sensitive: false, close: false };
-        m.apply(&cmd, &mut Exec { sess, now_ms, scan: None }, &mut out);
+        m.apply(&cmd, &mut Exec { sess, now_ms, scan: None, observed: None }, &mut out);
         buf
     }
 

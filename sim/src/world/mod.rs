@@ -438,9 +438,11 @@ impl World {
             (ScanStep::Continue, Some(s)) => Some(s.ctx),
             _ => None,
         };
+        let observed = if crate::model::observes(&p.cmd) { self.observe(ci) } else { None };
+        let c = &mut self.clients[ci];
         let mark = c.checker.exp.len();
         let mut out = Out { w: Writer { buf: &mut c.checker.exp }, prop: None, time_sensitive: false, close: false };
-        let mut cx = Exec { sess: &mut c.sess, now_ms: now, scan: scan_ctx };
+        let mut cx = Exec { sess: &mut c.sess, now_ms: now, scan: scan_ctx, observed };
         self.model.apply(&p.cmd, &mut cx, &mut out);
         let (prop, time_sensitive, close) = (out.prop.take(), out.time_sensitive, out.close);
         let expect = match prop {
@@ -452,6 +454,49 @@ impl World {
         };
         c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan });
         c.closing |= close;
+    }
+
+    /// The engine's reply to the command of client `ci` that has just
+    /// executed and that the model is about to execute ([`Exec::observed`]).
+    /// One thread: every reply of the delivery is already in the
+    /// connection's output, after the replies still awaited by the checker
+    /// (the unread part of its inbox, then the engine's unread output), so
+    /// it is the reply after those. Split: it is the last whole reply in the
+    /// executor's output for the connection ([`World::observe_exec`]).
+    fn observe(&self, ci: usize) -> Option<crate::resp::Val> {
+        let c = &self.clients[ci];
+        let conn = c.conn?;
+        if self.split.is_some() {
+            return self.observe_exec(conn);
+        }
+        let mut stream = c.checker.unread_inbox().to_vec();
+        stream.extend_from_slice(self.machine.pending_output(conn));
+        let mut rest = &stream[..];
+        for _ in 0..c.checker.items.len() {
+            match crate::resp::parse(rest) {
+                crate::resp::Parsed::Done(_, used) => rest = &rest[used..],
+                _ => return None,
+            }
+        }
+        match crate::resp::parse(rest) {
+            crate::resp::Parsed::Done(v, _) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Split mode: the last whole reply in the executor's output for
+    /// `conn` (the reply of the request it has just executed; the buffer
+    /// holds only whole replies not yet handed to the ring).
+    pub(super) fn observe_exec(&self, conn: ConnId) -> Option<crate::resp::Val> {
+        let exec = self.machine.executor();
+        let out = &exec.clients.at(exec.clients.slot_of(&conn)?).out;
+        let mut rest = &out[..];
+        let mut last = None;
+        while let crate::resp::Parsed::Done(v, used) = crate::resp::parse(rest) {
+            last = Some(v);
+            rest = &rest[used..];
+        }
+        last
     }
 
     /// The engine's command counter must equal the model's.

@@ -109,10 +109,12 @@ impl World {
         let Some(p) = g.parsed.pop_front() else {
             return self.fail(format!("{conn:?}: the executor ran a command of a closed connection it never got"));
         };
+        let observed = if crate::model::observes(&p.cmd) { self.observe_exec(conn) } else { None };
+        let g = self.gone.get_mut(&conn).expect("found above");
         if !g.closing {
             let mut discarded = Vec::new();
             let mut out = Out { w: Writer { buf: &mut discarded }, prop: None, time_sensitive: false, close: false };
-            let mut cx = Exec { sess: &mut g.sess, now_ms: self.now_ms, scan: None };
+            let mut cx = Exec { sess: &mut g.sess, now_ms: self.now_ms, scan: None, observed };
             self.model.apply(&p.cmd, &mut cx, &mut out);
             g.closing |= out.close;
             self.stats.commands += 1;
