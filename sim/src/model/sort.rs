@@ -180,6 +180,11 @@ fn sort_generic(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, 
         match db.get_mut(cmd.arg(1), now).map(|e| &mut e.data) {
             None => (Vec::new(), true, true),
             Some(Data::List(l)) => (l.items.clone(), true, true),
+            // Redis loads a set in its own iteration order (hash order for a
+            // hashtable), which shows only among ties and with BY nosort:
+            // replies with ties are checked loosely. The engine loads in
+            // byte order (this order), so what a STORE keeps is exact.
+            Some(Data::Set(s)) => (s.members.iter().cloned().collect(), false, false),
             Some(Data::ZSet(z)) => {
                 // Redis turns a listpack sorted set into a skiplist for SORT.
                 z.listpack = false;

@@ -15,6 +15,7 @@ use crate::db::Value;
 /// A value SORT accepts, borrowed from the keyspace.
 pub(super) enum Sortable<'a> {
     List(&'a crate::db::value::ListValue),
+    Set(&'a crate::db::value::SetValue),
     ZSet(&'a crate::db::value::ZSetValue),
 }
 
@@ -23,6 +24,7 @@ impl<'a> Sortable<'a> {
     pub(super) fn of(value: &'a Value) -> Option<Sortable<'a>> {
         match value {
             Value::List(list) => Some(Sortable::List(list)),
+            Value::Set(set) => Some(Sortable::Set(set)),
             Value::ZSet(zset) => Some(Sortable::ZSet(zset)),
             _ => None,
         }
@@ -31,6 +33,7 @@ impl<'a> Sortable<'a> {
     pub(super) fn len(&self) -> usize {
         match self {
             Sortable::List(list) => list.len(),
+            Sortable::Set(set) => set.len(),
             Sortable::ZSet(zset) => zset.len(),
         }
     }
@@ -40,6 +43,7 @@ impl<'a> Sortable<'a> {
     pub(super) fn is_ordered(&self) -> bool {
         match self {
             Sortable::List(_) | Sortable::ZSet(_) => true,
+            Sortable::Set(_) => false,
         }
     }
 
@@ -49,6 +53,15 @@ impl<'a> Sortable<'a> {
     pub(super) fn elements(&self) -> Vec<Bytes> {
         match self {
             Sortable::List(list) => list.iter().map(Bytes::copy_from_slice).collect(),
+            // Redis loads a set in its hash order, which shows among ties
+            // (ALPHA with BY) and nowhere else; ours is byte order, so a
+            // STORE of a sort with ties is the same in every run and the
+            // simulator's model can follow it.
+            Sortable::Set(set) => {
+                let mut members = set.members();
+                members.sort_unstable();
+                members.into_iter().map(Bytes::from).collect()
+            }
             Sortable::ZSet(zset) => zset.iter_from(0, false).map(|n| Bytes::copy_from_slice(&n.member)).collect(),
         }
     }
@@ -66,6 +79,7 @@ impl<'a> Sortable<'a> {
                 }
                 out
             }
+            Sortable::Set(_) => unreachable!("range of a set: it has no native order (is_ordered is false)"),
             // Rank `start` counted from the top when reversed.
             Sortable::ZSet(zset) => zset
                 .iter_from(start, reverse)

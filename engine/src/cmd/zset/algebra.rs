@@ -145,8 +145,8 @@ fn generic(
         let items = match lookup_read(ctx.srv, ctx.db_index, key) {
             None => None,
             Some(Value::ZSet(z)) => Some(z.iter_from(0, false).map(|n| (n.member.to_vec(), n.score)).collect()),
-            // TODO(sets): Redis also takes a set here, every member with
-            // score 1; sets are written on another branch.
+            // A set is a sorted set whose every member scores 1.
+            Some(Value::Set(set)) => Some(set.members().into_iter().map(|m| (m, 1.0)).collect()),
             Some(_) => return Err(CmdError::WrongType),
         };
         sources.push(Source { items, weight: 1.0 });

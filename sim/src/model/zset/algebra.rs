@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::{get_z, parse_score, store, write_items};
 use crate::cmd::Cmd;
-use crate::model::{eq_ic, parse_ll, Exec, Model, Out, WrongType, NOT_INTEGER, SYNTAX, WRONGTYPE};
+use crate::model::{eq_ic, parse_ll, Data, Exec, Model, Out, WrongType, NOT_INTEGER, SYNTAX, WRONGTYPE};
 
 /// One input's members (None: missing key) and its weight.
 type Input = (Option<Vec<(Vec<u8>, f64)>>, f64);
@@ -70,6 +70,11 @@ fn generic(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, op: O
     let now = cx.now_ms;
     let mut inputs: Vec<Input> = Vec::new();
     for k in ni + 1..ni + 1 + n {
+        // A set is a sorted set whose every member scores 1.
+        if let Some(Data::Set(set)) = m.db(cx).get(cmd.arg(k), now).map(|e| &e.data) {
+            inputs.push((Some(set.members.iter().map(|member| (member.clone(), 1.0)).collect()), 1.0));
+            continue;
+        }
         match get_z(m.db(cx), cmd.arg(k), now) {
             Err(WrongType) => return out.w.err(WRONGTYPE),
             Ok(z) => inputs.push((z.map(|z| z.scores.iter().map(|(a, b)| (a.clone(), *b)).collect()), 1.0)),
