@@ -18,6 +18,8 @@
 #   BENCH_STORM=5000    connections opened at once by the storm rows (0 skips
 #                       them; needs python3 and `ulimit -n` above it, which
 #                       the script raises when it may)
+#   BENCH_TYPE_ELEMENTS=1000000  size of the big collections (sorted set
+#                       rows, bytes per element)
 #   BENCH_SKIP_BUILD=1  use the already-built release binary
 #   FERRODIS_SERVER_BIN=path  benchmark this binary instead of building one
 #   FERRODIS_ARGS="..." extra arguments for ferrodis-server
@@ -204,10 +206,21 @@ echo
 
 # --- throughput ---------------------------------------------------------------
 # rps CPU PORT TEST CLIENTS PIPELINE REQUESTS: requests per second from
-# redis-benchmark's CSV line for TEST (empty on failure).
+# redis-benchmark's CSV line for TEST (empty on failure). TEST is one of
+# redis-benchmark's own tests (`get`, `lrange_100`: its CSV names them
+# `GET`, `LRANGE_100 (first 100 elements)`), or a command line with `+` for
+# spaces (`zrank+bigz+m:__rand_int__`), run as given with keys and members
+# drawn from 0..999999 (`-r 1000000`).
 rps() {
-    pinned "$1" redis-benchmark -p "$2" -t "$3" -c "$4" -P "$5" -n "$6" -r 100000 --csv 2>/dev/null |
-        awk -F'"' -v test="$(echo "$3" | tr '[:lower:]' '[:upper:]')" '$2 == test { print $4 }' || true
+    local test=$3 args
+    if [[ $test == *+* ]]; then
+        read -r -a args <<<"${test//+/ }"
+        pinned "$1" redis-benchmark -p "$2" -c "$4" -P "$5" -n "$6" -r 1000000 --csv "${args[@]}" 2>/dev/null |
+            awk -F'"' 'NR == 2 { print $4 }' || true
+        return
+    fi
+    pinned "$1" redis-benchmark -p "$2" -t "$test" -c "$4" -P "$5" -n "$6" -r 100000 --csv 2>/dev/null |
+        awk -F'"' -v test="$(echo "$test" | tr '[:lower:]' '[:upper:]')" '$2 == test || index($2, test " (") == 1 { print $4 }' || true
 }
 
 # median: the median of the numbers on stdin, one a line.
@@ -215,18 +228,22 @@ median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# bench_rows LABEL OURS REDIS CPU: the table for servers named OURS and REDIS,
-# redis-benchmark on CPU (unpinned when empty).
+# bench_rows LABEL OURS REDIS CPU [CONFIGS [TESTS]]: the table for servers
+# named OURS and REDIS, redis-benchmark on CPU (unpinned when empty), one row
+# per test per config ("clients pipeline nominal-requests", comma-separated).
 bench_rows() {
     local label=$1 a=$2 b=$3 cpu=$4
+    local configs=${5:-50 1 200000,50 32 2000000,500 1 200000} tests=${6:-set get}
     local a_port_var=${a}_port b_port_var=${b}_port
     local a_port=${!a_port_var} b_port=${!b_port_var}
     echo "$label"
     printf '%-5s %-14s %12s %12s %7s %12s\n' test config "ours ops/s" "redis ops/s" ratio "round range"
     local row clients pipeline base test warm_a warm_b requests round first x y ours theirs failed
-    for row in "50 1 200000" "50 32 2000000" "500 1 200000"; do
+    local IFS_rows
+    IFS=',' read -r -a IFS_rows <<<"$configs"
+    for row in "${IFS_rows[@]}"; do
         read -r clients pipeline base <<<"$row"
-        for test in set get; do
+        for test in $tests; do
             # Warm-up: a tenth of the nominal count against each server, and
             # the mean of the two rates sizes the samples to ~$seconds each.
             warm_a=$(rps "$cpu" "$a_port" "$test" "$clients" "$pipeline" $((base / 10)))
@@ -253,12 +270,12 @@ bench_rows() {
                 awk -v a="$x" -v b="$y" 'BEGIN { if (b > 0) print a / b }' >>"$work_dir/ratio"
             done
             if [[ -n "$failed" ]]; then
-                printf '%-5s %-14s %12s %12s %7s %12s\n' "$test" "-c $clients -P $pipeline" fail fail n/a n/a
+                printf '%-5s %-14s %12s %12s %7s %12s\n' "${test//+/ }" "-c $clients -P $pipeline" fail fail n/a n/a
                 continue
             fi
             ours=$(median <"$work_dir/ours.rps")
             theirs=$(median <"$work_dir/redis.rps")
-            printf '%-5s %-14s %12.0f %12.0f %7s %12s\n' "$test" "-c $clients -P $pipeline" "$ours" "$theirs" \
+            printf '%-5s %-14s %12.0f %12.0f %7s %12s\n' "${test//+/ }" "-c $clients -P $pipeline" "$ours" "$theirs" \
                 "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
                 "$(sort -g "$work_dir/ratio" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f..%.2f", lo, hi }')"
         done
@@ -284,6 +301,78 @@ fi
 rss_bytes() {
     awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"
 }
+
+# gen_load KIND N: RESP commands building one collection of N elements (100
+# per command), for redis-cli --pipe. Members are `m:` and 12 digits, the
+# form redis-benchmark gives `m:__rand_int__`.
+gen_load() {
+    awk -v kind="$1" -v n="$2" 'function bulk(s) { return sprintf("$%d\r\n%s\r\n", length(s), s) }
+    BEGIN {
+        if (kind == "smallhash") {
+            for (i = 0; i < n; i++) {
+                printf "*22\r\n%s%s", bulk("HSET"), bulk(sprintf("h:%08d", i))
+                for (f = 0; f < 10; f++) printf "%s%s", bulk("field" f), bulk(sprintf("value%d", f))
+            }
+            exit
+        }
+        cmd = kind == "zset" ? "ZADD" : kind == "set" ? "SADD" : kind == "hash" ? "HSET" : "RPUSH"
+        per = (kind == "zset" || kind == "hash") ? 2 : 1
+        for (i = 0; i < n; i += 100) {
+            k = (n - i < 100) ? n - i : 100
+            printf "*%d\r\n%s%s", 2 + k * per, bulk(cmd), bulk("big" kind)
+            for (j = i; j < i + k; j++) {
+                m = sprintf("m:%012d", j)
+                if (kind == "zset") printf "%s%s", bulk(j), bulk(m)
+                else if (kind == "hash") printf "%s%s", bulk(m), bulk(sprintf("v:%d", j))
+                else printf "%s", bulk(m)
+            }
+        }
+    }'
+}
+
+# --- data types -------------------------------------------------------------------
+# The issue's rows: list, set, hash and sorted-set commands at -c 50 -P 1,
+# then ZRANK, ZRANGE 0 9 and ZADD on a 1M-member sorted set loaded into both.
+types_elements=${BENCH_TYPE_ELEMENTS:-1000000}
+bench_rows "data types (medians of $rounds rounds)" ours redis "$client_cpu" "50 1 200000" \
+    "lpush lpop rpush lrange_100 sadd spop hset zadd"
+gen_load zset "$types_elements" >"$work_dir/zset.resp"
+for name in ours redis; do
+    port_var=${name}_port
+    redis-cli -p "${!port_var}" flushall >/dev/null
+    redis-cli -p "${!port_var}" --pipe <"$work_dir/zset.resp" >/dev/null
+done
+bench_rows "sorted set of $types_elements members (medians of $rounds rounds)" ours redis "$client_cpu" "50 1 200000" \
+    "zrank+bigzset+m:__rand_int__ zrange+bigzset+0+9 zadd+bigzset+__rand_int__+n:__rand_int__"
+
+# Bytes per element: RSS growth while one collection loads into an emptied,
+# purged server.
+echo "memory per element (RSS growth / elements), $types_elements-element collections, 100k hashes of 10 fields"
+printf '%-22s %12s %12s %7s\n' structure ours redis ratio
+for kind in zset set hash list smallhash; do
+    count=$types_elements
+    [[ $kind == smallhash ]] && count=100000
+    gen_load "$kind" "$count" >"$work_dir/$kind.resp"
+    for name in ours redis; do
+        port_var=${name}_port pid_var=${name}_pid
+        redis-cli -p "${!port_var}" flushall >/dev/null
+        redis-cli -p "${!port_var}" memory purge >/dev/null
+        sleep 0.5
+        before=$(rss_bytes "${!pid_var}")
+        redis-cli -p "${!port_var}" --pipe <"$work_dir/$kind.resp" >/dev/null
+        after=$(rss_bytes "${!pid_var}")
+        printf -v "${name}_per" '%s' "$(awk -v a="$after" -v b="$before" -v n="$count" 'BEGIN { printf "%.1f", (a - b) / n }')"
+    done
+    if [[ $kind == smallhash ]]; then label="100k hashes, per hash"; else label="$kind, per element"; fi
+    printf '%-22s %12s %12s %7s\n' "$label" "$ours_per" "$redis_per" \
+        "$(awk -v a="$ours_per" -v b="$redis_per" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+    rm -f "$work_dir/$kind.resp"
+done
+for name in ours redis; do
+    port_var=${name}_port
+    redis-cli -p "${!port_var}" flushall >/dev/null
+done
+echo
 
 # key:0000000001 -> val:0000000001 as RESP SET commands, for redis-cli --pipe.
 awk -v n="$keys" 'BEGIN {
