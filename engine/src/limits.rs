@@ -81,6 +81,13 @@ pub const DATABASES_DEFAULT: usize = 16;
 /// roughly 0.5-1 ms. 100,000 buckets took 40 ms and stalled every client
 /// behind it while an 8M-key table grew.
 pub const REHASH_BUCKETS_PER_TICK: usize = 2_000;
+/// A value leaving the keyspace with more elements than this is freed in
+/// steps from `tick` instead of at once (Redis `LAZYFREE_THRESHOLD`).
+pub const LAZYFREE_THRESHOLD_ELEMENTS: usize = 64;
+/// Elements the lazy-free queue frees per tick, per database: about a
+/// millisecond of frees, so no request waits behind more than that, and a
+/// million-element value is gone within five seconds at hz 10.
+pub const LAZYFREE_ELEMENTS_PER_TICK: usize = 20_000;
 /// Keys sampled per database per active-expire loop (Redis ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).
 pub const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;
 /// Keys the active expire cycle may visit per tick at most, as its budget.

@@ -209,6 +209,8 @@ fn memory_section(ctx: &Ctx<'_>, out: &mut String) {
     let overhead = h.used_memory_startup_bytes.min(used);
     let dataset = used - overhead;
     let net_usage = used.saturating_sub(h.used_memory_startup_bytes).max(1);
+    let (lazy_pending, lazy_freed) =
+        ctx.srv.dbs.iter().map(|db| db.lazy_free_counts()).fold((0usize, 0u64), |(p, f), (dp, df)| (p + dp, f + df));
     let maxmemory = ctx.srv.config.maxmemory;
     fields!(out,
         "used_memory" => used,
@@ -260,8 +262,8 @@ fn memory_section(ctx: &Ctx<'_>, out: &mut String) {
         "mem_aof_buffer" => 0,
         "mem_allocator" => h.mem_allocator,
         "active_defrag_running" => 0,
-        "lazyfree_pending_objects" => 0,
-        "lazyfreed_objects" => 0,
+        "lazyfree_pending_objects" => lazy_pending,
+        "lazyfreed_objects" => lazy_freed,
     );
 }
 

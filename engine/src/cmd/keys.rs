@@ -172,7 +172,7 @@ fn del(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let mut deleted = 0i64;
     for key in &args[1..] {
         db.expire_if_needed(key, now);
-        if db.remove(key).is_some() {
+        if db.remove(key) {
             deleted += 1;
         }
     }

@@ -26,6 +26,7 @@
 
 pub mod dict;
 pub mod entry;
+pub mod lazyfree;
 pub mod value;
 
 #[cfg(test)]
@@ -60,6 +61,8 @@ pub struct Db {
     /// The seed of this database's tables, for the collections that keep
     /// their own [`Dict`] (hashes, sets).
     hash_seed: u64,
+    /// Big values that left the keyspace, freed in steps from `tick`.
+    lazy: lazyfree::LazyFree,
     plant: Plant,
 }
 
@@ -78,6 +81,7 @@ impl Db {
             expired_keys: 0,
             clock_ms: 0,
             hash_seed,
+            lazy: lazyfree::LazyFree::default(),
             plant: Plant::default(),
         }
     }
@@ -161,7 +165,7 @@ impl Db {
 
     /// Stores `value` under `key`, replacing any value. The key's TTL is
     /// cleared unless `keep_ttl` (SET's KEEPTTL). Returns the old value.
-    pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) -> Option<Value> {
+    pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) -> bool {
         if let Some(mut e) = self.keys.get_mut(key) {
             let old = std::mem::replace(e.value_mut(), value);
             if !keep_ttl && e.flag() {
@@ -169,21 +173,34 @@ impl Db {
                 let had = self.expires.remove(key);
                 assert!(had.is_some(), "flagged key missing from expires");
             }
-            return Some(old);
+            self.lazy.discard(old);
+            return true;
         }
         let aux = lru_touch(0, self.clock_ms);
         self.keys.insert_new(key, value, false).set_aux(aux);
-        None
+        false
     }
 
     /// Removes `key` and its TTL. Does not check expiry: callers look up first.
-    pub fn remove(&mut self, key: &[u8]) -> Option<Value> {
-        let (value, volatile) = self.keys.remove(key)?;
+    pub fn remove(&mut self, key: &[u8]) -> bool {
+        let Some((value, volatile)) = self.keys.remove(key) else { return false };
         if volatile {
             let had = self.expires.remove(key);
             assert!(had.is_some(), "flagged key missing from expires");
         }
-        Some(value)
+        self.lazy.discard(value);
+        true
+    }
+
+    /// Frees up to `budget_elements` elements of the big values that left
+    /// this database (see [`lazyfree`]).
+    pub fn lazy_free_step(&mut self, budget_elements: usize) {
+        self.lazy.step(budget_elements);
+    }
+
+    /// Big values waiting to be freed, and values freed that way so far.
+    pub fn lazy_free_counts(&self) -> (usize, u64) {
+        (self.lazy.pending(), self.lazy.freed_objects)
     }
 
     /// Moves the value and TTL of `from` to `to`, replacing whatever `to`
@@ -296,6 +313,7 @@ impl Db {
         while !self.expires.is_empty() && visits < budget_visits {
             let (mut sampled, mut expired, mut steps) = (0usize, 0usize, 0usize);
             let keys = &mut self.keys;
+            let lazy = &mut self.lazy;
             while sampled < per_loop && steps < per_loop * ACTIVE_EXPIRE_STEPS_PER_KEY {
                 steps += 1;
                 self.expires_cursor = self.expires.scan_remove(
@@ -307,6 +325,9 @@ impl Db {
                     |e| {
                         let gone = keys.remove(e.key());
                         assert!(matches!(gone, Some((_, true))), "expires held a key without a flagged entry");
+                        if let Some((value, _)) = gone {
+                            lazy.discard(value);
+                        }
                         expired += 1;
                     },
                 );

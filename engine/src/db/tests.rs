@@ -280,17 +280,17 @@ proptest! {
                     let key = small_key(k);
                     let live = model_live(&mut model, &key, now_ms);
                     db.expire_if_needed(&key, now_ms);
-                    let old = db.set(&key, int(v), keep_ttl);
-                    prop_assert_eq!(old, live.map(|(v, _)| int(v)));
+                    prop_assert_eq!(db.lookup(&key, now_ms).cloned(), live.map(|(v, _)| int(v)));
+                    let existed = db.set(&key, int(v), keep_ttl);
+                    prop_assert_eq!(existed, live.is_some());
                     let at = if keep_ttl { live.and_then(|(_, at)| at) } else { None };
                     model.insert(key, (v, at));
                 }
                 DbOp::Remove(k) => {
                     let key = small_key(k);
                     let live = model_live(&mut model, &key, now_ms);
-                    let had = db.lookup(&key, now_ms).is_some();
-                    prop_assert_eq!(had, live.is_some());
-                    prop_assert_eq!(db.remove(&key), live.map(|(v, _)| int(v)));
+                    prop_assert_eq!(db.lookup(&key, now_ms).cloned(), live.map(|(v, _)| int(v)));
+                    prop_assert_eq!(db.remove(&key), live.is_some());
                     model.remove(&key);
                 }
                 DbOp::Lookup(k) => {

@@ -252,6 +252,7 @@ impl Executor {
             let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
             self.srv.stats.expired_keys_active += removed as u64;
             db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
+            db.lazy_free_step(limits::LAZYFREE_ELEMENTS_PER_TICK);
         }
         self.srv.memory.handle_tick(now_ms);
     }

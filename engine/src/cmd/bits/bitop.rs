@@ -103,7 +103,7 @@ pub(crate) fn bitop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if max_len == 0 {
         // Redis `dbDelete`: no expiry check first, so an expired key still
         // stored counts as deleted (a change) like a live one.
-        if db.remove(dest).is_some() {
+        if db.remove(dest) {
             ctx.srv.stats.dirty += 1;
         }
         ctx.reply.int(0);

@@ -268,7 +268,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &[Bytes], readonly: bool) -> CmdResult 
                 // Redis `setKey`: replaces whatever was there, TTL included.
                 dbm.set(dest, Value::List(Box::new(list)), false);
                 ctx.srv.stats.dirty += output_len as u64;
-            } else if dbm.remove(dest).is_some() {
+            } else if dbm.remove(dest) {
                 // Redis `dbDelete`, no expiry check first.
                 ctx.srv.stats.dirty += 1;
             }

@@ -101,7 +101,7 @@ pub(crate) fn delete_if_empty(ctx: &mut Ctx<'_>, key: &[u8]) {
 pub(crate) fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], items: Vec<(Vec<u8>, f64)>) {
     let count = items.len();
     if count == 0 {
-        if ctx.db().remove(dst).is_some() {
+        if ctx.db().remove(dst) {
             ctx.srv.stats.dirty += 1;
         }
         ctx.reply.int(0);

@@ -81,6 +81,15 @@ impl Default for HashValue {
 }
 
 impl HashValue {
+    /// Lazy free: removes up to `*budget` fields of a hashtable (a packed
+    /// hash is one buffer, freed at once). See `db::lazyfree`.
+    pub(crate) fn free_some(&mut self, cursor: &mut u64, budget: &mut usize) -> bool {
+        match self {
+            HashValue::Packed(_) => true,
+            HashValue::Table(t) => crate::db::lazyfree::free_dict_some(&mut t.dict, cursor, budget),
+        }
+    }
+
     /// An empty small hash (a command adds its first field right away).
     pub fn new() -> HashValue {
         HashValue::default()

@@ -42,6 +42,14 @@ pub enum End {
 }
 
 impl ListValue {
+    /// Lazy free: drops up to `*budget` elements (see `db::lazyfree`).
+    pub(crate) fn free_some(&mut self, budget: &mut usize) -> bool {
+        let n = self.items.len().min(*budget);
+        self.items.truncate(self.items.len() - n);
+        *budget -= n;
+        self.items.is_empty()
+    }
+
     pub fn new() -> ListValue {
         ListValue::default()
     }

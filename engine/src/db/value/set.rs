@@ -58,6 +58,15 @@ impl Member<'_> {
 }
 
 impl SetValue {
+    /// Lazy free: removes up to `*budget` members of a hashtable (an
+    /// intset is one buffer, freed at once). See `db::lazyfree`.
+    pub(crate) fn free_some(&mut self, cursor: &mut u64, budget: &mut usize) -> bool {
+        match self {
+            SetValue::Intset(_) => true,
+            SetValue::Hashtable { dict, .. } => crate::db::lazyfree::free_dict_some(dict, cursor, budget),
+        }
+    }
+
     /// An empty set that suits `first` (Redis `setTypeCreate`): an intset
     /// if it is an integer, else a hashtable seeded with `seed`.
     pub fn new_for(first: &[u8], seed: u64) -> SetValue {

@@ -67,6 +67,17 @@ pub struct ZSetValue {
 }
 
 impl ZSetValue {
+    /// Lazy free: drops up to `*budget` nodes (and their members) from the
+    /// arena's end, leaving links that point nowhere: the value is only
+    /// ever dropped after this. See `db::lazyfree`.
+    pub(crate) fn free_some(&mut self, budget: &mut usize) -> bool {
+        let nodes = &mut self.tree.nodes;
+        let n = nodes.len().min(*budget);
+        nodes.truncate(nodes.len() - n);
+        *budget -= n;
+        nodes.is_empty()
+    }
+
     /// An empty set hashing with `seed` (the database's), reported as
     /// `listpack` or `skiplist`.
     pub fn new(seed: u64, listpack: bool) -> ZSetValue {
