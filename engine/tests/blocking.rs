@@ -388,3 +388,110 @@ fn data_present_needs_no_block_and_multiple_keys_pick_the_first() {
         assert_eq!(w.blocked(), 0);
     });
 }
+
+// BZPOPMIN BZPOPMAX BZMPOP: the same machinery with `BlockKind::ZSet`
+// (replies as Redis 7.0.15 gives them, checked with redis-cli).
+
+#[test]
+fn zadd_serves_zset_waiters_in_arrival_order_while_members_last() {
+    both(|w| {
+        let (a, b, c, d) = (w.open(), w.open(), w.open(), w.open());
+        w.send(a, "BZPOPMIN z 0");
+        w.send(b, "BZPOPMAX other z 0");
+        w.send(c, "BZMPOP 0 1 z MIN COUNT 5");
+        assert_eq!(w.blocked(), 3);
+        assert_eq!(w.call(d, "ZADD z 1 a 2 b"), ":2\r\n");
+        assert_eq!(w.out(a), "*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n");
+        assert_eq!(w.out(b), "*3\r\n$1\r\nz\r\n$1\r\nb\r\n$1\r\n2\r\n");
+        assert_eq!(w.out(c), "", "nothing left for the third");
+        assert_eq!(w.call(d, "EXISTS z"), ":0\r\n", "the emptied key is deleted");
+        // A list under a waited key does not wake a sorted-set waiter.
+        assert_eq!(w.call(d, "RPUSH z x"), ":1\r\n");
+        assert_eq!(w.out(c), "");
+        assert_eq!(w.call(d, "DEL z"), ":1\r\n");
+        assert_eq!(w.call(d, "ZADD z 3 x 1.5 y 4 w"), ":3\r\n");
+        assert_eq!(w.out(c), "*2\r\n$1\r\nz\r\n*3\r\n*2\r\n$1\r\ny\r\n$3\r\n1.5\r\n*2\r\n$1\r\nx\r\n$1\r\n3\r\n*2\r\n$1\r\nw\r\n$1\r\n4\r\n");
+        assert_eq!(w.blocked(), 0);
+        // A sorted set does not wake a list waiter.
+        w.send(a, "BLPOP k 0");
+        assert_eq!(w.call(d, "ZADD k 1 m"), ":1\r\n");
+        assert_eq!(w.out(a), "");
+        assert_eq!(w.call(d, &format!("CLIENT UNBLOCK {}", a.0)), ":1\r\n");
+        assert_eq!(w.out(a), "*-1\r\n");
+    });
+}
+
+#[test]
+fn zset_writes_that_create_a_waited_key_serve_it() {
+    both(|w| {
+        let (a, c) = (w.open(), w.open());
+        assert_eq!(w.call(c, "ZADD src 1 a 2 b"), ":2\r\n");
+        for (cmd, reply) in [
+            ("ZINCRBY d 2.5 m", "$3\r\n2.5\r\n"),
+            ("ZUNIONSTORE d 1 src", ":2\r\n"),
+            ("ZINTERSTORE d 2 src src WEIGHTS 1 2", ":2\r\n"),
+            ("ZDIFFSTORE d 1 src", ":2\r\n"),
+            ("ZRANGESTORE d src 0 0", ":1\r\n"),
+            ("COPY src d", ":1\r\n"),
+        ] {
+            w.send(a, "BZPOPMAX d 0");
+            assert_eq!(w.out(a), "");
+            assert_eq!(w.call(c, cmd), reply, "{cmd}");
+            let served = w.out(a);
+            assert!(served.starts_with("*3\r\n$1\r\nd\r\n"), "{cmd} serves: {served:?}");
+            assert_eq!(
+                w.call(c, "DEL d"),
+                if cmd.starts_with("ZINCRBY") || cmd.starts_with("ZRANGE") { ":0\r\n" } else { ":1\r\n" },
+                "{cmd}"
+            );
+        }
+        // RENAME and MOVE onto the waited key.
+        w.send(a, "BZPOPMIN d 0");
+        assert_eq!(w.call(c, "RENAME src d"), "+OK\r\n");
+        assert_eq!(w.out(a), "*3\r\n$1\r\nd\r\n$1\r\na\r\n$1\r\n1\r\n");
+        w.send(a, "BZPOPMIN m 0");
+        assert_eq!(w.call(c, "SELECT 1"), "+OK\r\n");
+        assert_eq!(w.call(c, "ZADD m 7 x"), ":1\r\n");
+        assert_eq!(w.call(c, "MOVE m 0"), ":1\r\n");
+        assert_eq!(w.out(a), "*3\r\n$1\r\nm\r\n$1\r\nx\r\n$1\r\n7\r\n");
+        assert_eq!(w.blocked(), 0);
+    });
+}
+
+#[test]
+fn zset_blocks_time_out_unblock_and_leave_nothing_behind() {
+    both(|w| {
+        let (a, b, c) = (w.open(), w.open(), w.open());
+        w.send(a, "BZPOPMIN z 0.25");
+        w.send(b, "BZMPOP 0.1 2 z y MAX");
+        assert!(w.deadline() <= T0_MS + 100, "poll_deadline covers the earliest timeout");
+        w.tick(T0_MS + 99);
+        assert_eq!(w.out(b), "");
+        w.tick(T0_MS + 100);
+        assert_eq!(w.out(b), "*-1\r\n");
+        w.tick(T0_MS + 250);
+        assert_eq!(w.out(a), "*-1\r\n");
+        assert_eq!(w.blocked(), 0);
+        // CLIENT UNBLOCK, both ways.
+        w.send(a, "BZPOPMAX z 0");
+        assert_eq!(w.call(c, &format!("CLIENT UNBLOCK {}", a.0)), ":1\r\n");
+        assert_eq!(w.out(a), "*-1\r\n");
+        w.send(a, "BZMPOP 0 1 z MIN");
+        assert_eq!(w.call(c, &format!("CLIENT UNBLOCK {} ERROR", a.0)), ":1\r\n");
+        assert_eq!(w.out(a), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+        // A waiter that leaves: the one left is served, nothing else remains.
+        w.send(a, "BZPOPMIN z 5");
+        w.send(a, "PING");
+        w.send(b, "BZPOPMIN z 0");
+        w.close(a);
+        w.check();
+        assert_eq!(w.blocked(), 1);
+        assert_eq!(w.call(c, "ZADD z 1 m"), ":1\r\n");
+        assert_eq!(w.out(b), "*3\r\n$1\r\nz\r\n$1\r\nm\r\n$1\r\n1\r\n");
+        w.close(b);
+        w.tick(T0_MS + 10_000);
+        w.check();
+        assert_eq!(w.blocked(), 0);
+        assert_eq!(w.call(c, "EXISTS z"), ":0\r\n");
+    });
+}

@@ -2,6 +2,40 @@
 
 use crate::cmd::def::{Arg, Docs};
 
+pub static BZMPOP: Docs = Docs::new(
+    "Remove and return members with scores in a sorted set or block until one is available",
+    "7.0.0",
+    "sorted-set",
+)
+.complexity(
+    "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of \
+        elements in the sorted set, and M being the number of elements popped.",
+)
+.args(&[
+    Arg::double("timeout"),
+    Arg::integer("numkeys"),
+    Arg::key("key", 0).multiple(),
+    Arg::oneof("where", &[Arg::pure_token("min", "MIN"), Arg::pure_token("max", "MAX")]),
+    Arg::integer("count").token("COUNT").optional(),
+]);
+pub static BZPOPMAX: Docs = Docs::new(
+    "Remove and return the member with the highest score from one or more sorted sets, or \
+        block until one is available",
+    "5.0.0",
+    "sorted-set",
+)
+.complexity("O(log(N)) with N being the number of elements in the sorted set.")
+.history(&[("6.0.0", "`timeout` is interpreted as a double instead of an integer.")])
+.args(&[Arg::key("key", 0).multiple(), Arg::double("timeout")]);
+pub static BZPOPMIN: Docs = Docs::new(
+    "Remove and return the member with the lowest score from one or more sorted sets, or \
+        block until one is available",
+    "5.0.0",
+    "sorted-set",
+)
+.complexity("O(log(N)) with N being the number of elements in the sorted set.")
+.history(&[("6.0.0", "`timeout` is interpreted as a double instead of an integer.")])
+.args(&[Arg::key("key", 0).multiple(), Arg::double("timeout")]);
 pub static ZADD: Docs = Docs::new(
     "Add one or more members to a sorted set, or update its score if it already exists",
     "1.2.0",

@@ -7,9 +7,11 @@
 //! (ZADD ZINCRBY ZREM ZREMRANGEBY*), [`read`] (ZCARD ZSCORE ZMSCORE ZRANK
 //! ZREVRANK ZCOUNT ZLEXCOUNT), [`range`] (the ZRANGE family and
 //! ZRANGESTORE), [`pop`] (ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER ZSCAN),
-//! [`algebra`] (ZUNION ZINTER ZDIFF, their STORE forms, ZINTERCARD).
+//! [`algebra`] (ZUNION ZINTER ZDIFF, their STORE forms, ZINTERCARD),
+//! [`blocking`] (BZPOPMIN BZPOPMAX BZMPOP).
 
 pub mod algebra;
+pub mod blocking;
 pub mod parse;
 pub mod pop;
 pub mod range;
@@ -49,6 +51,9 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("zmpop", pop::zmpop),
     ("zrandmember", pop::zrandmember),
     ("zscan", pop::zscan),
+    ("bzpopmin", blocking::bzpopmin),
+    ("bzpopmax", blocking::bzpopmax),
+    ("bzmpop", blocking::bzmpop),
     ("zunion", algebra::zunion),
     ("zinter", algebra::zinter),
     ("zdiff", algebra::zdiff),

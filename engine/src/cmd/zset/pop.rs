@@ -1,5 +1,5 @@
-//! ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER ZSCAN. (The blocking BZPOPMIN,
-//! BZPOPMAX and BZMPOP wait for the blocking machinery.)
+//! ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER ZSCAN. (Their blocking twins are in
+//! [`super::blocking`].)
 
 use bytes::Bytes;
 use rand::Rng;
@@ -62,13 +62,13 @@ fn zpop_command(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> CmdResult {
 }
 
 /// Redis `lookupKeyWrite` + `checkType`: the length of the sorted set under `key`.
-fn write_exists(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<usize>, CmdError> {
+pub(super) fn write_exists(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<usize>, CmdError> {
     Ok(super::write_zset(ctx, key)?.map(|z| z.len()))
 }
 
 /// Pops up to `count` members from the low end (or the high end if `max`),
 /// deleting the key once empty.
-fn pop_n(ctx: &mut Ctx<'_>, key: &[u8], count: u64, max: bool) -> Vec<(Vec<u8>, f64)> {
+pub(super) fn pop_n(ctx: &mut Ctx<'_>, key: &[u8], count: u64, max: bool) -> Vec<(Vec<u8>, f64)> {
     let Ok(Some(z)) = super::write_zset(ctx, key) else { return Vec::new() };
     let n = (z.len() as u64).min(count) as usize;
     let mut out = Vec::with_capacity(n);
@@ -90,8 +90,25 @@ fn pop_n(ctx: &mut Ctx<'_>, key: &[u8], count: u64, max: bool) -> Vec<(Vec<u8>, 
 ///
 /// Pops from the first key that holds a sorted set; a null array if none.
 pub fn zmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
-    let numkeys = ranged_i64(&args[1], 1, i64::MAX, Some("ERR numkeys should be greater than 0"))? as u64;
-    let where_idx = match numkeys.checked_add(2) {
+    let m = parse_zmpop(args, 1)?;
+    if !zmpop_first(ctx, &m)? {
+        ctx.reply.buf.extend_from_slice(b"*-1\r\n");
+    }
+    Ok(())
+}
+
+/// The parsed arguments of ZMPOP/BZMPOP.
+pub(super) struct ZMpop<'a> {
+    pub keys: &'a [Bytes],
+    pub max: bool,
+    pub count: u64,
+}
+
+/// Redis `zmpopGenericCommand`'s parsing, `numkeys` at `numkeys_idx`: the
+/// numkeys, then MIN|MAX, then COUNT (each error in that order).
+pub(super) fn parse_zmpop(args: &[Bytes], numkeys_idx: usize) -> Result<ZMpop<'_>, CmdError> {
+    let numkeys = ranged_i64(&args[numkeys_idx], 1, i64::MAX, Some("ERR numkeys should be greater than 0"))? as u64;
+    let where_idx = match numkeys.checked_add(numkeys_idx as u64 + 1) {
         Some(i) if i < args.len() as u64 => i as usize,
         _ => return Err(CmdError::Syntax),
     };
@@ -112,22 +129,28 @@ pub fn zmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             return Err(CmdError::Syntax);
         }
     }
-    for key in &args[2..where_idx] {
+    Ok(ZMpop { keys: &args[numkeys_idx + 1..where_idx], max, count: count.unwrap_or(1) as u64 })
+}
+
+/// Pops from the first of `m.keys` holding a sorted set and replies
+/// `[key, [[member, score], ...]]`; false (no reply) when none does.
+/// WRONGTYPE for a key of another type met first.
+pub(super) fn zmpop_first(ctx: &mut Ctx<'_>, m: &ZMpop<'_>) -> Result<bool, CmdError> {
+    for key in m.keys {
         if write_exists(ctx, key)?.is_none() {
             continue;
         }
-        let popped = pop_n(ctx, key, count.unwrap_or(1) as u64, max);
+        let popped = pop_n(ctx, key, m.count, m.max);
         ctx.reply.array(2);
         ctx.reply.bulk(key);
         ctx.reply.array(popped.len());
-        for (m, s) in &popped {
+        for (mem, s) in &popped {
             ctx.reply.array(2);
-            reply_pair(ctx.reply, m, *s, true);
+            reply_pair(ctx.reply, mem, *s, true);
         }
-        return Ok(());
+        return Ok(true);
     }
-    ctx.reply.buf.extend_from_slice(b"*-1\r\n");
-    Ok(())
+    Ok(false)
 }
 
 /// # Format

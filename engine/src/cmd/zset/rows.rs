@@ -6,6 +6,27 @@ use crate::cmd::def::{row, CommandDef, KeySpec};
 use crate::cmd::docs::sorted_set;
 
 pub static ROWS: &[CommandDef] = &[
+    row("bzmpop", -5, WRITE | BLOCKING | MOVABLEKEYS, (0, 0, 0), &["@write", "@sortedset", "@slow", "@blocking"])
+        .key_specs(&[KeySpec::index(2, &["RW", "access", "delete"]).keynum(0, 1, 1)])
+        .docs(&sorted_set::BZMPOP),
+    row(
+        "bzpopmax",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING | FAST,
+        (1, -2, 1),
+        &["@write", "@sortedset", "@fast", "@blocking"],
+    )
+    .key_specs(&[KeySpec::index(1, &["RW", "access", "delete"]).range(-2, 1, 0)])
+    .docs(&sorted_set::BZPOPMAX),
+    row(
+        "bzpopmin",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING | FAST,
+        (1, -2, 1),
+        &["@write", "@sortedset", "@fast", "@blocking"],
+    )
+    .key_specs(&[KeySpec::index(1, &["RW", "access", "delete"]).range(-2, 1, 0)])
+    .docs(&sorted_set::BZPOPMIN),
     row("zadd", -4, WRITE | DENYOOM | FAST, (1, 1, 1), &["@write", "@sortedset", "@fast"])
         .key_specs(&[KeySpec::index(1, &["RW", "update"])])
         .docs(&sorted_set::ZADD),
