@@ -354,6 +354,51 @@ fn keys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// The options every SCAN-family command takes (Redis
+/// `scanGenericCommand`).
+pub(crate) struct ScanOptions<'a> {
+    /// COUNT: at least 1, capped at [`SCAN_COUNT_MAX`]; 10 when absent.
+    pub count: usize,
+    /// MATCH, None when absent or a lone `*` (which matches everything,
+    /// the empty key included).
+    pub pattern: Option<&'a [u8]>,
+}
+
+/// Parses COUNT and MATCH pairs from `args[first..]`. `other(name, value)`
+/// takes any further option (SCAN's TYPE) and says whether it did; anything
+/// else, or an option without its value, is a syntax error.
+pub(crate) fn parse_scan_options<'a>(
+    args: &'a [Bytes],
+    first: usize,
+    mut other: impl FnMut(&'a [u8], &'a [u8]) -> bool,
+) -> Result<ScanOptions<'a>, CmdError> {
+    let mut o = ScanOptions { count: 10, pattern: None };
+    let mut i = first;
+    while i < args.len() {
+        let Some(value) = args.get(i + 1) else { return Err(CmdError::Syntax) };
+        if args[i].eq_ignore_ascii_case(b"count") {
+            let n = parse_i64(value)?;
+            if n < 1 {
+                return Err(CmdError::Syntax);
+            }
+            o.count = usize::try_from(n).unwrap_or(usize::MAX).min(SCAN_COUNT_MAX);
+        } else if args[i].eq_ignore_ascii_case(b"match") {
+            o.pattern = Some(&value[..]).filter(|p| *p != b"*");
+        } else if !other(&args[i], value) {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    Ok(o)
+}
+
+/// The reply of a SCAN-family command on a missing key: cursor 0, nothing.
+pub(crate) fn reply_empty_scan(reply: &mut crate::resp::Reply) {
+    reply.array(2);
+    reply.bulk(b"0");
+    reply.array(0);
+}
+
 /// Redis's `parseScanCursorOrReply`: C `strtoul` in base 10 (so an optional
 /// sign, a negative number wrapping around, and the empty string as 0), but
 /// no leading space and nothing after the digits.
@@ -385,28 +430,14 @@ pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
 /// ```
 fn scan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let cursor = parse_cursor(&args[1])?;
-    let mut count = 10usize;
-    let mut pattern: Option<&[u8]> = None;
     let mut type_name: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < args.len() {
-        let has_value = i + 1 < args.len();
-        if args[i].eq_ignore_ascii_case(b"count") && has_value {
-            let n = parse_i64(&args[i + 1])?;
-            if n < 1 {
-                return Err(CmdError::Syntax);
-            }
-            count = usize::try_from(n).unwrap_or(usize::MAX).min(SCAN_COUNT_MAX);
-        } else if args[i].eq_ignore_ascii_case(b"match") && has_value {
-            // A lone `*` matches everything, the empty key included.
-            pattern = Some(&args[i + 1][..]).filter(|p| *p != b"*");
-        } else if args[i].eq_ignore_ascii_case(b"type") && has_value {
-            type_name = Some(&args[i + 1]);
-        } else {
-            return Err(CmdError::Syntax);
+    let ScanOptions { count, pattern } = parse_scan_options(args, 2, |name, value| {
+        let is_type = name.eq_ignore_ascii_case(b"type");
+        if is_type {
+            type_name = Some(value);
         }
-        i += 2;
-    }
+        is_type
+    })?;
     let mut found: Vec<Vec<u8>> = Vec::new();
     let next = ctx.db().scan(cursor, count, |key, _| found.push(key.to_vec()));
     let mut body = Reply::new();

@@ -5,7 +5,7 @@ use bytes::Bytes;
 
 use super::read_hash;
 use crate::cmd::glob;
-use crate::cmd::keys::{parse_cursor, SCAN_COUNT_MAX};
+use crate::cmd::keys::{parse_cursor, parse_scan_options, reply_empty_scan, ScanOptions};
 use crate::cmd::{parse_i64, CmdError, CmdResult};
 use crate::ctx::{Ctx, Server};
 use crate::db::value::HashValue;
@@ -117,29 +117,10 @@ fn stored_hash_mut<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> (&'a mut H
 pub fn hscan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let cursor = parse_cursor(&args[2])?;
     let Some(h) = read_hash(ctx.srv, ctx.db_index, &args[1])? else {
-        ctx.reply.array(2);
-        ctx.reply.bulk(b"0");
-        ctx.reply.array(0);
+        reply_empty_scan(ctx.reply);
         return Ok(());
     };
-    let mut count = 10usize;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let has_value = i + 1 < args.len();
-        if args[i].eq_ignore_ascii_case(b"count") && has_value {
-            let n = parse_i64(&args[i + 1])?;
-            if n < 1 {
-                return Err(CmdError::Syntax);
-            }
-            count = usize::try_from(n).unwrap_or(usize::MAX).min(SCAN_COUNT_MAX);
-        } else if args[i].eq_ignore_ascii_case(b"match") && has_value {
-            pattern = Some(&args[i + 1][..]).filter(|p| *p != b"*");
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
+    let ScanOptions { count, pattern } = parse_scan_options(args, 3, |_, _| false)?;
     let mut body = Reply::new();
     let mut items = 0usize;
     let next = h.scan(cursor, count, |f, v| {

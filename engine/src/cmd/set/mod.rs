@@ -17,7 +17,7 @@ pub mod rows;
 use bytes::Bytes;
 
 use super::string::lookup_read;
-use super::{glob, parse_i64, CmdError, CmdResult, Handler};
+use super::{glob, keys, CmdError, CmdResult, Handler};
 use crate::ctx::{Ctx, Server};
 use crate::db::value::{Member, SetValue};
 use crate::db::{Db, Value};
@@ -220,10 +220,6 @@ fn smove(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// SSCAN's COUNT is a hint; capped so the visit budget (ten buckets per
-/// member asked for) stays a sane number.
-const SSCAN_COUNT_MAX: usize = 1 << 32;
-
 /// # Format
 /// ```text
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
@@ -235,32 +231,12 @@ const SSCAN_COUNT_MAX: usize = 1 << 32;
 /// a hashtable walks the table's reverse-binary cursor, so a member present
 /// for the whole scan is returned at least once across resizes.
 fn sscan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
-    let cursor = super::keys::parse_cursor(&args[2])?;
+    let cursor = keys::parse_cursor(&args[2])?;
     let Some(set) = read_set(ctx.srv, ctx.db_index, &args[1])? else {
-        ctx.reply.array(2);
-        ctx.reply.bulk(b"0");
-        ctx.reply.array(0);
+        keys::reply_empty_scan(ctx.reply);
         return Ok(());
     };
-    let mut count = 10usize;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let has_value = i + 1 < args.len();
-        if args[i].eq_ignore_ascii_case(b"count") && has_value {
-            let n = parse_i64(&args[i + 1])?;
-            if n < 1 {
-                return Err(CmdError::Syntax);
-            }
-            count = usize::try_from(n).unwrap_or(usize::MAX).min(SSCAN_COUNT_MAX);
-        } else if args[i].eq_ignore_ascii_case(b"match") && has_value {
-            // A lone `*` matches everything.
-            pattern = Some(&args[i + 1][..]).filter(|p| *p != b"*");
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
+    let keys::ScanOptions { count, pattern } = keys::parse_scan_options(args, 3, |_, _| false)?;
     let mut body = Reply::new();
     let mut n = 0usize;
     let mut emit = |m: &[u8]| {

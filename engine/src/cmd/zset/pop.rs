@@ -5,7 +5,7 @@ use bytes::Bytes;
 use rand::Rng;
 
 use super::{delete_if_empty, read_zset, reply_pair};
-use crate::cmd::keys::parse_cursor;
+use crate::cmd::keys::{parse_cursor, parse_scan_options, reply_empty_scan, ScanOptions};
 use crate::cmd::{glob, parse_i64, CmdError, CmdResult};
 use crate::ctx::Ctx;
 use crate::db::Value;
@@ -258,28 +258,10 @@ fn distinct_ranks(rng: &mut rand_chacha::ChaCha8Rng, len: usize, n: usize) -> Ve
 pub fn zscan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let cursor = parse_cursor(&args[2])?;
     let Some(z) = read_zset(ctx.srv, ctx.db_index, &args[1])? else {
-        ctx.reply.array(2);
-        ctx.reply.bulk(b"0");
-        ctx.reply.array(0);
+        reply_empty_scan(ctx.reply);
         return Ok(());
     };
-    let mut count = 10i64;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let has_value = i + 1 < args.len();
-        if args[i].eq_ignore_ascii_case(b"count") && has_value {
-            count = parse_i64(&args[i + 1])?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
-            }
-        } else if args[i].eq_ignore_ascii_case(b"match") && has_value {
-            pattern = Some(&args[i + 1][..]).filter(|p| *p != b"*");
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
+    let ScanOptions { count, pattern } = parse_scan_options(args, 3, |_, _| false)?;
     let mut found: Vec<(Vec<u8>, f64)> = Vec::new();
     let mut next = 0;
     if z.is_listpack() {
@@ -290,7 +272,7 @@ pub fn zscan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         next = cursor;
         loop {
             next = z.scan_step(next, |m, s| found.push((m.to_vec(), s)));
-            if next == 0 || visits_left == 0 || found.len() as i64 >= count {
+            if next == 0 || visits_left == 0 || found.len() >= count {
                 break;
             }
             visits_left -= 1;
