@@ -31,6 +31,10 @@ pub struct Client {
     /// Waiting in a blocking command (BLPOP...): the executor holds its
     /// later requests until it is served, times out or is unblocked.
     pub blocked: bool,
+    /// Replies the durability gate holds until the AOF is fsynced through
+    /// `held_until` (see `exec/durability.rs`); they follow `out`.
+    pub held: Vec<u8>,
+    pub held_until: u64,
 }
 
 impl Client {
@@ -48,6 +52,8 @@ impl Client {
             out: Vec::new(),
             close_after_reply: false,
             blocked: false,
+            held: Vec::new(),
+            held_until: 0,
         }
     }
 }

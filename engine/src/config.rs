@@ -2,6 +2,7 @@
 //! its getter and setter; `CONFIG GET/SET`, the command line and the config
 //! file all go through it, so they cannot disagree.
 
+use crate::aof::FsyncPolicy;
 use crate::limits;
 
 /// Everything configurable. Defaults match Redis 7.0's.
@@ -26,7 +27,17 @@ pub struct Config {
     pub daemonize: bool,
     pub protected_mode: bool,
     pub appendonly: bool,
-    pub appendfsync: String,
+    pub appendfsync: FsyncPolicy,
+    /// `appenddirname`: the AOF directory inside `dir`.
+    pub appenddirname: String,
+    /// `appendfilename`: the prefix of every AOF file's name.
+    pub appendfilename: String,
+    pub auto_aof_rewrite_percentage: u64,
+    pub auto_aof_rewrite_min_size_bytes: u64,
+    /// Start on an AOF whose last file ends in a cut command (truncating it).
+    pub aof_load_truncated: bool,
+    /// Skip fsyncs while a rewrite runs (and release gated replies at once).
+    pub no_appendfsync_on_rewrite: bool,
     pub save: String,
     pub maxmemory: u64,
     /// A sorted set reports `listpack` while it has at most this many
@@ -75,7 +86,13 @@ impl Default for Config {
             daemonize: false,
             protected_mode: true,
             appendonly: false,
-            appendfsync: "everysec".into(),
+            appendfsync: FsyncPolicy::EverySec,
+            appenddirname: "appendonlydir".into(),
+            appendfilename: "appendonly.aof".into(),
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size_bytes: 64 << 20,
+            aof_load_truncated: true,
+            no_appendfsync_on_rewrite: false,
             save: String::new(),
             maxmemory: 0,
             zset_max_listpack_entries: 128,
@@ -205,20 +222,63 @@ macro_rules! param {
 
 /// Every parameter we have, sorted by name.
 pub static PARAMS: &[Param] = &[
-    param!("appendfsync", Runtime, |c| c.appendfsync.clone(), |c, v| {
-        match v.to_ascii_lowercase().as_str() {
-            "always" | "everysec" | "no" => {
-                c.appendfsync = v.to_ascii_lowercase();
+    param!("aof-load-truncated", Runtime, |c| yes_no(c.aof_load_truncated), |c, v| {
+        c.aof_load_truncated = parse_bool(v)?;
+        Ok(())
+    }),
+    param!("aof-timestamp-enabled", Runtime, |_c| yes_no(false), |_c, v| {
+        if parse_bool(v)? {
+            return Err(not_yet("aof-timestamp-enabled yes"));
+        }
+        Ok(())
+    }),
+    // Redis 7.0 defaults to `yes` (an RDB preamble in the base file); we
+    // write plain RESP until RDB lands, and say so instead of ignoring it.
+    param!("aof-use-rdb-preamble", Runtime, |_c| yes_no(false), |_c, v| {
+        if parse_bool(v)? {
+            return Err(not_yet("aof-use-rdb-preamble yes"));
+        }
+        Ok(())
+    }),
+    param!("appenddirname", StartupOnly, |c| c.appenddirname.clone(), |c, v| {
+        if v.contains('/') {
+            return Err(ConfigError::Invalid("appenddirname can't be a path, just a dirname".into()));
+        }
+        c.appenddirname = v.to_string();
+        Ok(())
+    }),
+    param!("appendfilename", StartupOnly, |c| c.appendfilename.clone(), |c, v| {
+        if v.contains('/') {
+            return Err(ConfigError::Invalid("appendfilename can't be a path, just a filename".into()));
+        }
+        c.appendfilename = v.to_string();
+        Ok(())
+    }),
+    param!("appendfsync", Runtime, |c| c.appendfsync.name().to_string(), |c, v| {
+        match FsyncPolicy::parse(v) {
+            Some(p) => {
+                c.appendfsync = p;
                 Ok(())
             }
-            _ => Err(ConfigError::Invalid("argument(s) must be one of the following: everysec, always, no".into())),
+            None => Err(ConfigError::Invalid("argument(s) must be one of the following: everysec, always, no".into())),
         }
     }),
+    // The executor sees the change after the command and starts (with a
+    // rewrite) or stops appending, as Redis's startAppendOnly does.
     param!("appendonly", Runtime, |c| yes_no(c.appendonly), |c, v| {
-        if parse_bool(v)? {
-            return Err(not_yet("appendonly yes"));
+        c.appendonly = parse_bool(v)?;
+        Ok(())
+    }),
+    param!("auto-aof-rewrite-min-size", Runtime, |c| c.auto_aof_rewrite_min_size_bytes.to_string(), |c, v| {
+        let n = parse_mem_arg(v)?;
+        if n > i64::MAX as u64 {
+            return Err(ConfigError::Invalid("argument must be between 0 and 9223372036854775807 inclusive".into()));
         }
-        c.appendonly = false;
+        c.auto_aof_rewrite_min_size_bytes = n;
+        Ok(())
+    }),
+    param!("auto-aof-rewrite-percentage", Runtime, |c| c.auto_aof_rewrite_percentage.to_string(), |c, v| {
+        c.auto_aof_rewrite_percentage = parse_ranged(v, 0, i32::MAX as i64)? as u64;
         Ok(())
     }),
     param!("bind", Runtime, |c| c.bind.clone(), |c, v| {
@@ -304,6 +364,10 @@ pub static PARAMS: &[Param] = &[
             return Err(not_yet("maxmemory other than 0"));
         }
         c.maxmemory = n;
+        Ok(())
+    }),
+    param!("no-appendfsync-on-rewrite", Runtime, |c| yes_no(c.no_appendfsync_on_rewrite), |c, v| {
+        c.no_appendfsync_on_rewrite = parse_bool(v)?;
         Ok(())
     }),
     param!("port", Runtime, |c| c.port.to_string(), |c, v| {
@@ -433,8 +497,10 @@ mod tests {
     #[test]
     fn off_values_accepted_on_values_refused() {
         let mut c = Config::default();
-        assert!(c.set_startup("appendonly", "no").is_ok());
-        assert!(c.set_startup("appendonly", "yes").is_err());
+        assert!(c.set_startup("appendonly", "yes").is_ok());
+        assert!(c.set_startup("aof-use-rdb-preamble", "no").is_ok());
+        assert!(c.set_startup("aof-use-rdb-preamble", "yes").is_err());
+        assert!(c.set_startup("appendfilename", "a/b").is_err());
         assert!(c.set_startup("save", "").is_ok());
         assert!(c.set_startup("save", "3600 1").is_err());
         assert_eq!(c.set_startup("nosuch", "1"), Err(ConfigError::UnknownParameter));

@@ -85,6 +85,8 @@ pub struct Server {
     /// A CONFIG SET of `port` or `bind` waiting for the driver to rebind
     /// (see `exec/listen.rs`); the executor takes no request meanwhile.
     pub listen_change: Option<ListenChange>,
+    /// The AOF: propagation, offsets, rewrite state (see `aof/`).
+    pub aof: crate::aof::Aof,
 }
 
 /// What a handler sees: the server, the clients, which client is calling,
@@ -115,6 +117,12 @@ pub struct Effects {
     /// Set by the executor: the command runs again for a blocked client
     /// whose key got data (a handler that blocks again keeps its place).
     pub rerun: bool,
+    /// What goes to the AOF instead of the command as it was called
+    /// (`None`: a write command that did not fail goes as called). Set by
+    /// handlers whose effect the call does not pin down: relative
+    /// expiries, random picks, floats, blocking pops. `Some(vec![])`
+    /// propagates nothing.
+    pub propagate: Option<Vec<Vec<Bytes>>>,
 }
 
 /// What a blocking handler waits for.
@@ -149,6 +157,17 @@ impl Ctx<'_> {
     /// returns Ok without writing a reply.
     pub fn block(&mut self, keys: Vec<Vec<u8>>, kind: BlockKind, deadline_ms: Option<u64>) {
         self.effects.block = Some(BlockOn { keys, kind, deadline_ms });
+    }
+
+    /// Propagates `args` to the AOF in place of the command as called
+    /// (called several times, propagates each in order).
+    pub fn also_propagate(&mut self, args: Vec<Bytes>) {
+        self.effects.propagate.get_or_insert_with(Vec::new).push(args);
+    }
+
+    /// Propagates nothing for this command (it changed nothing).
+    pub fn propagate_nothing(&mut self) {
+        self.effects.propagate = Some(Vec::new());
     }
 
     pub fn now_ms(&self) -> u64 {

@@ -25,6 +25,9 @@
 //! - [`ctx`]: what a command handler sees ([`ctx::Ctx`], the server state,
 //!   stats, host facts), below both `cmd` and `exec`; [`client`]: the
 //!   client registry it includes.
+//! - [`aof`]: the append-only file as the engine sees it: propagation,
+//!   offsets, the fsync policy, the rewrite's steps, and the storage ops
+//!   and events the driver performs and reports.
 //! - [`db`]: the keyspace: our own incrementally rehashed hash table, values,
 //!   expiry, SCAN.
 //! - [`cmd`]: the command table and one module per command family.
@@ -34,6 +37,7 @@
 //!   (`MEMORY PURGE`, and a timed rule over the driver's memory figures).
 //! - [`planted`]: test-only planted bugs (feature `planted-bugs`).
 
+pub mod aof;
 pub mod client;
 pub mod cmd;
 pub mod config;

@@ -33,6 +33,10 @@
 //!   [`Engine::poll_resumed`]: a connection that may read again.
 //! - [`Engine::poll_listen`]: listeners to switch to (CONFIG SET port or
 //!   bind); the driver answers with [`Engine::handle_listen_result`].
+//! - [`Engine::poll_storage`]: AOF work (append, fsync, rewrite steps);
+//!   the driver answers with [`Engine::handle_storage`]. Before serving,
+//!   [`Engine::handle_load_command`] replays the AOF and
+//!   [`Engine::attach_aof`] hands the engine its files.
 //! - [`Engine::poll_deadline`]: when `handle_tick` is next due.
 //! - [`Engine::shutdown_requested`]: SHUTDOWN was executed.
 //! - [`Engine::poll_memory_purge`]: hand freed memory back to the OS now.
@@ -43,6 +47,9 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
+
+use crate::aof::{Aof, StorageEvent, StorageOp};
 use crate::conn_side::ConnSide;
 use crate::exec::{Executor, HostStats, ListenFailure, ListenRequest, Rejected};
 use crate::ring::{ClientInfo, Ring};
@@ -168,6 +175,48 @@ impl Engine {
     pub fn handle_listen_result(&mut self, result: Result<(), ListenFailure>, now_ms: u64) {
         self.executor.handle_listen_result(result, now_ms);
         self.pump(now_ms);
+    }
+
+    /// The next storage op (AOF append, fsync, rewrite step) to perform;
+    /// see `aof/storage.rs` for the contract. Poll after every input until
+    /// `None`.
+    pub fn poll_storage(&mut self) -> Option<StorageOp> {
+        self.executor.poll_storage()
+    }
+
+    /// The driver's report on a storage op. Held replies an fsync covers
+    /// are released, and a rewrite's fork lets execution go on.
+    pub fn handle_storage(&mut self, ev: StorageEvent, now_ms: u64) {
+        self.executor.handle_storage(ev, now_ms);
+        self.pump(now_ms);
+    }
+
+    /// Starts with an AOF the driver loaded, or the manifest found on disk
+    /// (see [`Executor::attach_aof`]).
+    pub fn attach_aof(&mut self, aof: Aof) {
+        self.executor.attach_aof(aof);
+    }
+
+    /// One command from an AOF file at startup (see
+    /// [`Executor::handle_load_command`]).
+    pub fn handle_load_command(&mut self, args: &[Bytes], now_ms: u64) -> Result<(), String> {
+        self.executor.handle_load_command(args, now_ms)
+    }
+
+    /// Loading is over.
+    pub fn finish_loading(&mut self) {
+        self.executor.finish_loading();
+    }
+
+    /// Shutdown: the last append and fsync (see
+    /// [`Executor::flush_aof_for_shutdown`]).
+    pub fn flush_aof_for_shutdown(&mut self) {
+        self.executor.flush_aof_for_shutdown();
+    }
+
+    /// Log lines for the driver, oldest first.
+    pub fn take_log(&mut self) -> Vec<String> {
+        self.executor.take_log()
     }
 
     /// When `handle_tick` is next due, Unix ms.

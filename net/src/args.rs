@@ -282,8 +282,8 @@ mod tests {
         );
         let e = run(&["--port", "abc"]).unwrap_err();
         assert!(e.to_string().ends_with(">>> 'port \"abc\"'\nargument couldn't be parsed into an integer"));
-        let e = run(&["--appendonly", "yes"]).unwrap_err();
-        assert!(e.to_string().contains("appendonly yes is not implemented"), "{e}");
+        let e = run(&["--aof-use-rdb-preamble", "yes"]).unwrap_err();
+        assert!(e.to_string().contains("aof-use-rdb-preamble yes is not implemented"), "{e}");
         let e = run(&["/nope.conf"]).unwrap_err();
         assert!(e.to_string().starts_with("Fatal error, can't open config file '/nope.conf'"));
         assert!(matches!(run(&["-v"]), Ok(Invocation::Version)));

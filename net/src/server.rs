@@ -123,6 +123,12 @@ fn adjust_open_files_limit(config: &mut Config) {
 /// Runs the server; returns the process exit status.
 pub fn run(startup: Startup, allocator: &str) -> i32 {
     let Startup { mut config, config_file } = startup;
+    if config.appendonly {
+        // The engine has the AOF; this driver does not perform its storage
+        // ops yet (persistence issue, in progress).
+        log::warning("appendonly yes is not implemented yet by ferrodis-server");
+        return 1;
+    }
     config.seed = os_seed();
     adjust_open_files_limit(&mut config);
     let bind_count = config.bind.split_whitespace().count();

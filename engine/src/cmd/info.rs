@@ -269,6 +269,11 @@ fn memory_section(ctx: &Ctx<'_>, out: &mut String) {
 
 fn persistence_section(ctx: &Ctx<'_>, out: &mut String) {
     let srv = &*ctx.srv;
+    let aof = &srv.aof;
+    let rewrite_secs = match aof.info.rewrite_started_ms {
+        Some(start) if aof.rewrite_in_progress() => (srv.now_ms.saturating_sub(start) / 1000) as i64,
+        _ => -1,
+    };
     fields!(out,
         "loading" => 0,
         "async_loading" => 0,
@@ -289,19 +294,37 @@ fn persistence_section(ctx: &Ctx<'_>, out: &mut String) {
         "rdb_last_cow_size" => 0,
         "rdb_last_load_keys_expired" => 0,
         "rdb_last_load_keys_loaded" => 0,
-        "aof_enabled" => srv.config.appendonly as u8,
-        "aof_rewrite_in_progress" => 0,
-        "aof_rewrite_scheduled" => 0,
-        "aof_last_rewrite_time_sec" => -1,
-        "aof_current_rewrite_time_sec" => -1,
-        "aof_last_bgrewrite_status" => "ok",
-        "aof_rewrites" => 0,
-        "aof_rewrites_consecutive_failures" => 0,
-        "aof_last_write_status" => "ok",
+        "aof_enabled" => srv.aof.is_on() as u8,
+        "aof_rewrite_in_progress" => aof.rewrite_in_progress() as u8,
+        "aof_rewrite_scheduled" => aof.rewrite_scheduled() as u8,
+        "aof_last_rewrite_time_sec" => aof.info.last_rewrite_time_sec,
+        "aof_current_rewrite_time_sec" => rewrite_secs,
+        "aof_last_bgrewrite_status" => ok_err(aof.info.last_bgrewrite_ok),
+        "aof_rewrites" => aof.info.rewrites,
+        "aof_rewrites_consecutive_failures" => aof.info.consecutive_failures,
+        "aof_last_write_status" => ok_err(aof.write_error().is_none()),
         "aof_last_cow_size" => 0,
         "module_fork_in_progress" => 0,
         "module_fork_last_cow_size" => 0,
     );
+    if aof.is_on() {
+        fields!(out,
+            "aof_current_size" => aof.info.current_size,
+            "aof_base_size" => aof.info.base_size,
+            "aof_pending_rewrite" => aof.rewrite_scheduled() as u8,
+            "aof_buffer_length" => aof.buffer_len(),
+            "aof_pending_bio_fsync" => aof.fsync_in_flight() as u8,
+            "aof_delayed_fsync" => 0,
+        );
+    }
+}
+
+fn ok_err(ok: bool) -> &'static str {
+    if ok {
+        "ok"
+    } else {
+        "err"
+    }
 }
 
 fn stats_section(ctx: &Ctx<'_>, out: &mut String) {
@@ -337,7 +360,7 @@ fn stats_section(ctx: &Ctx<'_>, out: &mut String) {
         "pubsub_channels" => 0,
         "pubsub_patterns" => 0,
         "pubsubshard_channels" => 0,
-        "latest_fork_usec" => 0,
+        "latest_fork_usec" => srv.aof.info.latest_fork_usec,
         "total_forks" => 0,
         "migrate_cached_sockets" => 0,
         "slave_expires_tracked_keys" => 0,

@@ -23,6 +23,8 @@ pub static COMMANDS: &[CommandDef] = &[
     row("append", 3, WRITE | DENYOOM | FAST, (1, 1, 1), &["@write", "@string", "@fast"])
         .key_specs(&[KeySpec::index(1, &["RW", "insert"])])
         .docs(&string::APPEND),
+    row("bgrewriteaof", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .docs(&server::BGREWRITEAOF),
     row("bitcount", -2, READONLY, (1, 1, 1), &["@read", "@bitmap", "@slow"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"])])
         .docs(&bitmap::BITCOUNT),

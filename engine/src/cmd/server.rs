@@ -12,12 +12,31 @@ use crate::ctx::{Ctx, ListenChange, ListenRequest, ShutdownFlags};
 
 pub static HANDLERS: &[(&str, Handler)] = &[
     ("time", time),
+    ("bgrewriteaof", bgrewriteaof),
     ("shutdown", shutdown),
     ("config|get", config_get),
     ("config|set", config_set),
     ("config|resetstat", config_resetstat),
     ("config|help", config_help),
 ];
+
+/// # Format
+/// ```text
+/// BGREWRITEAOF
+/// ```
+///
+/// Starts a rewrite of the AOF (see `aof/mod.rs` for its steps); the
+/// switch and fork happen as soon as this command's reply is out.
+fn bgrewriteaof(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    let now_ms = ctx.now_ms();
+    match ctx.srv.aof.start_rewrite(now_ms) {
+        Ok(()) => ctx.reply.simple("Background append only file rewriting started"),
+        Err(crate::aof::RewriteRefused::InProgress) => {
+            return Err(CmdError::msg("ERR Background append only file rewriting already in progress"))
+        }
+    }
+    Ok(())
+}
 
 /// # Format
 /// ```text

@@ -63,6 +63,9 @@ pub struct Db {
     hash_seed: u64,
     /// Big values that left the keyspace, freed in steps from `tick`.
     lazy: lazyfree::LazyFree,
+    /// Keys removed by expiry, kept while the AOF is on so the executor
+    /// can propagate them as DEL (Redis `propagateDeletion`).
+    pub expired_log: Option<Vec<Vec<u8>>>,
     plant: Plant,
 }
 
@@ -82,6 +85,7 @@ impl Db {
             clock_ms: 0,
             hash_seed,
             lazy: lazyfree::LazyFree::default(),
+            expired_log: None,
             plant: Plant::default(),
         }
     }
@@ -117,6 +121,9 @@ impl Db {
         if self.is_expired(key, now_ms) {
             self.remove(key);
             self.expired_keys += 1;
+            if let Some(log) = &mut self.expired_log {
+                log.push(key.to_vec());
+            }
             true
         } else {
             false
@@ -314,6 +321,7 @@ impl Db {
             let (mut sampled, mut expired, mut steps) = (0usize, 0usize, 0usize);
             let keys = &mut self.keys;
             let lazy = &mut self.lazy;
+            let log = &mut self.expired_log;
             while sampled < per_loop && steps < per_loop * ACTIVE_EXPIRE_STEPS_PER_KEY {
                 steps += 1;
                 self.expires_cursor = self.expires.scan_remove(
@@ -323,6 +331,9 @@ impl Db {
                         at_ms < now_ms
                     },
                     |e| {
+                        if let Some(log) = log.as_mut() {
+                            log.push(e.key().to_vec());
+                        }
                         let gone = keys.remove(e.key());
                         assert!(matches!(gone, Some((_, true))), "expires held a key without a flagged entry");
                         if let Some((value, _)) = gone {

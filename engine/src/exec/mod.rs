@@ -14,6 +14,7 @@
 //! - checks: [`Executor::check_invariants`].
 
 pub mod blocking;
+pub mod durability;
 pub mod listen;
 pub mod output;
 
@@ -58,6 +59,10 @@ pub struct Executor {
     limits_owed: Vec<bool>,
     /// Blocked clients and the requests held behind them.
     blocking: blocking::Blocking,
+    /// Clients with replies the durability gate holds (see `durability.rs`).
+    gated: Vec<ConnId>,
+    /// Log lines for the driver.
+    log: Vec<String>,
 }
 
 impl Executor {
@@ -65,6 +70,7 @@ impl Executor {
     pub fn new(config: Config, sides: usize, now_ms: u64) -> Executor {
         assert!(sides >= 1, "an executor serves at least one connection side");
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let aof_prefix = config.appendfilename.clone();
         let plant = Plant::from_config(&config);
         let dbs = (0..config.databases)
             .map(|_| {
@@ -92,6 +98,7 @@ impl Executor {
                 run_id,
                 replid,
                 listen_change: None,
+                aof: crate::aof::Aof::new(crate::aof::Manifest::empty(&aof_prefix)),
             },
             clients: Clients::new(),
             pending: Vec::new(),
@@ -104,6 +111,8 @@ impl Executor {
             limits,
             limits_owed: vec![false; sides],
             blocking: Default::default(),
+            gated: Vec::new(),
+            log: Vec::new(),
         }
     }
 
@@ -170,6 +179,7 @@ impl Executor {
                         }
                     }
                     self.after_command(db, &args);
+                    self.apply_appendonly(self.srv.now_ms);
                 }
                 args.clear();
                 return Some(args);
@@ -186,7 +196,7 @@ impl Executor {
         let db_index = client.db;
         // New keys take the command's time as their access time (OBJECT IDLETIME).
         self.srv.dbs[db_index].set_clock(self.srv.now_ms);
-        let (handler, full_name) = match resolve(&self.srv.table, args) {
+        let (handler, full_name, flags) = match resolve(&self.srv.table, args) {
             Ok(found) => found,
             Err(e) => {
                 self.srv.stats.count_error(e.message());
@@ -194,6 +204,11 @@ impl Executor {
                 return;
             }
         };
+        if let Some(msg) = durability::denied_by_aof(&self.srv.aof, flags, full_name) {
+            self.srv.stats.count_error("MISCONF");
+            self.reply.error_bytes(&msg);
+            return;
+        }
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
         let mut ctx = Ctx {
@@ -206,16 +221,23 @@ impl Executor {
             effects: &mut self.blocking.effects,
         };
         let mark = ctx.reply.mark();
-        if let Err(e) = handler(&mut ctx, args) {
-            ctx.reply.truncate(mark);
-            ctx.reply.error_bytes(e.message_bytes());
-            ctx.srv.stats.count_error(e.message());
-        }
+        let failed = match handler(&mut ctx, args) {
+            Ok(()) => ctx.reply.buf.get(mark) == Some(&b'-'),
+            Err(e) => {
+                ctx.reply.truncate(mark);
+                ctx.reply.error_bytes(e.message_bytes());
+                ctx.srv.stats.count_error(e.message());
+                true
+            }
+        };
+        // SELECT and MOVE change which database the command ends in; what
+        // it propagates belongs to the one it ran in.
+        self.propagate(db_index, args, flags, failed);
     }
 
     /// Moves the scratch reply into the client's output.
     fn finish_reply(&mut self, conn: ConnId, slot: usize) {
-        if self.reply.is_empty() {
+        if self.reply.is_empty() || self.gate_reply(conn, slot) {
             return;
         }
         let client = self.clients.at_mut(slot);
@@ -235,7 +257,8 @@ impl Executor {
         self.forget_blocked(conn);
         let client = self.clients.remove(&conn).expect("closing a registered client");
         self.pending.retain(|&(c, _)| c != conn);
-        self.closing.push(output::Closing { conn, route: client.route, bytes: client.out });
+        self.gated.retain(|&c| c != conn);
+        self.closing.push(Executor::closing_of(client));
     }
 
     /// Timed work, due at [`Executor::poll_deadline`]: active expiry and
@@ -244,6 +267,7 @@ impl Executor {
         self.srv.now_ms = now_ms;
         self.handle_block_timeouts(now_ms);
         self.resume_released();
+        self.aof_tick(now_ms);
         if now_ms < self.next_tick_ms {
             return;
         }
@@ -302,6 +326,7 @@ impl Executor {
             assert!(!self.clients.at(slot).out.is_empty(), "pending client without output");
         }
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
+        self.check_gate_invariants();
         self.blocking.check_invariants(|c| self.clients.contains_key(&c));
         for c in self.clients.values() {
             assert_eq!(c.blocked, self.blocking.is_parked(c.id), "client {:?}: blocked flag out of step", c.id);
@@ -311,7 +336,7 @@ impl Executor {
 
 /// Finds the handler for `args`, checking the name, subcommand and arity
 /// with Redis 7.0's error texts.
-fn resolve<'t>(table: &'t CommandTable, args: &[Bytes]) -> Result<(cmd::Handler, &'t str), CmdError> {
+fn resolve<'t>(table: &'t CommandTable, args: &[Bytes]) -> Result<(cmd::Handler, &'t str, u32), CmdError> {
     let Some(cmd) = table.lookup(&args[0]) else {
         return Err(CmdError::Bytes(unknown_command_message(args)));
     };
@@ -328,13 +353,17 @@ fn resolve<'t>(table: &'t CommandTable, args: &[Bytes]) -> Result<(cmd::Handler,
         if !sub.def.arity_ok(args.len()) {
             return Err(arity_error(&sub.full_name));
         }
-        return Ok((sub.handler.expect("subcommands always have handlers"), &sub.full_name));
+        return Ok((
+            sub.handler.expect("subcommands always have handlers"),
+            &sub.full_name,
+            cmd.def.flags | sub.def.flags,
+        ));
     }
     if !cmd.def.arity_ok(args.len()) {
         return Err(arity_error(&cmd.full_name));
     }
     match cmd.handler {
-        Some(h) => Ok((h, &cmd.full_name)),
+        Some(h) => Ok((h, &cmd.full_name, cmd.def.flags)),
         // A container whose arity admits a lone name (none in Redis 7.0).
         None => Err(arity_error(&cmd.full_name)),
     }

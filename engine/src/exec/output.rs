@@ -35,6 +35,10 @@ pub(super) struct Closing {
     pub conn: ConnId,
     pub route: Route,
     pub bytes: Vec<u8>,
+    /// How many of `bytes` the durability gate does not hold.
+    pub safe_len: usize,
+    /// The AOF offset that must be fsynced before `bytes` go (0: none).
+    pub until: u64,
 }
 
 /// Where [`Executor::poll_output`] hands its output: a connection side
@@ -129,8 +133,13 @@ impl Executor {
             }
         }
         let mut i = 0;
+        let synced = self.srv.aof.synced();
         while i < self.closing.len() {
             let c = &mut self.closing[i];
+            if c.until > synced && self.srv.aof.is_on() {
+                i += 1;
+                continue;
+            }
             if sink.reply(c.conn, c.route, &mut c.bytes, true) {
                 self.closing.swap_remove(i);
             } else {
@@ -157,6 +166,8 @@ impl Executor {
 
     /// Whether output is waiting for [`Executor::poll_output`].
     pub fn has_output(&self) -> bool {
-        !self.pending.is_empty() || !self.closing.is_empty() || self.limits_owed.contains(&true)
+        let synced = self.srv.aof.synced();
+        let releasable = |c: &Closing| c.until <= synced || !self.srv.aof.is_on();
+        !self.pending.is_empty() || self.closing.iter().any(releasable) || self.limits_owed.contains(&true)
     }
 }

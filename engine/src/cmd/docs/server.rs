@@ -54,6 +54,9 @@ pub static CONFIG_RESETSTAT: Docs = Docs::new("Reset the stats returned by INFO"
 pub static CONFIG_HELP: Docs =
     Docs::new("Show helpful text about the different subcommands", "5.0.0", "server").complexity("O(1)");
 
+pub static BGREWRITEAOF: Docs =
+    Docs::new("Asynchronously rewrite the append-only file", "1.0.0", "server").complexity("O(1)");
+
 pub static DBSIZE: Docs =
     Docs::new("Return the number of keys in the selected database", "1.0.0", "server").complexity("O(1)");
 
