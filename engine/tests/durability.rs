@@ -168,3 +168,23 @@ fn expired_keys_propagate_as_del() {
     let (bytes, _) = drain(&mut e);
     assert_eq!(bytes, resp(&["DEL k"]));
 }
+
+#[test]
+fn a_rewrite_waits_for_an_fsync_that_covers_everything_before_the_switch() {
+    let mut e = engine(FsyncPolicy::EverySec);
+    let c = open(&mut e, T0_MS);
+    exchange(&mut e, c, &resp(&["SET a 1"]), T0_MS);
+    drain(&mut e);
+    e.handle_tick(T0_MS + 1000);
+    let (_, fsyncs) = drain(&mut e);
+    assert_eq!(fsyncs.len(), 1, "the everysec fsync is in flight");
+    exchange(&mut e, c, &resp(&["SET b 2", "BGREWRITEAOF"]), T0_MS + 1001);
+    let Some(StorageOp::Append { end, .. }) = e.poll_storage() else { panic!("SET b is appended first") };
+    e.handle_storage(StorageEvent::Appended { end }, T0_MS + 1001);
+    // The earlier fsync ends: it does not cover SET b, so another is asked.
+    e.handle_storage(StorageEvent::Synced { through: fsyncs[0] }, T0_MS + 1002);
+    let Some(StorageOp::Fsync { through, .. }) = e.poll_storage() else { panic!("a second fsync before the switch") };
+    assert_eq!(through, end);
+    e.handle_storage(StorageEvent::Synced { through }, T0_MS + 1003);
+    assert!(matches!(e.poll_storage(), Some(StorageOp::SwitchIncr { .. })));
+}

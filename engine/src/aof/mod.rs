@@ -312,9 +312,9 @@ impl Aof {
         };
         if self.write_error.is_some() {
             // The current incr file is suspect: the snapshot supersedes it
-            // and whatever is buffered for it.
+            // and whatever is buffered for it. (An append still in flight
+            // reports later; its bytes are superseded too.)
             self.handed += self.buf.len() as u64;
-            self.written = self.handed;
             self.synced = self.handed;
             self.buf.clear();
             self.switch_incr();
@@ -421,10 +421,10 @@ impl Aof {
         match ev {
             StorageEvent::Appended { end } => {
                 assert!(self.append_in_flight, "Appended without an append");
-                assert!(end <= self.handed && end > self.written, "Appended out of order");
+                assert!(end <= self.handed, "Appended past what was handed out");
                 self.append_in_flight = false;
-                self.info.current_size += end - self.written;
-                self.written = end;
+                self.info.current_size += end.saturating_sub(self.written);
+                self.written = self.written.max(end);
             }
             StorageEvent::AppendFailed { error } => {
                 self.append_in_flight = false;
@@ -438,6 +438,11 @@ impl Aof {
                 if let Phase::SyncOld { through: want } = self.phase {
                     if self.synced >= want {
                         self.switch_incr();
+                    } else if let Some(file) = self.appending_to.clone() {
+                        // The fsync that just ended was handed out before
+                        // the rewrite asked for one: one more covers the rest.
+                        self.fsync_in_flight = Some(want);
+                        self.ops.push_back(StorageOp::Fsync { file, through: want });
                     }
                 }
             }
