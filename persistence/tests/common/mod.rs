@@ -47,15 +47,26 @@ pub fn aof_config() -> Config {
     Config { appendonly: true, ..Config::default() }
 }
 
-/// Sends one command from a fresh connection; returns the raw reply.
-pub fn query<A: AsRef<[u8]>>(engine: &mut Engine, args: &[A], now_ms: u64) -> Vec<u8> {
-    let conn: ConnId = engine.handle_open(ClientInfo::default(), now_ms).expect("below maxclients");
+pub fn open(engine: &mut Engine, now_ms: u64) -> ConnId {
+    engine.handle_open(ClientInfo::default(), now_ms).expect("below maxclients")
+}
+
+/// Sends one command on `conn`; returns the raw reply it produced.
+pub fn send<A: AsRef<[u8]>>(engine: &mut Engine, conn: ConnId, args: &[A], now_ms: u64) -> Vec<u8> {
     if let Some(buf) = engine.read_buf_mut(conn) {
         buf.extend_from_slice(&encode(args));
         engine.handle_read(conn, now_ms);
     }
     let out = engine.pending_output(conn).to_vec();
     engine.consume_output(conn, out.len(), now_ms);
+    out
+}
+
+/// Sends one command from a fresh connection (database 0); returns the
+/// raw reply.
+pub fn query<A: AsRef<[u8]>>(engine: &mut Engine, args: &[A], now_ms: u64) -> Vec<u8> {
+    let conn = open(engine, now_ms);
+    let out = send(engine, conn, args, now_ms);
     engine.handle_peer_closed(conn, now_ms);
     out
 }
