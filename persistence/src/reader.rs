@@ -44,10 +44,13 @@ enum Next {
     },
 }
 
-/// A line read from the file.
+/// A line read from the file, as its first byte and the number after it.
 enum Line {
-    /// The line without its `\r\n` (or `\n`).
-    Full(Vec<u8>),
+    /// `kind` is the first byte; `len` the decimal after it, if it is one.
+    Full {
+        kind: u8,
+        len: Option<u64>,
+    },
     /// No byte left.
     Eof,
     /// The file ends before the line's newline.
@@ -97,6 +100,8 @@ impl<S: Storage> Reader<'_, S> {
         Ok(true)
     }
 
+    /// Reads one line (up to `\n`, a `\r` before it dropped) and parses
+    /// it as a type byte and a decimal, without copying it.
     fn read_line(&mut self) -> io::Result<Line> {
         loop {
             let avail = self.buffered();
@@ -104,12 +109,16 @@ impl<S: Storage> Reader<'_, S> {
                 if nl > LINE_MAX_BYTES {
                     return Ok(Line::TooLong);
                 }
-                let mut line = avail[..nl].to_vec();
+                let mut line = &avail[..nl];
                 if line.last() == Some(&b'\r') {
-                    line.pop();
+                    line = &line[..line.len() - 1];
                 }
+                let parsed = match line.split_first() {
+                    Some((&kind, rest)) => Line::Full { kind, len: parse_len(rest) },
+                    None => Line::Full { kind: b'\n', len: None },
+                };
                 self.pos += nl as u64 + 1;
-                return Ok(Line::Full(line));
+                return Ok(parsed);
             }
             if avail.len() > LINE_MAX_BYTES {
                 return Ok(Line::TooLong);
@@ -156,34 +165,34 @@ impl<S: Storage> Reader<'_, S> {
         loop {
             let start = self.pos;
             let bad = |at: u64, why: &str| Ok(Next::Bad { at, why: why.to_string() });
-            let line = match self.read_line()? {
+            let (kind, argc) = match self.read_line()? {
                 Line::Eof => return Ok(Next::End),
                 Line::Partial => return Ok(Next::Truncated),
                 Line::TooLong => return bad(start, "line too long"),
-                Line::Full(line) => line,
+                Line::Full { kind, len } => (kind, len),
             };
-            if line.first() == Some(&b'#') {
+            if kind == b'#' {
                 continue;
             }
-            if line.first() != Some(&b'*') {
+            if kind != b'*' {
                 return bad(start, "expected '*'");
             }
-            let argc = match parse_len(&line[1..]) {
+            let argc = match argc {
                 Some(n) if n >= 1 => n,
                 _ => return bad(start, "invalid multibulk length"),
             };
             let mut args = Vec::with_capacity(argc.min(1024) as usize);
             for _ in 0..argc {
                 let at = self.pos;
-                let line = match self.read_line()? {
+                let (kind, len) = match self.read_line()? {
                     Line::Eof | Line::Partial => return Ok(Next::Truncated),
                     Line::TooLong => return bad(at, "line too long"),
-                    Line::Full(line) => line,
+                    Line::Full { kind, len } => (kind, len),
                 };
-                if line.first() != Some(&b'$') {
+                if kind != b'$' {
                     return bad(at, "expected '$'");
                 }
-                let len = match parse_len(&line[1..]) {
+                let len = match len {
                     Some(n) if n <= self.max_bulk_bytes => n,
                     _ => return bad(at, "invalid bulk length"),
                 };
@@ -203,10 +212,10 @@ impl<S: Storage> Reader<'_, S> {
 
 /// A decimal length: digits only.
 fn parse_len(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() || digits.len() > 18 {
         return None;
     }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    digits.iter().try_fold(0u64, |n, &d| d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0')))
 }
 
 /// How a file ends (see the module doc).
