@@ -57,7 +57,10 @@ fn damage(rng: &mut Rng, file: &mut Vec<u8>) {
                 file.remove(at);
             }
             3 => file.truncate(at),
-            _ => file.extend(std::iter::repeat(0).take(rng.below(300))),
+            _ => {
+                let zeros = rng.below(300);
+                file.resize(file.len() + zeros, 0);
+            }
         }
     }
 }
