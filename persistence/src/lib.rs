@@ -15,9 +15,13 @@
 //!   drivers add what only they can do (a background fsync, the fork).
 //! - `load`: startup: read (or create) the manifest, replay the base and
 //!   incr files into the engine, truncate a torn tail, attach the AOF.
+//! - `reader`: reads a file command by command with bounded memory and
+//!   classifies how it ends (clean, torn, zero-filled, open `MULTI`,
+//!   garbage at an offset); shared by `load` and `check`.
 //! - `rewrite`: `accept(&mut impl DataVisitor)` over the databases and the
-//!   visitor that writes the smallest RESP commands rebuilding them.
-//! - `check`: `ferrodis-server --check-aof`.
+//!   visitor that writes the smallest RESP commands rebuilding them
+//!   (`write_base`, `write_base_file` for a rewrite child).
+//! - `check`: `ferrodis-server --check-aof [--fix]`.
 //! - [`MemStorage`]: an in-memory `Storage` with injectable failures, for
 //!   tests.
 
