@@ -297,3 +297,17 @@ fn io_failures_refuse_to_start() {
     s.fail_next(StorageCall::Truncate, None);
     assert!(load(&mut s, &aof_config()).1.is_err());
 }
+
+#[test]
+fn the_threaded_executor_loads_like_the_engine() {
+    let file: Vec<u8> = units().iter().flat_map(|u| u.bytes.clone()).collect();
+    let mut s = dir(b"", &file);
+    let (e, r) = load(&mut s, &aof_config());
+    let st = r.unwrap();
+    let mut s = dir(b"", &file);
+    let mut x = ferrodis_engine::exec::Executor::new(aof_config(), 1, T0_MS);
+    let sx = startup(&mut s, &aof_config(), &mut x, T0_MS).unwrap();
+    assert_eq!(dump_dbs(x.dbs()), dump(&e));
+    assert_eq!((sx.keys_loaded, sx.commands_loaded), (st.keys_loaded, st.commands_loaded));
+    assert_eq!(st.keys_loaded, 5);
+}

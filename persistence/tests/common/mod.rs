@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
-use ferrodis_engine::db::Value;
+use ferrodis_engine::db::{Db, Value};
 use ferrodis_engine::ring::ClientInfo;
 use ferrodis_engine::{Config, ConnId, Engine};
 use ferrodis_persistence::MemStorage;
@@ -74,8 +74,12 @@ pub fn query<A: AsRef<[u8]>>(engine: &mut Engine, args: &[A], now_ms: u64) -> Ve
 /// Every key of every database: (db, key) -> "type content... ttl".
 /// Unordered collections are sorted; zset scores are compared bit for bit.
 pub fn dump(engine: &Engine) -> BTreeMap<(usize, Vec<u8>), String> {
+    dump_dbs(engine.executor().dbs())
+}
+
+pub fn dump_dbs(dbs: &[Db]) -> BTreeMap<(usize, Vec<u8>), String> {
     let mut out = BTreeMap::new();
-    for (i, db) in engine.executor().dbs().iter().enumerate() {
+    for (i, db) in dbs.iter().enumerate() {
         db.for_each(|key, value| {
             let content = match value {
                 Value::Str(s) => format!("string {:?}", s.to_vec()),
