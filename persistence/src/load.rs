@@ -20,6 +20,19 @@
 //!
 //! Nothing is dropped without a log line; nothing but a torn tail of the
 //! last file is ever cut.
+//!
+//! # Where this differs from Redis 7.0, on purpose
+//! - A zero-filled tail: Redis refuses ("Bad file format"); it is what a
+//!   power loss leaves, so it is cut like any torn tail.
+//! - A cut inside a transaction: Redis truncates after the last whole
+//!   queued command, leaving a MULTI without EXEC for later appends to
+//!   land in; the cut here goes before the MULTI.
+//! - A torn file that is not the last: Redis truncates it, then refuses;
+//!   here it is refused untouched.
+//! - A length that is not a number, or a bulk not followed by CRLF, is bad
+//!   format (Redis reads `atoi` of it, and skips two bytes unchecked).
+//! - The old single-file AOF in `dir` (Redis's upgrade path) is not read:
+//!   [`Storage`] only reaches the AOF directory.
 
 use std::fmt;
 use std::io;
