@@ -227,7 +227,14 @@ fn run(
     }
     for (i, f) in files.iter().enumerate() {
         let last_file = i + 1 == files.len();
-        replay_file(storage, config, target, now_ms, f, sizes[i], last_file, out)?;
+        replay_file(storage, config, target, now_ms, f, sizes[i], last_file, out).map_err(|mut e| {
+            // An I/O error names no file: this one.
+            if e.file.is_none() {
+                e.message = format!("Unrecoverable error reading the append only file {}: {}", f.name, e.message);
+                e.file = Some(f.name.clone());
+            }
+            e
+        })?;
     }
 
     let mut changed = false;

@@ -292,6 +292,11 @@ fn io_failures_refuse_to_start() {
         assert!(r.is_err(), "{call:?}");
         assert!(s.file(MANIFEST).is_none(), "{call:?}: no manifest names files that may not be durable");
     }
+    let mut s = dir(b"", &encode(&["SET", "a", "1"]));
+    s.fail_next(StorageCall::ReadAt, Some(INCR));
+    let err = load(&mut s, &aof_config()).1.unwrap_err();
+    assert_eq!(err.file.as_deref(), Some(INCR), "{err}");
+    assert!(err.to_string().contains("Unrecoverable error reading the append only file"), "{err}");
     let torn = [&encode(&["SET", "a", "1"])[..], b"*2\r\n"].concat();
     let mut s = dir(b"", &torn);
     s.fail_next(StorageCall::Truncate, None);
