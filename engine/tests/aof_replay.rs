@@ -428,6 +428,78 @@ fn expired_keys_go_out_as_del_and_ttls_survive_replay() {
     assert_replays(&r, "replay");
 }
 
+/// A write that changed nothing goes nowhere, as in Redis (which
+/// propagates a command only when it moved `server.dirty`). The whole
+/// sequence ran on Redis 7.0.15; its AOF held exactly `want`.
+#[test]
+fn writes_that_change_nothing_propagate_nothing() {
+    let mut r = Rig::new(8);
+    let c = r.open();
+    let mark = r.aof.len();
+    let lines = [
+        "SADD s a b",
+        "SMOVE s s a",
+        "SMOVE s t zz",
+        "SMOVE nos t a",
+        "HSET h f v",
+        "HSETNX h f w",
+        "ZADD z 1 a",
+        "ZADD z 1 a",
+        "ZADD z XX 2 b",
+        "ZADD z INCR 0 a",
+        "ZREMRANGEBYSCORE z 5 10",
+        "ZREMRANGEBYRANK z 5 10",
+        "ZREMRANGEBYLEX z [x [y",
+        "ZREM z nope",
+        "DEL nope1 nope2",
+        "UNLINK nope",
+        "LPUSH l a",
+        "LREM l 0 zz",
+        "LINSERT l BEFORE zz q",
+        "LINSERT nol BEFORE a b",
+        "RPUSHX nol a",
+        "HDEL h nope",
+        "SREM s nope",
+        "SADD s a",
+        "LTRIM l 0 -1",
+        "SETBIT sb 1 0",
+        "SETBIT sb 1 0",
+        "RPOPLPUSH nol x",
+        "LMOVE nol x LEFT LEFT",
+        "RENAMENX s h",
+        "COPY s h",
+        "MOVE nope 1",
+        "GETDEL nope",
+        "LTRIM nol 0 1",
+        "RENAME s s",
+        "RENAMENX s s",
+        "HSET h f v",
+        "ZREMRANGEBYSCORE z 1 1",
+        "LTRIM l 1 0",
+        "SPOP nope",
+        "LPOP nope",
+        "ZPOPMIN nope",
+        "PERSIST s",
+        "EXPIRE nope 10",
+        "SET nope v XX",
+    ];
+    for line in lines {
+        assert!(!r.cmd(c, line).starts_with('-'), "{line} failed");
+    }
+    let want = [
+        "SADD s a b",
+        "HSET h f v",
+        "ZADD z 1 a",
+        "LPUSH l a",
+        "SETBIT sb 1 0",
+        "HSET h f v",
+        "ZREMRANGEBYSCORE z 1 1",
+        "LTRIM l 1 0",
+    ];
+    assert_eq!(r.text_since(mark), want);
+    assert_replays(&r, "replay");
+}
+
 /// A key active expiry removed in one database must be deleted there in
 /// the AOF, even when the next command swaps that database with another
 /// (found by the random histories: the DEL went out after SWAPDB, under
@@ -462,7 +534,7 @@ fn random_command(rng: &mut ChaCha8Rng, now_ms: u64) -> String {
     let float = |rng: &mut ChaCha8Rng| format!("{:.3}", rng.gen_range(-10.0f64..10.0));
     let ttl_ms = |rng: &mut ChaCha8Rng| rng.gen_range(1u64..3000);
     let k = key(rng);
-    match rng.gen_range(0..70) {
+    match rng.gen_range(0..84) {
         0 => format!("SET {k} {}", num(rng)),
         1 => format!("SET {k} v{} EX {}", num(rng), rng.gen_range(1..4)),
         2 => format!("SET {k} v PX {} {}", ttl_ms(rng), ["NX", "XX", "GET", "KEEPTTL"][rng.gen_range(0..3)]),
@@ -542,6 +614,20 @@ fn random_command(rng: &mut ChaCha8Rng, now_ms: u64) -> String {
         66 => format!("ZINTERSTORE {k} 2 {} {} AGGREGATE MAX", key(rng), key(rng)),
         67 => format!("RPOPLPUSH {k} {}", key(rng)),
         68 => format!("SINTERCARD 2 {k} {}", key(rng)),
+        69 => format!("HMSET {k} {} {} {} {}", member(rng), num(rng), member(rng), float(rng)),
+        70 => format!("{} {k}", ["INCR", "DECR"][rng.gen_range(0..2)]),
+        71 => format!("DECRBY {k} {}", num(rng)),
+        72 => format!("{} {k} {}", ["LPUSHX", "RPUSHX"][rng.gen_range(0..2)], member(rng)),
+        73 => format!("HINCRBY {k} {} {}", member(rng), num(rng)),
+        74 => format!("ZREMRANGEBYRANK {k} 0 {}", rng.gen_range(-2..2)),
+        75 => format!("ZREMRANGEBYLEX {k} [{} +", member(rng)),
+        76 => format!("ZDIFFSTORE {k} 2 {} {}", key(rng), key(rng)),
+        77 => format!("ZPOPMIN {k}"),
+        78 => format!("RPOP {k}"),
+        79 => format!("SETNX {k} {}", num(rng)),
+        80 => format!("HSET {k} {} {} {} {}", member(rng), num(rng), member(rng), num(rng)),
+        81 => format!("SMOVE {} {k} {}", key(rng), member(rng)),
+        82 if rng.gen_range(0..20) == 0 => "FLUSHALL".to_string(),
         _ => {
             if rng.gen_range(0..10) == 0 {
                 "FLUSHDB".to_string()
@@ -598,7 +684,14 @@ fn random_run(seed: u64, steps: usize) -> BTreeMap<String, usize> {
             continue;
         }
         let line = random_command(&mut rng, r.now_ms);
+        let before = (snapshot(&r.e, r.now_ms), r.e.executor().srv.stats.dirty);
         r.cmd(main, &line);
+        // Redis propagates a command only if it moved `server.dirty`; ours
+        // must move it whenever it changed the dataset (else a rule like
+        // Redis's would lose the write).
+        if snapshot(&r.e, r.now_ms) != before.0 {
+            assert!(r.e.executor().srv.stats.dirty > before.1, "seed {seed}: {line} changed the dataset, not dirty");
+        }
     }
     r.now_ms += 2_000;
     r.tick();
