@@ -528,13 +528,15 @@ fn expiry_dels_keep_their_database_across_swapdb() {
 
 /// One random write (or read) over a small key space, as a redis-cli line.
 fn random_command(rng: &mut ChaCha8Rng, now_ms: u64) -> String {
-    let key = |rng: &mut ChaCha8Rng| format!("k{}", rng.gen_range(0..8));
+    let arm = rng.gen_range(0..84);
+    let family = family_of(arm);
+    let key = |rng: &mut ChaCha8Rng| random_key(rng, family);
     let member = |rng: &mut ChaCha8Rng| format!("m{}", rng.gen_range(0..10));
     let num = |rng: &mut ChaCha8Rng| rng.gen_range(-5i64..20).to_string();
     let float = |rng: &mut ChaCha8Rng| format!("{:.3}", rng.gen_range(-10.0f64..10.0));
     let ttl_ms = |rng: &mut ChaCha8Rng| rng.gen_range(1u64..3000);
     let k = key(rng);
-    match rng.gen_range(0..84) {
+    match arm {
         0 => format!("SET {k} {}", num(rng)),
         1 => format!("SET {k} v{} EX {}", num(rng), rng.gen_range(1..4)),
         2 => format!("SET {k} v PX {} {}", ttl_ms(rng), ["NX", "XX", "GET", "KEEPTTL"][rng.gen_range(0..3)]),
@@ -638,13 +640,39 @@ fn random_command(rng: &mut ChaCha8Rng, now_ms: u64) -> String {
     }
 }
 
+/// Which pool of keys an arm of [`random_command`] draws from: its type's
+/// (s strings, h hashes, t sets, l lists, z sorted sets), so most commands
+/// find a value to work on; `*` any pool.
+fn family_of(arm: u32) -> &'static str {
+    match arm {
+        0..=5 | 11..=14 | 37 | 38 | 46 | 57..=61 | 70 | 71 | 79 => "s",
+        15..=17 | 51 | 69 | 73 | 80 => "h",
+        18..=22 | 39 | 44 | 55 | 56 | 68 | 81 => "t",
+        23..=28 | 43 | 47..=50 | 67 | 72 | 78 => "l",
+        29..=33 | 40 | 52..=54 | 64..=66 | 74..=77 => "z",
+        _ => "*",
+    }
+}
+
+/// A key of `family`'s pool; one draw in ten (and `*` always) from any
+/// pool, so types still collide (WRONGTYPE, RENAME over another type).
+fn random_key(rng: &mut ChaCha8Rng, family: &str) -> String {
+    let family = if family == "*" || rng.gen_range(0..10) == 0 {
+        ["s", "h", "t", "l", "z"][rng.gen_range(0..5)]
+    } else {
+        family
+    };
+    format!("{family}{}", rng.gen_range(0..3))
+}
+
 /// The commands that may block, sent by their own clients so a waiter can
 /// be served by the main client's later pushes.
 fn random_blocking(rng: &mut ChaCha8Rng) -> String {
-    let key = |rng: &mut ChaCha8Rng| format!("k{}", rng.gen_range(0..8));
-    let (k, k2) = (key(rng), key(rng));
+    let arm = rng.gen_range(0..7);
+    let family = if arm < 5 { "l" } else { "z" };
+    let (k, k2) = (random_key(rng, family), random_key(rng, family));
     let timeout = ["0", "0.2", "1"][rng.gen_range(0..3)];
-    match rng.gen_range(0..7) {
+    match arm {
         0 => format!("BLPOP {k} {k2} {timeout}"),
         1 => format!("BRPOP {k} {timeout}"),
         2 => format!("BRPOPLPUSH {k} {k2} {timeout}"),
@@ -665,7 +693,14 @@ fn random_run(seed: u64, steps: usize) -> BTreeMap<String, usize> {
     let main = r.open();
     let waiters: Vec<ConnId> = (0..3).map(|_| r.open()).collect();
     let mut blocked = vec![false; waiters.len()];
-    for _ in 0..steps {
+    // At a few points, the AOF so far and the dataset it must rebuild,
+    // seen from an hour on (every TTL the histories set has passed).
+    let far_ms = T0_MS + 3_600_000;
+    let mut checkpoints = Vec::new();
+    for step in 0..steps {
+        if step % 97 == 96 {
+            checkpoints.push((r.aof.len(), snapshot(&r.e, far_ms)));
+        }
         r.now_ms += rng.gen_range(0..120);
         if rng.gen_range(0..10) == 0 {
             r.tick();
@@ -677,7 +712,10 @@ fn random_run(seed: u64, steps: usize) -> BTreeMap<String, usize> {
         }
         if rng.gen_range(0..6) == 0 {
             let i = rng.gen_range(0..waiters.len());
-            if !blocked[i] {
+            if !blocked[i] && rng.gen_range(0..4) == 0 {
+                // Waiters block in every database the main client writes.
+                r.cmd(waiters[i], &format!("SELECT {}", rng.gen_range(0..3)));
+            } else if !blocked[i] {
                 let line = random_blocking(&mut rng);
                 blocked[i] = r.cmd(waiters[i], &line).is_empty();
             }
@@ -696,6 +734,12 @@ fn random_run(seed: u64, steps: usize) -> BTreeMap<String, usize> {
     r.now_ms += 2_000;
     r.tick();
     assert_replays(&r, &format!("history seed {seed}"));
+    // Every prefix at a command boundary rebuilds the dataset of its time:
+    // each command's effect is in the AOF, in order, before the next runs.
+    for (len, want) in checkpoints {
+        let replayed = replay(&r.aof[..len], seed ^ 1, far_ms, &format!("history seed {seed}"));
+        assert_eq!(snapshot(&replayed, far_ms), want, "history seed {seed}: the prefix of {len} bytes");
+    }
     let mut names = BTreeMap::new();
     for cmd in parse_aof(&r.aof) {
         *names.entry(line_of(&cmd[..1]).to_ascii_uppercase()).or_default() += 1;
