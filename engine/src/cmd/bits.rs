@@ -82,9 +82,7 @@ fn setbit(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             (false, true)
         }
     };
-    if changed {
-        ctx.srv.stats.dirty += 1;
-    }
+    crate::cmd::count_changes(ctx, changed as u64);
     ctx.reply.int(old as i64);
     Ok(())
 }

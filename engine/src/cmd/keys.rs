@@ -176,7 +176,7 @@ fn del(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             deleted += 1;
         }
     }
-    ctx.srv.stats.dirty += deleted as u64;
+    crate::cmd::count_changes(ctx, deleted as u64);
     ctx.reply.int(deleted);
     Ok(())
 }
@@ -250,6 +250,10 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &[Bytes], nx: bool) -> CmdResult {
         ctx.srv.stats.dirty += 1;
         true
     };
+    if !done || source == target {
+        // Nothing moved: nothing to replay (Redis leaves `dirty` alone).
+        ctx.propagate_nothing();
+    }
     if nx {
         ctx.reply.int(done as i64);
     } else {
@@ -270,6 +274,7 @@ fn move_(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     let now = ctx.now_ms();
     if ctx.db().lookup(key, now).is_none() || ctx.srv.dbs[target].lookup(key, now).is_some() {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     }
@@ -304,6 +309,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         return Err(CmdError::msg(SAME_OBJECT));
     }
     let Some(value) = read_lookup(ctx, ctx.db_index, source, true).cloned() else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -312,6 +318,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let dst = &mut ctx.srv.dbs[target_db];
     dst.set_clock(now);
     if dst.lookup(target, now).is_some() && !replace {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     }

@@ -88,6 +88,16 @@ pub fn build_table() -> CommandTable {
     CommandTable::build(&all_rows(), &all_handlers())
 }
 
+/// Adds `changes` to the write count (Redis `server.dirty`). None means
+/// the command changed nothing, and then it goes nowhere: Redis propagates
+/// a command only when it moved `server.dirty`.
+pub(crate) fn count_changes(ctx: &mut crate::ctx::Ctx<'_>, changes: u64) {
+    ctx.srv.stats.dirty += changes;
+    if changes == 0 {
+        ctx.propagate_nothing();
+    }
+}
+
 /// Parses a whole argument as an i64 the way Redis's getLongLongFromObject
 /// does.
 pub fn parse_i64(arg: &[u8]) -> Result<i64, CmdError> {

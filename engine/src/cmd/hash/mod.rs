@@ -139,7 +139,7 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         h.set(&args[2], &args[3], lim);
         Ok(true)
     })?;
-    ctx.srv.stats.dirty += set as u64;
+    crate::cmd::count_changes(ctx, set as u64);
     ctx.reply.int(set as i64);
     Ok(())
 }
@@ -186,6 +186,7 @@ fn hdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now_ms = ctx.now_ms();
     let db = ctx.db();
     let Some(v) = db.lookup_mut(&args[1], now_ms) else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -200,7 +201,7 @@ fn hdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             }
         }
     }
-    ctx.srv.stats.dirty += deleted as u64;
+    crate::cmd::count_changes(ctx, deleted as u64);
     ctx.reply.int(deleted);
     Ok(())
 }

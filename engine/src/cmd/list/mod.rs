@@ -115,6 +115,7 @@ fn push_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End, xx: bool) -> CmdRes
     let list = match write_list(db, key, now)? {
         Some(list) => list,
         None if xx => {
+            ctx.propagate_nothing();
             ctx.reply.int(0);
             return Ok(());
         }
@@ -190,6 +191,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> CmdResult {
     let key = &args[1];
     let db = &mut ctx.srv.dbs[ctx.db_index];
     let Some(list) = write_list(db, key, now)? else {
+        ctx.propagate_nothing();
         if count.is_some() {
             null_array(ctx.reply);
         } else {
@@ -199,6 +201,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> CmdResult {
     };
     match count {
         Some(0) => {
+            ctx.propagate_nothing();
             ctx.reply.array(0);
             return Ok(());
         }
@@ -318,10 +321,12 @@ fn linsert(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     };
     let now = ctx.now_ms();
     let Some(list) = write_list(ctx.db(), &args[1], now)? else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
     let Some(at) = list.iter().position(|e| e == &args[3][..]) else {
+        ctx.propagate_nothing();
         ctx.reply.int(-1);
         return Ok(());
     };
@@ -344,6 +349,7 @@ fn lrem(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms();
     let db = &mut ctx.srv.dbs[ctx.db_index];
     let Some(list) = write_list(db, &args[1], now)? else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -352,7 +358,7 @@ fn lrem(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if list.is_empty() {
         db.remove(&args[1]);
     }
-    ctx.srv.stats.dirty += removed as u64;
+    crate::cmd::count_changes(ctx, removed as u64);
     ctx.reply.int(removed as i64);
     Ok(())
 }
@@ -367,11 +373,13 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms();
     let db = &mut ctx.srv.dbs[ctx.db_index];
     let Some(list) = write_list(db, &args[1], now)? else {
+        ctx.propagate_nothing();
         ctx.reply.ok();
         return Ok(());
     };
     // Redis's ltrimCommand arithmetic: an empty range removes everything.
     let len = list.len() as i64;
+    let len_before = list.len();
     let start = if start < 0 { (len + start).max(0) } else { start };
     let end = if end < 0 { len + end } else { end };
     if start > end || start >= len || end < 0 {
@@ -379,10 +387,13 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     } else {
         list.keep_range(start as usize, end.min(len - 1) as usize);
     }
+    let trimmed = len_before - list.len();
     if list.is_empty() {
         db.remove(&args[1]);
     }
-    ctx.srv.stats.dirty += 1;
+    // Redis `server.dirty += ltrim + rtrim`: a trim that kept everything
+    // goes nowhere.
+    crate::cmd::count_changes(ctx, trimmed as u64);
     ctx.reply.ok();
     Ok(())
 }

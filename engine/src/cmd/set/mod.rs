@@ -97,7 +97,7 @@ fn sadd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     let set = write_set(db, key, now)?.expect("created above");
     let added = args[2..].iter().filter(|m| set.add(m, max, seed)).count();
-    ctx.srv.stats.dirty += added as u64;
+    crate::cmd::count_changes(ctx, added as u64);
     ctx.reply.int(added as i64);
     Ok(())
 }
@@ -111,6 +111,7 @@ fn srem(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let db = &mut ctx.srv.dbs[ctx.db_index];
     let key = &args[1];
     let Some(set) = write_set(db, key, now)? else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -124,7 +125,7 @@ fn srem(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         }
     }
     delete_if_empty(db, key);
-    ctx.srv.stats.dirty += removed as u64;
+    crate::cmd::count_changes(ctx, removed as u64);
     ctx.reply.int(removed);
     Ok(())
 }
@@ -193,6 +194,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let src_type = db.lookup_mut(src, now).map(|v| v.as_set().is_some());
     let dst_type = db.lookup_mut(dst, now).map(|v| v.as_set().is_some());
     let Some(src_is_set) = src_type else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -202,10 +204,12 @@ fn smove(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let source = write_set(db, src, now)?.expect("checked above");
     if src == dst {
         let found = source.contains(member);
+        ctx.propagate_nothing();
         ctx.reply.int(found as i64);
         return Ok(());
     }
     if !source.remove(member) {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     }

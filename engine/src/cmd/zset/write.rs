@@ -119,7 +119,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &[Bytes], mut f: AddFlags) -> CmdResult
             None => {}
         }
     }
-    ctx.srv.stats.dirty += (added + updated) as u64;
+    crate::cmd::count_changes(ctx, (added + updated) as u64);
     reply_zadd(ctx, f, added, updated, last_score)
 }
 
@@ -142,6 +142,7 @@ fn reply_zadd(ctx: &mut Ctx<'_>, f: AddFlags, added: i64, updated: i64, last_sco
 pub fn zrem(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let key = &args[1][..];
     let Some(z) = write_zset(ctx, key)? else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -156,8 +157,8 @@ pub fn zrem(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     if deleted > 0 {
         delete_if_empty(ctx, key);
-        ctx.srv.stats.dirty += deleted as u64;
     }
+    crate::cmd::count_changes(ctx, deleted as u64);
     ctx.reply.int(deleted);
     Ok(())
 }
@@ -201,6 +202,7 @@ pub fn zremrangebylex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// O(log n), removed one by one.
 fn zremrange_generic(ctx: &mut Ctx<'_>, key: &[u8], range: RemoveRange) -> CmdResult {
     let Some(z) = write_zset(ctx, key)? else {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -211,6 +213,7 @@ fn zremrange_generic(ctx: &mut Ctx<'_>, key: &[u8], range: RemoveRange) -> CmdRe
             let mut stop = if *stop < 0 { len + stop } else { *stop };
             start = start.max(0);
             if start > stop || start >= len {
+                ctx.propagate_nothing();
                 ctx.reply.int(0);
                 return Ok(());
             }
@@ -238,8 +241,8 @@ fn zremrange_generic(ctx: &mut Ctx<'_>, key: &[u8], range: RemoveRange) -> CmdRe
     }
     if removed > 0 {
         delete_if_empty(ctx, key);
-        ctx.srv.stats.dirty += removed as u64;
     }
+    crate::cmd::count_changes(ctx, removed as u64);
     ctx.reply.int(removed as i64);
     Ok(())
 }
