@@ -36,4 +36,5 @@ pub mod purge;
 pub mod server;
 pub mod single;
 pub mod sock;
+pub mod storage;
 pub mod threaded;
