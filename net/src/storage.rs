@@ -118,7 +118,7 @@ impl Storage for FsStorage {
     }
 
     fn read_at(&mut self, name: &str, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-        if self.reader.as_ref().map_or(true, |(n, _)| n != name) {
+        if !self.reader.as_ref().is_some_and(|(n, _)| n == name) {
             let file = File::open(self.path(name)?)?;
             self.reader = Some((name.to_string(), file));
         }
