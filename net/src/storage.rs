@@ -118,7 +118,8 @@ impl Storage for FsStorage {
     }
 
     fn read_at(&mut self, name: &str, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.reader.as_ref().is_some_and(|(n, _)| n == name) {
+        let open = matches!(&self.reader, Some((n, _)) if n == name);
+        if !open {
             let file = File::open(self.path(name)?)?;
             self.reader = Some((name.to_string(), file));
         }
