@@ -28,6 +28,7 @@
 //! - [`threaded`]: `--io-threads N`: N I/O threads own the connections, one
 //!   executor thread owns the `Executor`, joined by the ring.
 
+pub mod aof;
 pub mod args;
 pub mod host;
 pub mod listen;
