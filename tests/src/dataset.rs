@@ -71,7 +71,7 @@ pub fn assert_same(expected: &Dataset, got: &Dataset, what: &str) {
         match got.get(k) {
             None => diffs.push(format!("missing db{} {:?}", k.0, String::from_utf8_lossy(&k.1))),
             Some(g) if g != e => {
-                diffs.push(format!("db{} {:?}: want {e:?}, got {g:?}", k.0, String::from_utf8_lossy(&k.1)))
+                diffs.push(format!("db{} {:?}: {}", k.0, String::from_utf8_lossy(&k.1), describe_difference(e, g)))
             }
             _ => {}
         }
@@ -87,6 +87,25 @@ pub fn assert_same(expected: &Dataset, got: &Dataset, what: &str) {
         got.len(),
         diffs.join("\n")
     );
+}
+
+/// The first way `got` differs from `want`, in a line.
+fn describe_difference(want: &Entry, got: &Entry) -> String {
+    if want.kind != got.kind {
+        return format!("type {} instead of {}", got.kind, want.kind);
+    }
+    if want.expire_at_ms != got.expire_at_ms {
+        return format!("PEXPIRETIME {} instead of {}", got.expire_at_ms, want.expire_at_ms);
+    }
+    if want.value.len() != got.value.len() {
+        return format!("{} elements instead of {}", got.value.len(), want.value.len());
+    }
+    let i = want.value.iter().zip(&got.value).position(|(a, b)| a != b).unwrap_or(0);
+    format!(
+        "element {i} is {:?} instead of {:?}",
+        String::from_utf8_lossy(&got.value[i]),
+        String::from_utf8_lossy(&want.value[i])
+    )
 }
 
 /// Writes a dataset of every type into databases 0 and 3; `tag` makes the
