@@ -470,3 +470,38 @@ fn an_aof_with_garbage_in_the_middle_refuses_to_start() {
     assert!(text.contains("appendonly.aof.1.base.aof"), "the error names the file: {text}");
     assert!(!text.contains("ready to accept connections"), "{text}");
 }
+
+#[test]
+fn check_aof_reports_a_torn_tail_and_fix_cuts_it() {
+    let tmp = TempDir::new("check-aof");
+    let aof_dir = tmp.0.join("appendonlydir");
+    std::fs::create_dir_all(&aof_dir).unwrap();
+    std::fs::write(
+        aof_dir.join("appendonly.aof.manifest"),
+        "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    std::fs::write(aof_dir.join("appendonly.aof.1.base.aof"), cmd(&[b"SET", b"a", b"1"])).unwrap();
+    let whole = cmd(&[b"SET", b"b", b"2"]);
+    let mut incr = whole.clone();
+    incr.extend_from_slice(&cmd(&[b"SET", b"c", b"3"])[..9]);
+    std::fs::write(aof_dir.join("appendonly.aof.1.incr.aof"), &incr).unwrap();
+    let dir_arg = aof_dir.to_str().unwrap();
+
+    let (code, text) = run_to_exit(&["--check-aof", dir_arg]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("appendonly.aof.1.incr.aof"), "{text}");
+    assert!(text.contains(&format!("ok_up_to={}", whole.len())), "the valid prefix: {text}");
+    assert_eq!(std::fs::read(aof_dir.join("appendonly.aof.1.incr.aof")).unwrap(), incr, "no --fix, no change");
+
+    let (code, text) = run_to_exit(&["--check-aof", "--fix", dir_arg]);
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(std::fs::read(aof_dir.join("appendonly.aof.1.incr.aof")).unwrap(), whole, "cut to the last command");
+
+    let manifest = aof_dir.join("appendonly.aof.manifest");
+    let (code, text) = run_to_exit(&["--check-aof", manifest.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{text}");
+
+    let (code, _) = run_to_exit(&["--check-aof"]);
+    assert_eq!(code, Some(1));
+}

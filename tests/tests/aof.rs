@@ -199,9 +199,18 @@ fn we_load_redis_aof_after_a_rewrite() {
 // --- rewrite under load -----------------------------------------------------------
 
 #[test]
-fn bgrewriteaof_while_clients_write_then_restart() {
+fn bgrewriteaof_while_clients_write_then_restart_one_thread() {
+    rewrite_under_load(&[]);
+}
+
+#[test]
+fn bgrewriteaof_while_clients_write_then_restart_io_threads() {
+    rewrite_under_load(&["--io-threads", "2"]);
+}
+
+fn rewrite_under_load(extra: &[&str]) {
     let dir = DataDir::new();
-    let server_args = args(&[&AOF_ON, &["--appendfsync", "everysec"]]);
+    let server_args = args(&[&AOF_ON, &["--appendfsync", "everysec"], extra]);
     let server = Server::start_in(Kind::Ferrodis, &dir, &server_args);
     let mut conn = server.connect();
     // A keyspace big enough that the child runs for a while.
