@@ -23,11 +23,18 @@
 
 use std::io;
 
+pub mod check;
+pub mod load;
 pub mod mem;
 pub mod perform;
+pub mod reader;
+pub mod rewrite;
 
+pub use check::{check_aof, CheckReport, FileCheck, FileState};
+pub use load::{startup, LoadError, LoadTarget, Startup};
 pub use mem::{MemStorage, StorageCall};
 pub use perform::{perform, write_manifest};
+pub use rewrite::{accept, write_base, write_base_file, DataVisitor};
 
 /// File operations on the AOF directory. Names are plain file names
 /// (never paths). Every method reports failure as an `io::Error`; none
