@@ -189,7 +189,10 @@ impl ExecLoop {
         let mut events = Events::with_capacity(POLL_EVENTS_MAX);
         let ring = Arc::clone(&self.shared.ring);
         loop {
-            let timeout = if ring.requests_empty() {
+            // While a rewrite waits for the driver (an fsync on the
+            // background thread), requests wait in the ring: the fsync's
+            // report wakes this loop.
+            let timeout = if ring.requests_empty() || self.executor.is_waiting() {
                 sock::timeout_until(self.executor.poll_deadline(), sock::now_ms())
             } else {
                 std::time::Duration::ZERO
@@ -211,6 +214,14 @@ impl ExecLoop {
             // even while clients keep the ring busy.
             for _ in 0..ring.request_capacity() {
                 self.answer_listen(now_ms);
+                if self.executor.is_waiting() {
+                    // A rewrite's first steps: the executor takes nothing
+                    // until the driver reports them.
+                    self.aof.pump(&mut self.executor, now_ms);
+                    if self.executor.is_waiting() {
+                        break;
+                    }
+                }
                 let Some(req) = ring.pop_request() else {
                     break;
                 };
