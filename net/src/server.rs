@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use ferrodis_engine::{Config, FERRODIS_VERSION, REDIS_COMPAT_VERSION};
 use mio::{Interest, Registry, Token};
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGCHLD, SIGINT, SIGTERM};
 
 use crate::args::Startup;
 use crate::log;
@@ -58,12 +58,14 @@ pub enum StopReason {
 
 /// SIGTERM and SIGINT, delivered through signal-hook's self-pipe so the
 /// event loop sees them as a readable token (the handler itself only writes
-/// a byte, which is async-signal-safe).
+/// a byte, which is async-signal-safe). SIGCHLD too: it only wakes the
+/// loop, whose AOF pump then reaps the rewrite child at once instead of at
+/// the next tick.
 pub struct Signals(signal_hook_mio::v1_0::Signals);
 
 impl Signals {
     pub fn new() -> io::Result<Signals> {
-        Ok(Signals(signal_hook_mio::v1_0::Signals::new([SIGTERM, SIGINT])?))
+        Ok(Signals(signal_hook_mio::v1_0::Signals::new([SIGTERM, SIGINT, SIGCHLD])?))
     }
 
     pub fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {

@@ -208,6 +208,11 @@ fn bgrewriteaof_while_clients_write_then_restart_io_threads() {
     rewrite_under_load(&["--io-threads", "2"]);
 }
 
+/// Keys before the rewrite: enough that the child runs while the writers
+/// write, few enough that reading the whole dataset back twice (three
+/// round trips a key) stays quick.
+const BASE_KEYS: usize = 30_000;
+
 fn rewrite_under_load(extra: &[&str]) {
     let dir = DataDir::new();
     let server_args = args(&[&AOF_ON, &["--appendfsync", "everysec"], extra]);
@@ -215,7 +220,7 @@ fn rewrite_under_load(extra: &[&str]) {
     let mut conn = server.connect();
     // A keyspace big enough that the child runs for a while.
     let mut load = Vec::new();
-    for i in 0..100_000 {
+    for i in 0..BASE_KEYS {
         load.extend_from_slice(&ferrodis_tests::resp::encode_command(&[
             b"SET".to_vec(),
             format!("base:{i}").into_bytes(),
@@ -223,7 +228,7 @@ fn rewrite_under_load(extra: &[&str]) {
         ]));
     }
     conn.send(&load).unwrap();
-    for _ in 0..100_000 {
+    for _ in 0..BASE_KEYS {
         assert_eq!(conn.read_reply().unwrap(), b"+OK\r\n");
     }
     let stop = Arc::new(AtomicBool::new(false));
