@@ -109,7 +109,9 @@ pub fn load(config: &Config, target: &mut impl AofTarget, now_ms: u64) -> Result
     for line in &startup.log {
         log::notice(line);
     }
-    if config.appendonly {
+    // As Redis: not when there was nothing to load (the files were just
+    // created).
+    if config.appendonly && startup.created.is_empty() {
         log::notice(&format!("DB loaded from append only file: {:.3} seconds", started.elapsed().as_secs_f64()));
     }
     flush_log(target);
