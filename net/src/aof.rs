@@ -242,9 +242,11 @@ impl AofDriver {
         let file = File::create(&path).map_err(|e| format!("can't create {temp_base}: {e}"))?;
         let mut out = BufWriter::with_capacity(CHILD_BUFFER_BYTES, file);
         let started = Instant::now();
-        // SAFETY: the child runs only `write_child` (the snapshot, its own
-        // buffered file) and leaves with `_exit`: no destructors, no stdio
-        // flush, no locks of other threads (it has only this one).
+        // SAFETY: the child has only this thread. It runs only
+        // `write_child` (reads of the snapshot, writes to its own buffered
+        // file, allocations from this thread's mimalloc heap, which takes
+        // no lock another thread could have held at the fork) and leaves
+        // with `_exit`: no destructors, no stdio flush, no logging.
         match unsafe { fork() } {
             Ok(ForkResult::Child) => {
                 let code = write_child(dbs, &mut out);
