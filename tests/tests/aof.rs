@@ -1,6 +1,10 @@
 //! The AOF outside the simulator, on real files with the real binary:
 //! - SIGKILL in the middle of pipelined writes under `appendfsync always`,
 //!   five rounds and more on one directory: no acknowledged write is lost.
+//!   A killed process leaves its written pages in the page cache, so this
+//!   proves the reply comes after the append and that the directory always
+//!   reloads; that it also waits for the fsync (a power cut) is the
+//!   simulator's to prove, with its disk that loses unsynced bytes.
 //! - Interop with a real redis-server 7.0 (`aof-use-rdb-preamble no`): it
 //!   loads our directory to our dataset, and we load its directory to its
 //!   dataset, with and without a rewrite.
