@@ -14,6 +14,11 @@
 //!
 //! # Layout
 //!
+//! - [`aof`]: the AOF's storage ops on real files (loading, appends, the
+//!   background fsync thread, the rewrite's fork, shutdown), for both
+//!   compositions.
+//! - [`check_aof`]: `--check-aof [--fix]`.
+//! - [`storage`]: `FsStorage`, the persistence `Storage` on real files.
 //! - [`args`]: command line and redis.conf parsing into `engine::Config`.
 //! - [`host`]: the process's own figures for INFO (live allocated bytes
 //!   through a counting allocator, RSS, CPU time).
@@ -28,7 +33,9 @@
 //! - [`threaded`]: `--io-threads N`: N I/O threads own the connections, one
 //!   executor thread owns the `Executor`, joined by the ring.
 
+pub mod aof;
 pub mod args;
+pub mod check_aof;
 pub mod host;
 pub mod listen;
 pub mod log;
@@ -36,4 +43,5 @@ pub mod purge;
 pub mod server;
 pub mod single;
 pub mod sock;
+pub mod storage;
 pub mod threaded;

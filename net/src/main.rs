@@ -54,7 +54,8 @@ fn usage() -> String {
          {exe} /etc/redis/6379.conf\n       \
          {exe} --port 7777\n       \
          {exe} --port 7777 --io-threads 4\n       \
-         {exe} /etc/myredis.conf --loglevel verbose -\n\n\
+         {exe} /etc/myredis.conf --loglevel verbose -\n       \
+         {exe} --check-aof [--fix] <AOF directory or manifest>\n\n\
          --port 0 binds a port the kernel picks; the start-up log line names it (port=N).\n"
     )
 }
@@ -71,6 +72,9 @@ fn read_config_source(path: &str) -> std::io::Result<String> {
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().is_some_and(|a| a == "--check-aof") {
+        std::process::exit(ferrodis_net::check_aof::run(&argv[1..]));
+    }
     let code = match args::parse_command_line(&argv, read_config_source) {
         Ok(Invocation::Version) => {
             println!(

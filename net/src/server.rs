@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use ferrodis_engine::{Config, FERRODIS_VERSION, REDIS_COMPAT_VERSION};
 use mio::{Interest, Registry, Token};
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGCHLD, SIGINT, SIGTERM};
 
 use crate::args::Startup;
 use crate::log;
@@ -51,16 +51,21 @@ const RESERVED_FDS: u64 = 32;
 pub enum StopReason {
     Signal(&'static str),
     ShutdownCommand,
+    /// The AOF could not be loaded: the server never served (exit 1, as
+    /// Redis).
+    LoadFailed,
 }
 
 /// SIGTERM and SIGINT, delivered through signal-hook's self-pipe so the
 /// event loop sees them as a readable token (the handler itself only writes
-/// a byte, which is async-signal-safe).
+/// a byte, which is async-signal-safe). SIGCHLD too: it only wakes the
+/// loop, whose AOF pump then reaps the rewrite child at once instead of at
+/// the next tick.
 pub struct Signals(signal_hook_mio::v1_0::Signals);
 
 impl Signals {
     pub fn new() -> io::Result<Signals> {
-        Ok(Signals(signal_hook_mio::v1_0::Signals::new([SIGTERM, SIGINT])?))
+        Ok(Signals(signal_hook_mio::v1_0::Signals::new([SIGTERM, SIGINT, SIGCHLD])?))
     }
 
     pub fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
@@ -123,12 +128,6 @@ fn adjust_open_files_limit(config: &mut Config) {
 /// Runs the server; returns the process exit status.
 pub fn run(startup: Startup, allocator: &str) -> i32 {
     let Startup { mut config, config_file } = startup;
-    if config.appendonly {
-        // The engine has the AOF; this driver does not perform its storage
-        // ops yet (persistence issue, in progress).
-        log::warning("appendonly yes is not implemented yet by ferrodis-server");
-        return 1;
-    }
     config.seed = os_seed();
     adjust_open_files_limit(&mut config);
     let bind_count = config.bind.split_whitespace().count();
@@ -151,25 +150,28 @@ pub fn run(startup: Startup, allocator: &str) -> i32 {
             return 1;
         }
     };
-    // With `--port 0` the kernel picked the port: this line says which.
-    log::notice(&format!(
+    // With `--port 0` the kernel picked the port: this line says which. The
+    // driver logs it once the AOF is loaded.
+    let ready = format!(
         "ferrodis version={FERRODIS_VERSION} (Redis {REDIS_COMPAT_VERSION} compatible), malloc={allocator}, pid={}, \
          port={port}, io-threads={}, config={}: ready to accept connections",
         std::process::id(),
         config.io_threads,
         config_file.as_deref().unwrap_or("none"),
-    ));
+    );
     let host = crate::host::HostProbe::new(allocator, config_file.as_deref(), config.io_threads > 1);
     let result = if config.io_threads <= 1 {
-        crate::single::SingleThread::new(config, listeners, signals, host).and_then(|d| d.run())
+        crate::single::SingleThread::new(config, listeners, signals, host).and_then(|d| d.run(&ready))
     } else {
-        crate::threaded::run(config, listeners, signals, host)
+        crate::threaded::run(config, listeners, signals, host, &ready)
     };
     match result {
         Ok(reason) => {
             match reason {
                 StopReason::Signal(name) => log::warning(&format!("Received {name} scheduling shutdown...")),
                 StopReason::ShutdownCommand => log::warning("User requested shutdown..."),
+                // Logged where it failed.
+                StopReason::LoadFailed => return 1,
             }
             log::warning("ferrodis is now ready to exit, bye bye...");
             0

@@ -11,15 +11,17 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::sync::Arc;
 
 use ferrodis_engine::limits::{POLL_EVENTS_MAX, READS_PER_PASS};
 use ferrodis_engine::{Config, ConnId, Engine};
 use foldhash::fast::FixedState;
 use mio::net::{TcpListener, TcpStream};
-use mio::{Events, Interest, Poll, Token};
+use mio::{Events, Interest, Poll, Token, Waker};
 
+use crate::aof::AofDriver;
 use crate::host::HostProbe;
-use crate::server::{listener_index, listener_token, poll_events, Signals, StopReason, SIGNAL_TOKEN};
+use crate::server::{listener_index, listener_token, poll_events, Signals, StopReason, SIGNAL_TOKEN, WAKER_TOKEN};
 use crate::sock::{self, ReadOutcome, WriteOutcome};
 
 struct Sock {
@@ -50,6 +52,12 @@ pub struct SingleThread {
     host: HostProbe,
     /// `tcp-backlog`, for listeners bound later (CONFIG SET port/bind).
     backlog: u32,
+    /// Performs the engine's storage ops; set once the AOF is loaded.
+    aof: Option<AofDriver>,
+    /// Woken by the background fsync thread.
+    waker: Arc<Waker>,
+    /// The startup configuration, for loading the AOF.
+    config: Config,
 }
 
 impl SingleThread {
@@ -60,11 +68,12 @@ impl SingleThread {
         host: HostProbe,
     ) -> io::Result<SingleThread> {
         let poll = Poll::new()?;
+        let waker = Arc::new(Waker::new(poll.registry(), WAKER_TOKEN)?);
         let now_ms = sock::now_ms();
         let backlog = config.tcp_backlog;
         Ok(SingleThread {
             poll,
-            engine: Engine::new(config, now_ms),
+            engine: Engine::new(config.clone(), now_ms),
             listeners,
             signals,
             socks: HashMap::with_hasher(FixedState::default()),
@@ -72,10 +81,32 @@ impl SingleThread {
             now_ms,
             host,
             backlog,
+            aof: None,
+            waker,
+            config,
         })
     }
 
-    pub fn run(mut self) -> io::Result<StopReason> {
+    /// Loads the AOF, logs `ready`, then serves until a signal or SHUTDOWN.
+    pub fn run(mut self, ready: &str) -> io::Result<StopReason> {
+        let storage = match crate::aof::load(&self.config, &mut self.engine, sock::now_ms()) {
+            Ok(s) => s,
+            Err(e) => {
+                crate::log::warning(&e);
+                return Ok(StopReason::LoadFailed);
+            }
+        };
+        crate::log::notice(ready);
+        let waker = Arc::clone(&self.waker);
+        self.aof = Some(AofDriver::new(storage, Arc::new(move || drop(waker.wake())))?);
+        let reason = self.serve()?;
+        if let Some(aof) = &mut self.aof {
+            aof.shutdown(&mut self.engine, sock::now_ms());
+        }
+        Ok(reason)
+    }
+
+    fn serve(&mut self) -> io::Result<StopReason> {
         for (i, l) in self.listeners.iter_mut().enumerate() {
             self.poll.registry().register(l, listener_token(i), Interest::READABLE)?;
         }
@@ -130,6 +161,9 @@ impl SingleThread {
             if self.now_ms >= self.engine.poll_deadline() {
                 self.engine.handle_host_stats(self.host.sample());
                 self.engine.handle_tick(self.now_ms);
+            }
+            if let Some(aof) = &mut self.aof {
+                aof.pump(&mut self.engine, self.now_ms);
             }
             // Before the replies go out: MEMORY PURGE answers after the purge.
             if self.engine.poll_memory_purge() {

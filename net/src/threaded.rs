@@ -37,6 +37,7 @@ use foldhash::fast::FixedState;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
+use crate::aof::AofDriver;
 use crate::host::HostProbe;
 use crate::server::{listener_index, listener_token, poll_events, Signals, StopReason, SIGNAL_TOKEN, WAKER_TOKEN};
 use crate::sock::{self, ReadOutcome, WriteOutcome};
@@ -67,7 +68,23 @@ struct Shared {
 
 /// Runs the executor on this thread and `config.io_threads` I/O threads
 /// until a signal or SHUTDOWN; then stops and joins the I/O threads.
-pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: HostProbe) -> io::Result<StopReason> {
+/// The executor loads the AOF first and logs `ready`.
+pub fn run(
+    config: Config,
+    listeners: Vec<TcpListener>,
+    signals: Signals,
+    host: HostProbe,
+    ready: &str,
+) -> io::Result<StopReason> {
+    let mut executor = Executor::new(config.clone(), config.io_threads.max(1), sock::now_ms());
+    let storage = match crate::aof::load(&config, &mut executor, sock::now_ms()) {
+        Ok(s) => s,
+        Err(e) => {
+            crate::log::warning(&e);
+            return Ok(StopReason::LoadFailed);
+        }
+    };
+    crate::log::notice(ready);
     let threads = config.io_threads.max(1);
     let poll = Poll::new()?;
     let exec_waker = Waker::new(poll.registry(), WAKER_TOKEN)?;
@@ -109,9 +126,18 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
         }
     }
     let backlog = config.tcp_backlog;
+    let waking = Arc::clone(&shared);
+    let aof = match AofDriver::new(storage, Arc::new(move || drop(waking.exec_waker.wake()))) {
+        Ok(aof) => aof,
+        Err(e) => {
+            stop_all(&shared, handles);
+            return Err(e);
+        }
+    };
     let mut exec_loop = ExecLoop {
         backlog,
-        executor: Executor::new(config, threads, sock::now_ms()),
+        executor,
+        aof,
         poll,
         listeners,
         signals,
@@ -120,6 +146,7 @@ pub fn run(config: Config, listeners: Vec<TcpListener>, signals: Signals, host: 
         host,
     };
     let result = exec_loop.run();
+    exec_loop.aof.shutdown(&mut exec_loop.executor, sock::now_ms());
     stop_all(&shared, handles);
     result
 }
@@ -140,6 +167,8 @@ fn stop_all(shared: &Shared, handles: Vec<thread::JoinHandle<io::Result<()>>>) {
 
 struct ExecLoop {
     executor: Executor,
+    /// Performs the executor's storage ops.
+    aof: AofDriver,
     poll: Poll,
     listeners: Vec<TcpListener>,
     signals: Signals,
@@ -160,7 +189,10 @@ impl ExecLoop {
         let mut events = Events::with_capacity(POLL_EVENTS_MAX);
         let ring = Arc::clone(&self.shared.ring);
         loop {
-            let timeout = if ring.requests_empty() {
+            // While a rewrite waits for the driver (an fsync on the
+            // background thread), requests wait in the ring: the fsync's
+            // report wakes this loop.
+            let timeout = if ring.requests_empty() || self.executor.is_waiting() {
                 sock::timeout_until(self.executor.poll_deadline(), sock::now_ms())
             } else {
                 std::time::Duration::ZERO
@@ -182,6 +214,14 @@ impl ExecLoop {
             // even while clients keep the ring busy.
             for _ in 0..ring.request_capacity() {
                 self.answer_listen(now_ms);
+                if self.executor.is_waiting() {
+                    // A rewrite's first steps: the executor takes nothing
+                    // until the driver reports them.
+                    self.aof.pump(&mut self.executor, now_ms);
+                    if self.executor.is_waiting() {
+                        break;
+                    }
+                }
                 let Some(req) = ring.pop_request() else {
                     break;
                 };
@@ -194,6 +234,7 @@ impl ExecLoop {
                 self.executor.handle_host_stats(self.host.sample());
                 self.executor.handle_tick(now_ms);
             }
+            self.aof.pump(&mut self.executor, now_ms);
             // Before the replies go out: MEMORY PURGE answers after the
             // purge. Each I/O thread frees the pages it owns once woken.
             if self.executor.poll_memory_purge() {

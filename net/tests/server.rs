@@ -26,8 +26,15 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn ferrodis-server");
+        // The ready line names the port; loading lines may come before it.
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("log line");
+        while !line.contains("port=") {
+            line.clear();
+            if out.read_line(&mut line).expect("log line") == 0 {
+                panic!("the server exited before its ready line");
+            }
+        }
         let port = line
             .split("port=")
             .nth(1)
@@ -283,10 +290,6 @@ fn bad_options_exit_one_with_a_message() {
     assert!(text.contains(">>> 'nosuch-option \"1\"'"), "{text}");
     assert!(text.contains("Bad directive or wrong number of arguments"), "{text}");
 
-    let (code, text) = run_to_exit(&["--port", "0", "--appendonly", "yes"]);
-    assert_eq!(code, Some(1));
-    assert!(text.contains("appendonly yes is not implemented"), "{text}");
-
     let (code, text) = run_to_exit(&["/nonexistent/ferrodis.conf"]);
     assert_eq!(code, Some(1));
     assert!(text.contains("can't open config file '/nonexistent/ferrodis.conf'"), "{text}");
@@ -397,4 +400,108 @@ fn config_set_port_and_bind_rebind() {
         last.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
         roundtrip(&mut last, &cmd(&[b"PING"]), b"+PONG\r\n");
     }
+}
+
+/// A fresh directory for a test's data, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("ferrodis-net-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+
+    fn arg(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn appendonly_yes_keeps_writes_across_a_sigterm_restart() {
+    for threads in ["1", "2"] {
+        // `dir` does not exist yet: the server creates it.
+        let tmp = TempDir::new(&format!("aof-restart-{threads}"));
+        let data = tmp.0.join("data");
+        let data = data.to_str().unwrap();
+        let args = ["--appendonly", "yes", "--dir", data, "--io-threads", threads];
+        for round in 0..3 {
+            let mut srv = Server::start(&args);
+            let mut s = srv.connect();
+            for earlier in 0..round {
+                let key = format!("k{earlier}");
+                let value = format!("v{earlier}");
+                roundtrip(&mut s, &cmd(&[b"GET", key.as_bytes()]), format!("$2\r\n{value}\r\n").as_bytes());
+            }
+            let key = format!("k{round}");
+            let value = format!("v{round}");
+            roundtrip(&mut s, &cmd(&[b"SET", key.as_bytes(), value.as_bytes()]), b"+OK\r\n");
+            srv.signal(nix::sys::signal::Signal::SIGTERM);
+            assert_eq!(srv.wait_exit(), Some(0));
+        }
+        let manifest = std::fs::read_to_string(tmp.0.join("data/appendonlydir/appendonly.aof.manifest")).unwrap();
+        assert!(manifest.contains("appendonly.aof.1.incr.aof"), "{manifest}");
+    }
+}
+
+#[test]
+fn an_aof_with_garbage_in_the_middle_refuses_to_start() {
+    let tmp = TempDir::new("aof-garbage");
+    let aof_dir = tmp.0.join("appendonlydir");
+    std::fs::create_dir_all(&aof_dir).unwrap();
+    std::fs::write(
+        aof_dir.join("appendonly.aof.manifest"),
+        "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    let mut base = cmd(&[b"SET", b"a", b"1"]);
+    base.extend_from_slice(b"this is not RESP\r\n");
+    base.extend_from_slice(&cmd(&[b"SET", b"b", b"2"]));
+    std::fs::write(aof_dir.join("appendonly.aof.1.base.aof"), base).unwrap();
+    std::fs::write(aof_dir.join("appendonly.aof.1.incr.aof"), cmd(&[b"SET", b"c", b"3"])).unwrap();
+    let (code, text) = run_to_exit(&["--port", "0", "--appendonly", "yes", "--dir", tmp.arg()]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("appendonly.aof.1.base.aof"), "the error names the file: {text}");
+    assert!(!text.contains("ready to accept connections"), "{text}");
+}
+
+#[test]
+fn check_aof_reports_a_torn_tail_and_fix_cuts_it() {
+    let tmp = TempDir::new("check-aof");
+    let aof_dir = tmp.0.join("appendonlydir");
+    std::fs::create_dir_all(&aof_dir).unwrap();
+    std::fs::write(
+        aof_dir.join("appendonly.aof.manifest"),
+        "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    std::fs::write(aof_dir.join("appendonly.aof.1.base.aof"), cmd(&[b"SET", b"a", b"1"])).unwrap();
+    let whole = cmd(&[b"SET", b"b", b"2"]);
+    let mut incr = whole.clone();
+    incr.extend_from_slice(&cmd(&[b"SET", b"c", b"3"])[..9]);
+    std::fs::write(aof_dir.join("appendonly.aof.1.incr.aof"), &incr).unwrap();
+    let dir_arg = aof_dir.to_str().unwrap();
+
+    let (code, text) = run_to_exit(&["--check-aof", dir_arg]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("appendonly.aof.1.incr.aof"), "{text}");
+    assert!(text.contains(&format!("ok_up_to={}", whole.len())), "the valid prefix: {text}");
+    assert_eq!(std::fs::read(aof_dir.join("appendonly.aof.1.incr.aof")).unwrap(), incr, "no --fix, no change");
+
+    let (code, text) = run_to_exit(&["--check-aof", "--fix", dir_arg]);
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(std::fs::read(aof_dir.join("appendonly.aof.1.incr.aof")).unwrap(), whole, "cut to the last command");
+
+    let manifest = aof_dir.join("appendonly.aof.manifest");
+    let (code, text) = run_to_exit(&["--check-aof", manifest.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{text}");
+
+    let (code, _) = run_to_exit(&["--check-aof"]);
+    assert_eq!(code, Some(1));
 }

@@ -23,6 +23,9 @@
 #   BENCH_SKIP_BUILD=1  use the already-built release binary
 #   FERRODIS_SERVER_BIN=path  benchmark this binary instead of building one
 #   FERRODIS_ARGS="..." extra arguments for ferrodis-server
+#   BENCH_ONLY="aof types"  run only these sections (throughput types memory
+#                       growth storm aof; default all)
+#   BENCH_AOF_KEYS=1000000  keys in the rewrite measurement (0 skips it)
 #
 # Method. One sample of a `-P 1` row on a small shared machine swings by about
 # +-30% between runs of the same binary, so a single pair of samples says
@@ -62,6 +65,11 @@
 # Needs: cargo, rustc, redis-server, redis-cli, redis-benchmark, awk, sort
 # (taskset optional).
 set -euo pipefail
+
+# want SECTION: whether BENCH_ONLY (default: every section) names it.
+want() {
+    [[ -z "${BENCH_ONLY:-}" || " ${BENCH_ONLY//,/ } " == *" $1 "* ]]
+}
 
 scale=${BENCH_SCALE:-1}
 keys=${BENCH_KEYS:-1000000}
@@ -283,6 +291,7 @@ bench_rows() {
     echo
 }
 
+if want throughput; then
 bench_rows "io-threads 1 (medians of $rounds rounds)" ours redis "$client_cpu"
 
 if [[ "${BENCH_IO_THREADS:-}" == 1 ]]; then
@@ -295,6 +304,7 @@ if [[ "${BENCH_IO_THREADS:-}" == 1 ]]; then
         ours_io redis_io ''
     stop_server ours_io
     stop_server redis_io
+fi
 fi
 
 # --- memory -------------------------------------------------------------------
@@ -333,6 +343,7 @@ gen_load() {
 # --- data types -------------------------------------------------------------------
 # The issue's rows: list, set, hash and sorted-set commands at -c 50 -P 1,
 # then ZRANK, ZRANGE 0 9 and ZADD on a 1M-member sorted set loaded into both.
+if want types; then
 types_elements=${BENCH_TYPE_ELEMENTS:-1000000}
 bench_rows "data types (medians of $rounds rounds)" ours redis "$client_cpu" "50 1 200000" \
     "lpush lpop rpush lrange_100 sadd spop hset zadd"
@@ -373,7 +384,9 @@ for name in ours redis; do
     redis-cli -p "${!port_var}" flushall >/dev/null
 done
 echo
+fi
 
+if want memory; then
 # key:0000000001 -> val:0000000001 as RESP SET commands, for redis-cli --pipe.
 awk -v n="$keys" 'BEGIN {
     for (i = 1; i <= n; i++) {
@@ -407,9 +420,10 @@ for name in ours redis; do
 done
 awk -v oa="$ours_after" -v ob="$ours_before" -v ra="$redis_after" -v rb="$redis_before" \
     'BEGIN { printf "memory ratio ours/redis (bytes per key): %.2f\n", (oa - ob) / (ra - rb) }'
+fi
 
 # --- latency while the keyspace grows -------------------------------------------
-if [[ "$grow_keys" != 0 ]]; then
+if [[ "$grow_keys" != 0 ]] && want growth; then
     rustc -O --edition 2021 "$repo_root/tests/bench/growth_probe.rs" -o "$work_dir/growth_probe"
     echo
     echo "growth: PING round trips (ms), one every 0.5 ms, while redis-cli --pipe SETs $grow_keys keys"
@@ -438,7 +452,7 @@ if [[ "$grow_keys" != 0 ]]; then
 fi
 
 # --- connection storm -------------------------------------------------------------
-if [[ "$storm" != 0 ]] && command -v python3 >/dev/null; then
+if [[ "$storm" != 0 ]] && command -v python3 >/dev/null && want storm; then
     echo
     echo "storm: $storm connections opened at once, each sends PING; seconds until the last PONG"
     printf '%-8s %8s %8s\n' server seconds refused
@@ -452,5 +466,84 @@ if [[ "$storm" != 0 ]] && command -v python3 >/dev/null; then
                     printf "%-8s %8.3f %8d\n", n, v["seconds"], v["refused"]
                 }'
         done
+    done
+fi
+
+# --- AOF ----------------------------------------------------------------------------
+# SET at -c 50 with the AOF on, both servers with the same settings (RESP
+# AOF: redis with aof-use-rdb-preamble no), each in its own directory on the
+# same file system: appendfsync everysec, then always (where ours commits
+# every client waiting on one fsync together). Then a rewrite of
+# BENCH_AOF_KEYS keys while redis-benchmark keeps writing: the fork time
+# (INFO latest_fork_usec), the rewrite's wall time (BGREWRITEAOF until
+# aof_rewrite_in_progress and aof_rewrite_scheduled are 0) and the parent's
+# peak RSS above its RSS before the rewrite (sampled every 20 ms; the
+# child's pages are not counted).
+aof_keys=${BENCH_AOF_KEYS:-1000000}
+
+# info_field PORT FIELD: one field of INFO.
+info_field() {
+    redis-cli -p "$1" info | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'
+}
+
+# rewrite_row NAME: loads $aof_keys keys into server NAME, rewrites under
+# write load, prints one table row.
+rewrite_row() {
+    local name=$1 port_var=${1}_port pid_var=${1}_pid
+    local port=${!port_var} pid=${!pid_var}
+    redis-cli -p "$port" flushall >/dev/null
+    redis-cli -p "$port" --pipe <"$work_dir/aof_load.resp" >/dev/null
+    # Let the load's own rewrite (the automatic trigger) finish first.
+    while [[ "$(info_field "$port" aof_rewrite_in_progress)" != 0 ||
+        "$(info_field "$port" aof_rewrite_scheduled)" != 0 ]]; do sleep 0.1; done
+    pinned "$client_cpu" redis-benchmark -p "$port" -t set -c 50 -n 100000000 -r 1000000 -q >/dev/null 2>&1 &
+    local writer=$!
+    sleep 1
+    local before peak now start end
+    before=$(rss_bytes "$pid")
+    peak=$before
+    start=$(date +%s.%N)
+    redis-cli -p "$port" bgrewriteaof >/dev/null
+    sleep 0.02
+    while [[ "$(info_field "$port" aof_rewrite_in_progress)" != 0 ||
+        "$(info_field "$port" aof_rewrite_scheduled)" != 0 ]]; do
+        now=$(rss_bytes "$pid")
+        ((now > peak)) && peak=$now
+        sleep 0.02
+    done
+    end=$(date +%s.%N)
+    kill "$writer" 2>/dev/null || true
+    wait "$writer" 2>/dev/null || true
+    printf '%-8s %10s %12s %10.2f %14.1f %10s\n' "$name" "$aof_keys" "$(info_field "$port" latest_fork_usec)" \
+        "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+        "$(awk -v p="$peak" -v b="$before" 'BEGIN { printf "%.1f", (p - b) / 1048576 }')" \
+        "$(info_field "$port" aof_last_bgrewrite_status)"
+}
+
+if want aof; then
+    for policy in everysec always; do
+        # shellcheck disable=SC2086 # FERRODIS_ARGS is a list of words on purpose
+        start_server ours_aof "$server_cpu" "$ours_bin" ${FERRODIS_ARGS:-} --appendonly yes --appendfsync "$policy"
+        start_server redis_aof "$server_cpu" redis-server --appendonly yes --appendfsync "$policy" \
+            --aof-use-rdb-preamble no
+        bench_rows "appendonly yes, appendfsync $policy (medians of $rounds rounds)" ours_aof redis_aof \
+            "$client_cpu" "50 1 200000" "set"
+        if [[ $policy == everysec && "$aof_keys" != 0 ]]; then
+            awk -v n="$aof_keys" 'BEGIN {
+                for (i = 1; i <= n; i++) {
+                    k = sprintf("key:%010d", i); v = sprintf("val:%010d", i)
+                    printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v
+                }
+            }' >"$work_dir/aof_load.resp"
+            echo "rewrite of $aof_keys keys while redis-benchmark SETs at -c 50 (appendfsync everysec)"
+            printf '%-8s %10s %12s %10s %14s %10s\n' server keys "fork usec" "rewrite s" "peak +RSS MB" status
+            rewrite_row ours_aof
+            rewrite_row redis_aof
+            rm -f "$work_dir/aof_load.resp"
+            echo
+        fi
+        stop_server ours_aof
+        stop_server redis_aof
+        rm -rf "$work_dir/ours_aof" "$work_dir/redis_aof"
     done
 fi

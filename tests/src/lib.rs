@@ -8,6 +8,8 @@
 //!   so `cargo test --workspace` alone is the whole test command.
 //! - [`server`]: starts ours or `redis-server` on a free loopback port with
 //!   persistence off, waits until it answers, kills it on drop.
+//! - [`dataset`]: a whole dataset over the wire (to compare servers and
+//!   restarts) and a fill with every data type.
 //! - [`resp`]: a tiny raw RESP client that returns exact reply bytes.
 //! - [`args`]: `redis-cli`-style argument splitting and byte escaping.
 //! - [`diff`]: the differential harness behind `tests/differential.rs`.
@@ -22,10 +24,11 @@
 
 pub mod args;
 pub mod binary;
+pub mod dataset;
 pub mod diff;
 pub mod resp;
 pub mod sans_io;
 pub mod server;
 
 pub use resp::RespConn;
-pub use server::{Kind, Server};
+pub use server::{DataDir, Kind, Server};

@@ -49,12 +49,52 @@ impl Kind {
     }
 }
 
-/// A running server; killed (SIGKILL) and its directory removed on drop.
+/// A running server; killed (SIGKILL) and its directory removed on drop
+/// (unless the test owns the directory: [`Server::start_in`]).
 pub struct Server {
     kind: Kind,
     child: Child,
     addr: SocketAddr,
     dir: PathBuf,
+    owns_dir: bool,
+}
+
+/// A working directory a test keeps across server restarts; removed on drop.
+pub struct DataDir(PathBuf);
+
+impl DataDir {
+    pub fn new() -> DataDir {
+        DataDir(fresh_dir().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// A new directory holding a copy of this one's `sub` directory (an
+    /// AOF directory, to start another server on it).
+    pub fn copy_of(&self, sub: &str) -> DataDir {
+        let copy = DataDir::new();
+        let to = copy.0.join(sub);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(self.0.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+        copy
+    }
+}
+
+impl Default for DataDir {
+    fn default() -> DataDir {
+        DataDir::new()
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl Server {
@@ -66,9 +106,19 @@ impl Server {
     /// Starts `kind` with extra `--option value` arguments after the defaults
     /// (later options win in both servers, as in Redis).
     pub fn start_with(kind: Kind, extra_args: &[&str]) -> Server {
+        Server::start_maybe_in(kind, None, extra_args)
+    }
+
+    /// Starts `kind` in `dir` (which outlives the server: a restart on the
+    /// same directory finds the files the last one left).
+    pub fn start_in(kind: Kind, dir: &DataDir, extra_args: &[&str]) -> Server {
+        Server::start_maybe_in(kind, Some(dir.path()), extra_args)
+    }
+
+    fn start_maybe_in(kind: Kind, dir: Option<&std::path::Path>, extra_args: &[&str]) -> Server {
         let mut last_error = String::new();
         for _ in 0..START_ATTEMPTS_MAX {
-            match Server::try_start(kind, extra_args) {
+            match Server::try_start(kind, dir, extra_args) {
                 Ok(server) => return server,
                 Err(why) => last_error = why,
             }
@@ -81,15 +131,22 @@ impl Server {
         Server::start(Kind::target_from_env())
     }
 
-    fn try_start(kind: Kind, extra_args: &[&str]) -> Result<Server, String> {
+    fn try_start(kind: Kind, given_dir: Option<&std::path::Path>, extra_args: &[&str]) -> Result<Server, String> {
         let program = match kind {
             Kind::Ferrodis => crate::binary::server_binary(),
             Kind::Redis => redis_server_program()?,
         };
         let port = free_port()?;
-        let dir = fresh_dir()?;
+        let dir = match given_dir {
+            Some(d) => d.to_path_buf(),
+            None => fresh_dir()?,
+        };
         let log_path = dir.join("server.log");
-        let log = std::fs::File::create(&log_path).map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
         let port_arg = port.to_string();
         let child = Command::new(&program)
@@ -102,7 +159,7 @@ impl Server {
             .spawn()
             .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let mut server = Server { kind, child, addr, dir };
+        let mut server = Server { kind, child, addr, dir, owns_dir: given_dir.is_none() };
         server.wait_until_ready().map_err(|why| {
             let log = std::fs::read_to_string(&log_path).unwrap_or_default();
             format!("{why}\n--- {} output ---\n{log}", program.display())
@@ -151,13 +208,27 @@ impl Server {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// The server's output so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+    }
+
+    /// Sends SHUTDOWN and waits for the process to exit; its exit code.
+    pub fn shutdown(mut self) -> Option<i32> {
+        let mut conn = self.connect();
+        let _ = conn.cmd(&["SHUTDOWN"]);
+        self.child.wait().ok().and_then(|s| s.code())
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.owns_dir {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
