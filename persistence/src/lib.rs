@@ -18,8 +18,16 @@
 //! - `rewrite`: `accept(&mut impl DataVisitor)` over the databases and the
 //!   visitor that writes the smallest RESP commands rebuilding them.
 //! - `check`: `ferrodis-server --check-aof`.
+//! - [`MemStorage`]: an in-memory `Storage` with injectable failures, for
+//!   tests.
 
 use std::io;
+
+pub mod mem;
+pub mod perform;
+
+pub use mem::{MemStorage, StorageCall};
+pub use perform::{perform, write_manifest};
 
 /// File operations on the AOF directory. Names are plain file names
 /// (never paths). Every method reports failure as an `io::Error`; none
