@@ -119,6 +119,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &[Bytes], name: &str, base_ms: i64, u
     let now = ctx.now_ms();
     let db = ctx.db();
     if db.lookup(key, now).is_none() {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     }
@@ -129,13 +130,25 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &[Bytes], name: &str, base_ms: i64, u
         || (cond.gt && (when <= current || current == -1))
         || (cond.lt && current != -1 && when >= current);
     if refused {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     }
-    if when <= now as i64 {
+    // The AOF gets the outcome, not the call: a relative time would mean
+    // another deadline when replayed later (Redis rewrites the command the
+    // same way, keeping the condition arguments).
+    // While an AOF loads, a past deadline is stored, not acted on (Redis
+    // `checkAlreadyExpired`): later commands in the file may still touch
+    // the key, and expiry removes it once loading is over. (A deadline
+    // before 1970 fits no clock: it deletes even then.)
+    if when <= now as i64 && (!db.expiry_paused() || when <= 0) {
         db.remove(key);
+        ctx.also_propagate(vec![Bytes::from_static(b"DEL"), key.clone()]);
     } else {
         db.set_expire(key, when as u64);
+        let mut out = vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), Bytes::from(when.to_string())];
+        out.extend(args[3..].iter().cloned());
+        ctx.also_propagate(out);
     }
     ctx.srv.stats.dirty += 1;
     ctx.reply.int(1);
@@ -220,6 +233,8 @@ fn persist(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let removed = db.lookup(&args[1], now).is_some() && db.persist(&args[1]);
     if removed {
         ctx.srv.stats.dirty += 1;
+    } else {
+        ctx.propagate_nothing();
     }
     ctx.reply.int(removed as i64);
     Ok(())

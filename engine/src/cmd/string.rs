@@ -210,7 +210,10 @@ struct SetArgs<'a> {
     on_abort: Option<i64>,
 }
 
-fn set_generic(ctx: &mut Ctx<'_>, key: &[u8], value: &[u8], a: SetArgs<'_>) -> CmdResult {
+/// Returns whether the key was set. A set with an expiry goes to the AOF
+/// as `SET key value PXAT <ms>` (Redis's rewrite: the relative forms
+/// would mean another deadline when replayed); an aborted one not at all.
+fn set_generic(ctx: &mut Ctx<'_>, key: &Bytes, value: &Bytes, a: SetArgs<'_>) -> Result<bool, CmdError> {
     let now_ms = ctx.now_ms();
     let expire_ms = match a.expire {
         Some((unit, v)) => Some(expire_at_ms(unit, v, now_ms, a.cmd_name)?),
@@ -222,17 +225,26 @@ fn set_generic(ctx: &mut Ctx<'_>, key: &[u8], value: &[u8], a: SetArgs<'_>) -> C
     let db = ctx.db();
     let found = db.contains(key, now_ms);
     if (a.nx && found) || (a.xx && !found) {
+        ctx.propagate_nothing();
         if !a.get {
             match a.on_abort {
                 Some(n) => ctx.reply.int(n),
                 None => ctx.reply.null(),
             }
         }
-        return Ok(());
+        return Ok(false);
     }
     db.set(key, Value::Str(StrValue::from_client(value)), a.keep_ttl);
     if let Some(at_ms) = expire_ms {
         db.set_expire(key, at_ms);
+        let at = Bytes::from(at_ms.to_string());
+        ctx.also_propagate(vec![
+            Bytes::from_static(b"SET"),
+            key.clone(),
+            value.clone(),
+            Bytes::from_static(b"PXAT"),
+            at,
+        ]);
     }
     ctx.srv.stats.dirty += 1;
     if !a.get {
@@ -241,7 +253,7 @@ fn set_generic(ctx: &mut Ctx<'_>, key: &[u8], value: &[u8], a: SetArgs<'_>) -> C
             None => ctx.reply.ok(),
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// # Format
@@ -261,7 +273,13 @@ fn set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         on_set: None,
         on_abort: None,
     };
-    set_generic(ctx, &args[1], &args[2], a)
+    let (get, expire) = (o.get, o.expire.is_some());
+    if set_generic(ctx, &args[1], &args[2], a)? && get && !expire {
+        // GET only shapes the reply: Redis propagates the call without it.
+        let rest = args[3..].iter().filter(|a| !a.eq_ignore_ascii_case(b"get"));
+        ctx.also_propagate(args[..3].iter().chain(rest).cloned().collect());
+    }
+    Ok(())
 }
 
 fn plain_set_args(cmd_name: &'static str) -> SetArgs<'static> {
@@ -276,7 +294,7 @@ fn plain_set_args(cmd_name: &'static str) -> SetArgs<'static> {
 /// Replies 1 if set, 0 if the key existed.
 fn setnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let a = SetArgs { nx: true, on_set: Some(1), on_abort: Some(0), ..plain_set_args("setnx") };
-    set_generic(ctx, &args[1], &args[2], a)
+    set_generic(ctx, &args[1], &args[2], a).map(drop)
 }
 
 /// # Format
@@ -285,7 +303,7 @@ fn setnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// ```
 fn setex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let a = SetArgs { expire: Some((ExpireUnit::Ex, &args[2][..])), ..plain_set_args("setex") };
-    set_generic(ctx, &args[1], &args[3], a)
+    set_generic(ctx, &args[1], &args[3], a).map(drop)
 }
 
 /// # Format
@@ -294,7 +312,7 @@ fn setex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// ```
 fn psetex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let a = SetArgs { expire: Some((ExpireUnit::Px, &args[2][..])), ..plain_set_args("psetex") };
-    set_generic(ctx, &args[1], &args[3], a)
+    set_generic(ctx, &args[1], &args[3], a).map(drop)
 }
 
 /// # Format
@@ -316,6 +334,7 @@ fn getset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// ```
 fn getdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let Some(s) = read_string(ctx.srv, ctx.db_index, &args[1])? else {
+        ctx.propagate_nothing();
         ctx.reply.null();
         return Ok(());
     };
@@ -338,6 +357,9 @@ fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let o = parse_ext_options(args, 2, false)?;
     let key = &args[1][..];
     let now_ms = ctx.now_ms();
+    // GETEX never goes to the AOF as called: its outcome does (Redis's
+    // rewrite), and a plain read or a PERSIST that found no TTL nothing.
+    ctx.propagate_nothing();
     let Some(s) = read_string(ctx.srv, ctx.db_index, key)? else {
         ctx.reply.null();
         return Ok(());
@@ -349,18 +371,25 @@ fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let reply = &mut *ctx.reply;
     s.with_bytes(|b| reply.bulk(b));
     let db = ctx.db();
-    match expire {
-        Some((ExpireUnit::ExAt | ExpireUnit::PxAt, at_ms)) if at_ms <= now_ms => {
-            db.remove(key);
+    let key = args[1].clone();
+    let outcome = match expire {
+        Some((ExpireUnit::ExAt | ExpireUnit::PxAt, at_ms)) if at_ms <= now_ms && !db.expiry_paused() => {
+            db.remove(&key);
+            vec![Bytes::from_static(b"DEL"), key]
         }
-        Some((_, at_ms)) => db.set_expire(key, at_ms),
+        Some((_, at_ms)) => {
+            db.set_expire(&key, at_ms);
+            vec![Bytes::from_static(b"PEXPIREAT"), key, Bytes::from(at_ms.to_string())]
+        }
         None if o.persist => {
-            if !db.persist(key) {
+            if !db.persist(&key) {
                 return Ok(());
             }
+            vec![Bytes::from_static(b"PERSIST"), key]
         }
         None => return Ok(()),
-    }
+    };
+    ctx.also_propagate(outcome);
     ctx.srv.stats.dirty += 1;
     Ok(())
 }
@@ -409,6 +438,7 @@ fn msetnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let now_ms = ctx.now_ms();
     let db = ctx.db();
     if args[1..].chunks_exact(2).any(|kv| db.contains(&kv[0], now_ms)) {
+        ctx.propagate_nothing();
         ctx.reply.int(0);
         return Ok(());
     }

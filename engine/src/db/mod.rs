@@ -66,6 +66,11 @@ pub struct Db {
     /// Keys removed by expiry, kept while the AOF is on so the executor
     /// can propagate them as DEL (Redis `propagateDeletion`).
     pub expired_log: Option<Vec<Vec<u8>>>,
+    /// While an AOF loads, nothing expires (Redis `keyIsExpired` answers
+    /// no while `server.loading`): the file replays a history whose
+    /// deadlines may have passed since, and a key it later renames,
+    /// persists or pops from must still be there.
+    expiry_paused: bool,
     plant: Plant,
 }
 
@@ -86,6 +91,7 @@ impl Db {
             hash_seed,
             lazy: lazyfree::LazyFree::default(),
             expired_log: None,
+            expiry_paused: false,
             plant: Plant::default(),
         }
     }
@@ -277,8 +283,21 @@ impl Db {
         self.keys.for_each(|k, v, _| f(k, v));
     }
 
-    /// Whether `key` has expired at `now_ms` (without removing it).
+    /// Pauses expiry (lazy and active) while an AOF loads; see the field.
+    pub fn set_expiry_paused(&mut self, paused: bool) {
+        self.expiry_paused = paused;
+    }
+
+    pub fn expiry_paused(&self) -> bool {
+        self.expiry_paused
+    }
+
+    /// Whether `key` has expired at `now_ms` (without removing it); never
+    /// while expiry is paused.
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
+        if self.expiry_paused {
+            return false;
+        }
         let boundary_bug = self.plant.is(PlantedBug::ExpiryBoundary);
         !self.expires.is_empty()
             && matches!(self.expires.get(key), Some(&at) if at < now_ms || (boundary_bug && at == now_ms))
@@ -317,7 +336,7 @@ impl Db {
         let per_loop = limits::ACTIVE_EXPIRE_KEYS_PER_LOOP;
         let mut visits = 0;
         let mut removed_total = 0;
-        while !self.expires.is_empty() && visits < budget_visits {
+        while !self.expiry_paused && !self.expires.is_empty() && visits < budget_visits {
             let (mut sampled, mut expired, mut steps) = (0usize, 0usize, 0usize);
             let keys = &mut self.keys;
             let lazy = &mut self.lazy;

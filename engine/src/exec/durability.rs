@@ -114,6 +114,10 @@ impl Executor {
                     LOADING_CLIENT,
                     Client::new(LOADING_CLIENT, info, Route { side: 0, slot: u32::MAX }, now_ms),
                 );
+                // Nothing expires until loading is over (see `Db::set_expiry_paused`).
+                for db in &mut self.srv.dbs {
+                    db.set_expiry_paused(true);
+                }
                 self.clients.slot_of(&LOADING_CLIENT).expect("just inserted")
             }
         };
@@ -134,6 +138,7 @@ impl Executor {
         self.clients.remove(&LOADING_CLIENT);
         for db in &mut self.srv.dbs {
             db.expired_log = None;
+            db.set_expiry_paused(false);
         }
         self.set_expired_logs();
     }

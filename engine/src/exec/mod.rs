@@ -211,6 +211,9 @@ impl Executor {
         }
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
+        // Keys expired since the last propagation (by the blocking layer's
+        // lookups) are deleted before this command moves databases around.
+        self.propagate_expired();
         let mut ctx = Ctx {
             srv: &mut self.srv,
             clients: &mut self.clients,
@@ -278,6 +281,9 @@ impl Executor {
             db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
             db.lazy_free_step(limits::LAZYFREE_ELEMENTS_PER_TICK);
         }
+        // The cycle's DELs go out now, under the index their database has
+        // now: a SWAPDB or FLUSHALL next would change what they mean.
+        self.propagate_expired();
         self.srv.memory.handle_tick(now_ms);
     }
 

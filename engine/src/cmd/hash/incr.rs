@@ -64,5 +64,8 @@ pub fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     })?;
     ctx.srv.stats.dirty += 1;
     ctx.reply.bulk(text.as_bytes());
+    // The result, not the increment, goes to the AOF (Redis's rewrite).
+    let text = Bytes::from(text);
+    ctx.also_propagate(vec![Bytes::from_static(b"HSET"), args[1].clone(), args[2].clone(), text]);
     Ok(())
 }

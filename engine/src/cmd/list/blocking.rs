@@ -2,6 +2,11 @@
 //! key has data, else the client blocks (the protocol is in
 //! `exec/blocking.rs`: a handler that finds nothing calls [`Ctx::block`]
 //! and replies nothing; it runs again when a key gets data).
+//!
+//! Served at once or on a rerun, each goes to the AOF as the plain command
+//! it amounted to (Redis's rewrite): BLPOP/BRPOP as `LPOP|RPOP key`,
+//! BRPOPLPUSH as RPOPLPUSH, BLMOVE as LMOVE, BLMPOP as `LPOP|RPOP key
+//! count`. A replay must neither block nor wait for a timeout.
 
 use bytes::Bytes;
 
@@ -44,6 +49,8 @@ fn bpop(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> CmdResult {
         ctx.reply.bulk(key);
         ctx.reply.bulk(element.as_slice());
         ctx.srv.stats.dirty += 1;
+        let pop = if end == End::Head { "LPOP" } else { "RPOP" };
+        ctx.also_propagate(vec![Bytes::from_static(pop.as_bytes()), key.clone()]);
         return Ok(());
     }
     ctx.block(keys.iter().map(|k| k.to_vec()).collect(), BlockKind::List, deadline);
@@ -67,14 +74,24 @@ pub fn brpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 }
 
 /// Redis `blmoveGenericCommand`: LMOVE if the source holds a list (then the
-/// destination's type is checked too), else block on the source.
-fn blmove_generic(ctx: &mut Ctx<'_>, args: &[Bytes], from: End, to: End, deadline: Option<u64>) -> CmdResult {
+/// destination's type is checked too), else block on the source. `plain`
+/// is what a served call propagates.
+fn blmove_generic(
+    ctx: &mut Ctx<'_>,
+    args: &[Bytes],
+    from: End,
+    to: End,
+    deadline: Option<u64>,
+    plain: Vec<Bytes>,
+) -> CmdResult {
     let now = ctx.now_ms();
     if write_list(ctx.db(), &args[1], now)?.is_none() {
         ctx.block(vec![args[1].to_vec()], BlockKind::List, deadline);
         return Ok(());
     }
-    lmove_generic(ctx, &args[1], &args[2], from, to)
+    lmove_generic(ctx, &args[1], &args[2], from, to)?;
+    ctx.also_propagate(plain);
+    Ok(())
 }
 
 /// # Format
@@ -83,7 +100,8 @@ fn blmove_generic(ctx: &mut Ctx<'_>, args: &[Bytes], from: End, to: End, deadlin
 /// ```
 pub fn brpoplpush(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let deadline = parse_timeout(&args[3], ctx.now_ms())?;
-    blmove_generic(ctx, args, End::Tail, End::Head, deadline)
+    let plain = vec![Bytes::from_static(b"RPOPLPUSH"), args[1].clone(), args[2].clone()];
+    blmove_generic(ctx, args, End::Tail, End::Head, deadline, plain)
 }
 
 /// # Format
@@ -94,7 +112,8 @@ pub fn blmove(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let from = parse_end(&args[3])?;
     let to = parse_end(&args[4])?;
     let deadline = parse_timeout(&args[5], ctx.now_ms())?;
-    blmove_generic(ctx, args, from, to, deadline)
+    let plain = [Bytes::from_static(b"LMOVE")].into_iter().chain(args[1..5].iter().cloned()).collect();
+    blmove_generic(ctx, args, from, to, deadline, plain)
 }
 
 /// # Format

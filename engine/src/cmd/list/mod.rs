@@ -190,6 +190,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> CmdResult {
     let key = &args[1];
     let db = &mut ctx.srv.dbs[ctx.db_index];
     let Some(list) = write_list(db, key, now)? else {
+        ctx.propagate_nothing();
         if count.is_some() {
             null_array(ctx.reply);
         } else {
@@ -199,6 +200,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, args: &[Bytes], end: End) -> CmdResult {
     };
     match count {
         Some(0) => {
+            ctx.propagate_nothing();
             ctx.reply.array(0);
             return Ok(());
         }

@@ -17,6 +17,7 @@ pub(crate) fn lmove_generic(ctx: &mut Ctx<'_>, source: &[u8], target: &[u8], fro
     let now = ctx.now_ms();
     let db = &mut ctx.srv.dbs[ctx.db_index];
     if write_list(db, source, now)?.is_none() {
+        ctx.propagate_nothing();
         ctx.reply.null();
         return Ok(());
     }
@@ -99,6 +100,8 @@ pub(crate) fn parse_mpop(args: &[Bytes], numkeys_at: usize) -> Result<MpopArgs<'
 /// Redis `mpopGenericCommand` for lists: pops from the first key holding a
 /// list and replies `[key, [elements]]`; WRONGTYPE if a key before it holds
 /// another type. Returns false (nothing written) when every key is missing.
+/// The AOF gets `LPOP|RPOP key <count popped>` (Redis's rewrite): which key
+/// had data is a fact of this run, and of a blocked client's wake-up.
 pub(crate) fn mpop_first(ctx: &mut Ctx<'_>, m: &MpopArgs<'_>) -> Result<bool, CmdError> {
     let now = ctx.now_ms();
     let db = &mut ctx.srv.dbs[ctx.db_index];
@@ -117,6 +120,8 @@ pub(crate) fn mpop_first(ctx: &mut Ctx<'_>, m: &MpopArgs<'_>) -> Result<bool, Cm
             db.remove(key);
         }
         ctx.srv.stats.dirty += 1;
+        let pop = if m.end == End::Head { "LPOP" } else { "RPOP" };
+        ctx.also_propagate(vec![Bytes::from_static(pop.as_bytes()), key.clone(), Bytes::from(n.to_string())]);
         return Ok(true);
     }
     Ok(false)
@@ -129,6 +134,7 @@ pub(crate) fn mpop_first(ctx: &mut Ctx<'_>, m: &MpopArgs<'_>) -> Result<bool, Cm
 pub fn lmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let m = parse_mpop(args, 1)?;
     if !mpop_first(ctx, &m)? {
+        ctx.propagate_nothing();
         null_array(ctx.reply);
     }
     Ok(())

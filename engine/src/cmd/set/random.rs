@@ -8,6 +8,11 @@
 //! OBJECT ENCODING) SPOP's rebuild: when few members stay, Redis moves the
 //! survivors into a fresh set, which is an intset if they are all integers
 //! and fit, even if the old set was a hashtable.
+//!
+//! SPOP's draw is not replayable, so the AOF gets what it removed: `SREM
+//! key member...`, or `DEL key` when the whole set went. Redis sends one
+//! SREM per member inside MULTI/EXEC; one SREM with every member is as
+//! atomic and needs no transaction on replay.
 
 use std::collections::BTreeSet;
 
@@ -41,6 +46,7 @@ fn spop_one(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
     let now = ctx.now_ms();
     let db = &mut ctx.srv.dbs[ctx.db_index];
     let Some(set) = write_set(db, key, now)? else {
+        ctx.propagate_nothing();
         ctx.reply.null();
         return Ok(());
     };
@@ -49,6 +55,7 @@ fn spop_one(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
     delete_if_empty(db, key);
     ctx.srv.stats.dirty += 1;
     ctx.reply.bulk(&member);
+    ctx.also_propagate(vec![Bytes::from_static(b"SREM"), Bytes::copy_from_slice(key), Bytes::from(member)]);
     Ok(())
 }
 
@@ -62,10 +69,12 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResult {
     let db = &mut ctx.srv.dbs[ctx.db_index];
     let seed = db.hash_seed();
     let Some(set) = write_set(db, key, now)? else {
+        ctx.propagate_nothing();
         ctx.reply.array(0);
         return Ok(());
     };
     if count == 0 {
+        ctx.propagate_nothing();
         ctx.reply.array(0);
         return Ok(());
     }
@@ -75,15 +84,19 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResult {
         // The whole set, as SUNION of it replies; then the key goes.
         reply_as_union(ctx.reply, set, max, seed);
         db.remove(key);
+        ctx.also_propagate(vec![Bytes::from_static(b"DEL"), Bytes::copy_from_slice(key)]);
         return Ok(());
     }
     let remaining = size - count;
     ctx.reply.array(count);
+    let mut srem = Vec::with_capacity(count + 2);
+    srem.extend([Bytes::from_static(b"SREM"), Bytes::copy_from_slice(key)]);
     if remaining.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
         for _ in 0..count {
             let member = set.random_member(&mut ctx.srv.rng).expect("more members than popped");
             set.remove(&member);
             ctx.reply.bulk(&member);
+            srem.push(Bytes::from(member));
         }
     } else {
         // Move the survivors into a fresh set (an intset if they allow),
@@ -94,10 +107,14 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResult {
             survivors.get_or_insert_with(|| SetValue::new_for(&member, seed)).add(&member, max, seed);
             set.remove(&member);
         }
-        set.for_each(|m| super::reply_member(ctx.reply, m));
+        set.for_each(|m| {
+            super::reply_member(ctx.reply, m);
+            srem.push(m.with_bytes(Bytes::copy_from_slice));
+        });
         // In place: the key keeps its TTL (Redis `dbOverwrite`).
         *set = survivors.expect("remaining > 0");
     }
+    ctx.also_propagate(srem);
     Ok(())
 }
 

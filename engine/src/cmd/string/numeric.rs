@@ -104,5 +104,9 @@ pub fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     }
     ctx.srv.stats.dirty += 1;
     ctx.reply.bulk(text.as_bytes());
+    // The AOF gets the result (Redis's rewrite): long double arithmetic
+    // and its formatting need not agree on another build or platform.
+    let text = Bytes::from(text);
+    ctx.also_propagate(vec![Bytes::from_static(b"SET"), args[1].clone(), text, Bytes::from_static(b"KEEPTTL")]);
     Ok(())
 }

@@ -3,6 +3,9 @@
 //! `exec/blocking.rs`: a handler that finds nothing calls [`Ctx::block`]
 //! and replies nothing; it runs again when a key gets a sorted set).
 //! Redis 7.0's `blockingGenericZpopCommand`.
+//!
+//! Served, they go to the AOF as `ZPOPMIN|ZPOPMAX key` (BZMPOP as `...
+//! key <count popped>`, see `zmpop_first`): a replay must not block.
 
 use bytes::Bytes;
 
@@ -27,6 +30,8 @@ fn bzpop(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> CmdResult {
         ctx.reply.array(3);
         ctx.reply.bulk(key);
         reply_pair(ctx.reply, member, *score, true);
+        let pop = if max { "ZPOPMAX" } else { "ZPOPMIN" };
+        ctx.also_propagate(vec![Bytes::from_static(pop.as_bytes()), key.clone()]);
         return Ok(());
     }
     ctx.block(keys.iter().map(|k| k.to_vec()).collect(), BlockKind::ZSet, deadline);

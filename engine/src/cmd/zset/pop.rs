@@ -50,10 +50,14 @@ fn zpop_command(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> CmdResult {
     };
     let key = &args[1][..];
     if write_exists(ctx, key)?.is_none() {
+        ctx.propagate_nothing();
         ctx.reply.array(0);
         return Ok(());
     }
     let popped = pop_n(ctx, key, count.unwrap_or(1) as u64, max);
+    if popped.is_empty() {
+        ctx.propagate_nothing();
+    }
     ctx.reply.array(popped.len() * 2);
     for (m, s) in &popped {
         reply_pair(ctx.reply, m, *s, true);
@@ -92,6 +96,7 @@ pub(super) fn pop_n(ctx: &mut Ctx<'_>, key: &[u8], count: u64, max: bool) -> Vec
 pub fn zmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let m = parse_zmpop(args, 1)?;
     if !zmpop_first(ctx, &m)? {
+        ctx.propagate_nothing();
         ctx.reply.buf.extend_from_slice(b"*-1\r\n");
     }
     Ok(())
@@ -134,13 +139,20 @@ pub(super) fn parse_zmpop(args: &[Bytes], numkeys_idx: usize) -> Result<ZMpop<'_
 
 /// Pops from the first of `m.keys` holding a sorted set and replies
 /// `[key, [[member, score], ...]]`; false (no reply) when none does.
-/// WRONGTYPE for a key of another type met first.
+/// WRONGTYPE for a key of another type met first. The AOF gets
+/// `ZPOPMIN|ZPOPMAX key <count popped>` (Redis's rewrite).
 pub(super) fn zmpop_first(ctx: &mut Ctx<'_>, m: &ZMpop<'_>) -> Result<bool, CmdError> {
     for key in m.keys {
         if write_exists(ctx, key)?.is_none() {
             continue;
         }
         let popped = pop_n(ctx, key, m.count, m.max);
+        let pop = if m.max { "ZPOPMAX" } else { "ZPOPMIN" };
+        ctx.also_propagate(vec![
+            Bytes::from_static(pop.as_bytes()),
+            key.clone(),
+            Bytes::from(popped.len().to_string()),
+        ]);
         ctx.reply.array(2);
         ctx.reply.bulk(key);
         ctx.reply.array(popped.len());
