@@ -15,19 +15,30 @@
 //!   drivers add what only they can do (a background fsync, the fork).
 //! - `load`: startup: read (or create) the manifest, replay the base and
 //!   incr files into the engine, truncate a torn tail, attach the AOF.
+//! - `reader`: reads a file command by command with bounded memory and
+//!   classifies how it ends (clean, torn, zero-filled, open `MULTI`,
+//!   garbage at an offset); shared by `load` and `check`.
 //! - `rewrite`: `accept(&mut impl DataVisitor)` over the databases and the
-//!   visitor that writes the smallest RESP commands rebuilding them.
-//! - `check`: `ferrodis-server --check-aof`.
+//!   visitor that writes the smallest RESP commands rebuilding them
+//!   (`write_base`, `write_base_file` for a rewrite child).
+//! - `check`: `ferrodis-server --check-aof [--fix]`.
 //! - [`MemStorage`]: an in-memory `Storage` with injectable failures, for
 //!   tests.
 
 use std::io;
 
+pub mod check;
+pub mod load;
 pub mod mem;
 pub mod perform;
+pub mod reader;
+pub mod rewrite;
 
+pub use check::{check_aof, CheckReport, FileCheck, FileState};
+pub use load::{startup, LoadError, LoadTarget, Startup};
 pub use mem::{MemStorage, StorageCall};
 pub use perform::{perform, write_manifest};
+pub use rewrite::{accept, write_base, write_base_file, DataVisitor};
 
 /// File operations on the AOF directory. Names are plain file names
 /// (never paths). Every method reports failure as an `io::Error`; none
