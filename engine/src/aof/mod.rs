@@ -438,6 +438,12 @@ impl Aof {
                 if let Phase::SyncOld { through: want } = self.phase {
                     if self.synced >= want {
                         self.switch_incr();
+                    } else if let Some(file) = self.appending_to.clone() {
+                        // The fsync in flight when the rewrite began covered
+                        // less than it waits for: one more (found by the
+                        // simulator: the rewrite waited forever).
+                        self.fsync_in_flight = Some(want);
+                        self.ops.push_back(StorageOp::Fsync { file, through: want });
                     }
                 }
             }

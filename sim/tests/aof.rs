@@ -1,0 +1,30 @@
+//! AOF runs on the simulated disk (`world::aof`): the engine with
+//! `appendonly yes`, crashes at storage steps, restarts that load from the
+//! disk, and every recovered dataset checked against the model's history.
+//! A batch of seeds, every policy drawn per seed.
+
+use std::time::Instant;
+
+use ferrodis_sim::fault::FaultCounts;
+use ferrodis_sim::{replay_command, run, RunConfig, KNOWN_ENGINE_GAPS};
+
+const SEEDS: std::ops::Range<u64> = 0..40;
+const OPS: u64 = 2_000;
+
+#[test]
+fn aof_batch_with_crashes() {
+    let started = Instant::now();
+    let mut failures = Vec::new();
+    let mut faults = FaultCounts::default();
+    for seed in SEEDS {
+        let cfg = RunConfig { exclude: KNOWN_ENGINE_GAPS, aof: true, ..RunConfig::new(seed, OPS) };
+        let outcome = run(&cfg, None);
+        faults.add(&outcome.stats.faults);
+        if let Err(f) = outcome.result {
+            failures.push(format!("seed {seed} step {}: {}\n  replay: {}", f.step, f.message, replay_command(&cfg)));
+        }
+    }
+    println!("{} seeds in {:.1}s: {}", SEEDS.end - SEEDS.start, started.elapsed().as_secs_f64(), faults.summary());
+    assert!(failures.is_empty(), "{} failing seeds:\n{}", failures.len(), failures.join("\n"));
+    assert!(faults.restarts > 0 && faults.rewrites > 0 && faults.disk.torn_tails > 0, "{}", faults.summary());
+}
