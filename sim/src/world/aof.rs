@@ -273,7 +273,8 @@ impl World {
                 }
                 op => {
                     let installs = matches!(op, StorageOp::InstallRewrite { .. });
-                    let ev = ferrodis_persistence::perform::perform(&mut a.disk, op);
+                    let plant = ferrodis_engine::planted::Plant::from_config(&a.config);
+                    let ev = ferrodis_persistence::perform::perform_planted(&mut a.disk, op, plant);
                     if a.disk.is_dead() {
                         Outcome::Crash
                     } else {
@@ -336,7 +337,9 @@ impl World {
             }
             (Ok(_), Err(e)) => return self.fail(format!("after a crash the engine failed to start: {e}")),
             (Err(why), Ok(_)) => {
-                return self.fail(format!("after a crash the engine loaded an AOF that no correct loader reads: {why}"))
+                return self.fail(format!(
+                    "after a crash the engine loaded files that replay to no history (the simulator's replay: {why})"
+                ))
             }
         };
         let disk_model = on_disk.expect("matched above").model;
