@@ -12,12 +12,15 @@
 //! - [`swarm`]: the options a seed draws before the run (clients, ring
 //!   capacity, key space, which fault classes are on and how hard);
 //! - [`fault`]: one module per fault source ([`fault::network`],
-//!   [`fault::clock`]), each documenting exactly what it may inject;
+//!   [`fault::clock`], [`fault::disk`]), each documenting exactly what it
+//!   may inject;
 //! - [`workload`]: the command generator, gated on the engine's table;
 //! - [`model`]: the reference model (plain std maps, no engine code);
 //! - [`machine`]: the engine under test, one-thread or split;
 //! - [`world`]: the run loop: engine + model + clients + clock, stepped one
-//!   [`trace::Event`] at a time (`world/split.rs`: the split schedule);
+//!   [`trace::Event`] at a time (`world/split.rs`: the split schedule;
+//!   [`world::aof`]: AOF runs on the simulated disk, crashes and restarts,
+//!   checked by [`world::durable`]);
 //! - [`check`]: reply comparison, byte for byte or by property;
 //! - [`trace`]: events and the trace hash (determinism gate);
 //! - [`shrink`]: removes events from a failing trace while it still fails;
