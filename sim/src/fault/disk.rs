@@ -167,7 +167,7 @@ impl SimDisk {
 
     /// Entry point of every mutating call: may lose the power first.
     fn mutate(&mut self) -> io::Result<()> {
-        if !self.dead && self.armed && self.draw(self.opts.power_loss_per_10k) {
+        if !self.dead && self.draw(self.opts.power_loss_per_10k) {
             self.dead = true;
         }
         if self.dead {
@@ -177,7 +177,7 @@ impl SimDisk {
     }
 
     fn draw(&mut self, per_10k: u32) -> bool {
-        per_10k > 0 && self.rng.gen_range(0..10_000) < per_10k
+        self.armed && per_10k > 0 && self.rng.gen_range(0..10_000) < per_10k
     }
 
     fn inode_mut(&mut self, name: &str) -> io::Result<&mut Inode> {

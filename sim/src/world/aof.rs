@@ -210,6 +210,10 @@ impl World {
         let step = self.step;
         let a = self.aof.as_mut().expect("an AOF run");
         self.stats.faults.disk = a.disk.counts;
+        // A rewrite's first fsync completes at once: the engine executes
+        // nothing until its fork, so commands never wait across steps.
+        let all_due = all_due || self.machine.executor().srv.aof.is_waiting();
+        let a = self.aof.as_mut().expect("an AOF run");
         let outcome = if a.fsyncs.front().is_some_and(|f| all_due || f.due_step <= step) {
             let f = a.fsyncs.pop_front().expect("front exists");
             match a.disk.fsync(&f.file) {
