@@ -116,13 +116,24 @@ pub struct AofSim {
     fsyncs: VecDeque<Fsync>,
     child: Option<Child>,
     pub history: History,
+    /// The latest the clock has been (it may jump back).
+    high_ms: i64,
 }
 
 impl AofSim {
     pub fn new(opts: AofOptions, config: Config, mut rng: ChaCha8Rng) -> AofSim {
         let disk_rng = ChaCha8Rng::from_rng(&mut rng).expect("chacha seeds chacha");
         let disk = SimDisk::new(opts.disk.clone(), disk_rng);
-        AofSim { opts, disk, config, rng, fsyncs: VecDeque::new(), child: None, history: History::default() }
+        AofSim {
+            opts,
+            disk,
+            config,
+            rng,
+            fsyncs: VecDeque::new(),
+            child: None,
+            history: History::default(),
+            high_ms: i64::MIN,
+        }
     }
 
     /// The driver's and the engine's AOF state, for failure reports.
@@ -210,6 +221,7 @@ impl World {
         let step = self.step;
         let a = self.aof.as_mut().expect("an AOF run");
         self.stats.faults.disk = a.disk.counts;
+        a.high_ms = a.high_ms.max(self.now_ms);
         // A rewrite's first fsync completes at once: the engine executes
         // nothing until its fork, so commands never wait across steps.
         let all_due = all_due || self.machine.executor().srv.aof.is_waiting();
@@ -314,8 +326,14 @@ impl World {
     /// the disk, check what it holds, restart and load, check what the
     /// engine loaded, continue from there.
     pub(super) fn crash_restart(&mut self) -> Result<(), Failure> {
-        let now = self.now_ms;
         let a = self.aof.as_mut().expect("an AOF run");
+        // Datasets are compared on the keys alive at the latest time the
+        // clock has shown: a key that expired then may be deleted in the
+        // files (its DEL went out, the write after it was cut off) though
+        // alive again at a clock that jumped back since, and Redis is the
+        // same there.
+        let clock_ms = self.now_ms;
+        let now = clock_ms.max(a.high_ms);
         a.disk.crash();
         self.stats.faults.restarts += 1;
         let prefix = a.config.appendfilename.clone();
@@ -332,7 +350,7 @@ impl World {
         // (Redis `keyIsExpired` during loading), so at a clock before every
         // deadline; the digests then look at the keys alive now.
         let on_disk = durable::replay_disk(&mut a.disk, &prefix, self.model.seq, LOAD_CLOCK_MS);
-        let started = a.start_engine(now as u64);
+        let started = a.start_engine(clock_ms as u64);
         let policy = a.opts.policy;
         let engine = match (on_disk.as_ref(), started) {
             (Ok(_), Ok(e)) => e,
