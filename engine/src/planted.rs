@@ -40,10 +40,22 @@ pub enum PlantedBug {
     /// reply in flight when its connection closed reaches the connection
     /// that reused the slot. Only the split path has replies in flight.
     StaleReplyReachesReusedSlot,
+    /// `exec/durability.rs`: the durability gate lets a reply go before the
+    /// fsync that covers its write (`appendfsync always` acknowledges a
+    /// write a crash can still undo).
+    AofReplyBeforeFsync,
+    /// `persistence` `perform.rs`: a rewrite's install makes the new
+    /// manifest durable before the new base file is renamed into place
+    /// (a crash between leaves a manifest naming a file that is not there).
+    AofManifestBeforeBase,
+    /// `persistence` `load.rs`: a torn tail is cut at the start of the last
+    /// complete command instead of its end (the command was loaded, but the
+    /// file no longer holds it: the next crash loses it).
+    AofTornTailOneTooFar,
 }
 
 impl PlantedBug {
-    pub const ALL: [PlantedBug; 7] = [
+    pub const ALL: [PlantedBug; 10] = [
         PlantedBug::ParserCrlfSplit,
         PlantedBug::GetrangeExclusiveEnd,
         PlantedBug::ExpiryBoundary,
@@ -51,6 +63,9 @@ impl PlantedBug {
         PlantedBug::RingFullDropsRequest,
         PlantedBug::ReplyOverwritesPending,
         PlantedBug::StaleReplyReachesReusedSlot,
+        PlantedBug::AofReplyBeforeFsync,
+        PlantedBug::AofManifestBeforeBase,
+        PlantedBug::AofTornTailOneTooFar,
     ];
 }
 

@@ -40,10 +40,11 @@ use std::io;
 use bytes::Bytes;
 use ferrodis_engine::aof::{Aof, AofFile, Manifest};
 use ferrodis_engine::exec::Executor;
+use ferrodis_engine::planted::{Plant, PlantedBug};
 use ferrodis_engine::{Config, Engine};
 
 use crate::perform::write_manifest;
-use crate::reader::{scan_file, Tail};
+use crate::reader::{scan_file, Scan, Tail};
 use crate::rewrite::write_base_file;
 use crate::Storage;
 
@@ -373,6 +374,11 @@ fn replay_file(
                 out.log.push(msg.clone());
                 return Err(fail(name, Some(scan.valid_bytes), msg));
             }
+            let scan = if Plant::from_config(config).is(PlantedBug::AofTornTailOneTooFar) {
+                Scan { valid_bytes: scan.last_start, ..scan }
+            } else {
+                scan
+            };
             out.log.push(format!("!!! Truncating the AOF {name} at offset {} !!!", scan.valid_bytes));
             storage.truncate(name, scan.valid_bytes).and_then(|()| storage.fsync(name)).map_err(|e| {
                 fail(name, Some(scan.valid_bytes), format!("Error truncating the AOF file {name}: {e}"))

@@ -6,6 +6,7 @@
 use std::io;
 
 use ferrodis_engine::aof::{Manifest, StorageEvent, StorageOp};
+use ferrodis_engine::planted::{Plant, PlantedBug};
 
 use crate::Storage;
 
@@ -14,6 +15,12 @@ use crate::Storage;
 /// SwitchIncr -> IncrSwitched; InstallRewrite -> RewriteInstalled;
 /// Remove -> None). `Fork` is the driver's own: panics here.
 pub fn perform(storage: &mut impl Storage, op: StorageOp) -> Option<StorageEvent> {
+    perform_planted(storage, op, Plant::default())
+}
+
+/// [`perform`] with a planted bug (the simulator's tests; `Plant` is
+/// always empty without the engine's `planted-bugs` feature).
+pub fn perform_planted(storage: &mut impl Storage, op: StorageOp, plant: Plant) -> Option<StorageEvent> {
     match op {
         StorageOp::Append { file, bytes, end } => Some(match storage.append(&file, &bytes) {
             Ok(()) => StorageEvent::Appended { end },
@@ -27,7 +34,7 @@ pub fn perform(storage: &mut impl Storage, op: StorageOp) -> Option<StorageEvent
             Some(StorageEvent::IncrSwitched(switch_incr(storage, &new_incr, manifest.as_deref())))
         }
         StorageOp::InstallRewrite { temp_base, base, manifest, remove } => {
-            Some(StorageEvent::RewriteInstalled(install(storage, &temp_base, &base, &manifest, &remove)))
+            Some(StorageEvent::RewriteInstalled(install(storage, &temp_base, &base, &manifest, &remove, plant)))
         }
         StorageOp::Remove { files } => {
             // A failed rewrite's leftovers: a file that cannot be removed
@@ -100,8 +107,12 @@ fn install(
     base: &str,
     manifest: &str,
     remove: &[String],
+    plant: Plant,
 ) -> Result<(), String> {
     let prefix = prefix_for(base)?;
+    if plant.is(PlantedBug::AofManifestBeforeBase) {
+        write_manifest(storage, prefix, manifest).map_err(|e| format!("can't persist the AOF manifest: {e}"))?;
+    }
     storage
         .rename(temp_base, base)
         .map_err(|e| format!("Error trying to rename the temporary AOF base file {temp_base} into {base}: {e}"))?;

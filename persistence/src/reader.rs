@@ -243,6 +243,9 @@ pub struct Scan {
     /// torn file (or one ending in an open `MULTI`) to. For garbage, where
     /// the last complete command before it ends.
     pub valid_bytes: u64,
+    /// Where the last complete command begins (the simulator's planted
+    /// torn-tail bug cuts there).
+    pub last_start: u64,
     pub commands: u64,
     pub tail: Tail,
 }
@@ -263,6 +266,7 @@ pub fn scan_file<S: Storage, E: From<io::Error>>(
     let mut reader =
         Reader { storage, name, limit: content_end, max_bulk_bytes, buf: Vec::new(), buf_start: 0, pos: 0 };
     let mut valid_bytes = 0;
+    let mut last_start = 0;
     let mut commands = 0;
     let mut open_multi: Option<u64> = None;
     let tail = loop {
@@ -275,21 +279,22 @@ pub fn scan_file<S: Storage, E: From<io::Error>>(
                 }
                 commands += 1;
                 on_command(args, start)?;
+                last_start = start;
                 valid_bytes = reader.pos;
             }
             Next::End => break if zero_filled { Tail::Torn { zero_filled } } else { Tail::Clean },
             Next::Truncated => break Tail::Torn { zero_filled },
             Next::Bad { at, why } => {
-                return Ok(Scan { len_bytes, valid_bytes, commands, tail: Tail::Garbage { at, why } });
+                return Ok(Scan { len_bytes, valid_bytes, last_start, commands, tail: Tail::Garbage { at, why } });
             }
         }
     };
     match open_multi {
         Some(multi_at) => {
             let tail = if tail == Tail::Clean { Tail::OpenMulti } else { tail };
-            Ok(Scan { len_bytes, valid_bytes: multi_at, commands, tail })
+            Ok(Scan { len_bytes, valid_bytes: multi_at, last_start, commands, tail })
         }
-        None => Ok(Scan { len_bytes, valid_bytes, commands, tail }),
+        None => Ok(Scan { len_bytes, valid_bytes, last_start, commands, tail }),
     }
 }
 

@@ -26,6 +26,9 @@ pub struct Item {
     pub step: u64,
     pub time_sensitive: bool,
     pub scan: ScanStep,
+    /// The model's `seq` after the command (AOF runs: the state its reply
+    /// shows).
+    pub seq: u64,
 }
 
 /// A reply that arrived and passed.

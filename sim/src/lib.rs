@@ -12,12 +12,15 @@
 //! - [`swarm`]: the options a seed draws before the run (clients, ring
 //!   capacity, key space, which fault classes are on and how hard);
 //! - [`fault`]: one module per fault source ([`fault::network`],
-//!   [`fault::clock`]), each documenting exactly what it may inject;
+//!   [`fault::clock`], [`fault::disk`]), each documenting exactly what it
+//!   may inject;
 //! - [`workload`]: the command generator, gated on the engine's table;
 //! - [`model`]: the reference model (plain std maps, no engine code);
 //! - [`machine`]: the engine under test, one-thread or split;
 //! - [`world`]: the run loop: engine + model + clients + clock, stepped one
-//!   [`trace::Event`] at a time (`world/split.rs`: the split schedule);
+//!   [`trace::Event`] at a time (`world/split.rs`: the split schedule;
+//!   [`world::aof`]: AOF runs on the simulated disk, crashes and restarts,
+//!   checked by [`world::durable`]);
 //! - [`check`]: reply comparison, byte for byte or by property;
 //! - [`trace`]: events and the trace hash (determinism gate);
 //! - [`shrink`]: removes events from a failing trace while it still fails;
@@ -67,6 +70,9 @@ pub struct RunConfig<'a> {
     pub exclude: &'a [&'a str],
     /// The engine's composition (one thread, split, or the seed's choice).
     pub mode: swarm::Mode,
+    /// AOF on a simulated disk, with crashes and restarts
+    /// ([`world::aof`]); forces the one-thread composition.
+    pub aof: bool,
 }
 
 impl RunConfig<'_> {
@@ -81,6 +87,7 @@ impl RunConfig<'_> {
             tweak: &|_| {},
             exclude: &[],
             mode: swarm::Mode::Seed,
+            aof: false,
         }
     }
 }
@@ -108,7 +115,7 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
 /// `replay` when given. A panic in the engine (a broken invariant) is a
 /// failure of the run, reported with its step.
 pub fn run(cfg: &RunConfig<'_>, replay: Option<&[trace::Event]>) -> RunOutcome {
-    let mut world = World::new(cfg.seed, cfg.faults, cfg.tweak, cfg.exclude, cfg.mode);
+    let mut world = World::new(cfg.seed, cfg.faults, cfg.tweak, cfg.exclude, cfg.mode, cfg.aof);
     world.check_every = cfg.check_every.max(1);
     if cfg.record {
         world.trace = Some(Vec::new());
@@ -124,8 +131,14 @@ pub fn run(cfg: &RunConfig<'_>, replay: Option<&[trace::Event]>) -> RunOutcome {
                 }
             }
             None => {
+                // A run that stops making progress (a reply that never
+                // comes) ends at this step and fails in drain.
+                let steps_max = cfg.ops.saturating_mul(500).saturating_add(100_000);
                 while let Some(ev) = world.next_event(cfg.ops) {
                     world.apply(ev)?;
+                    if world.step >= steps_max {
+                        break;
+                    }
                 }
             }
         }
@@ -154,6 +167,9 @@ pub fn replay_command(cfg: &RunConfig<'_>) -> String {
     }
     if !cfg.exclude.is_empty() {
         s.push_str(&format!(" --exclude {}", cfg.exclude.join(",")));
+    }
+    if cfg.aof {
+        s.push_str(" --aof");
     }
     match cfg.mode {
         swarm::Mode::Seed => {}

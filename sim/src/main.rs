@@ -11,6 +11,8 @@
 //!              [--exclude a,b]             never generate these commands (lowercase names)
 //!              [--mode one|split]          force the engine's composition (default: each
 //!                                          seed chooses; half run split)
+//!              [--aof]                     AOF on a simulated disk: crashes at storage steps,
+//!                                          restarts, and the durability check (one-thread)
 //! ferrodis-sim --oracle PORT [--seeds A..B] [--ops N]
 //!                                          check the model against a real redis-server
 //! ```
@@ -43,6 +45,7 @@ struct Args {
     oracle: Option<u16>,
     exclude: Vec<String>,
     mode: Mode,
+    aof: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -56,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
         oracle: None,
         exclude: Vec::new(),
         mode: Mode::Seed,
+        aof: false,
     };
     let mut seed_given = false;
     let mut it = std::env::args().skip(1);
@@ -87,6 +91,7 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--no-faults" => a.faults = false,
+            "--aof" => a.aof = true,
             "--no-shrink" => a.shrink = false,
             "--trace" => a.print_trace = true,
             "-h" | "--help" => return Err(String::new()),
@@ -105,7 +110,7 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--exclude a,b] [--mode one|split] [--oracle PORT]");
+            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--exclude a,b] [--mode one|split] [--aof] [--oracle PORT]");
             return ExitCode::from(2);
         }
     };
@@ -124,6 +129,7 @@ fn main() -> ExitCode {
             check_every: args.check_every,
             exclude: &exclude,
             mode: args.mode,
+            aof: args.aof,
             ..RunConfig::new(seed, args.ops)
         };
         let outcome = run(&cfg, None);

@@ -310,6 +310,11 @@ impl Aof {
             }
             return Ok(());
         };
+        // Everything propagated from now on goes to the new incr file,
+        // which must not rely on a SELECT the old one holds (an expiry DEL
+        // of this tick's active cycle went there without one: found by the
+        // simulator's crash runs).
+        self.selected_db = None;
         if self.write_error.is_some() {
             // The current incr file is suspect: the snapshot supersedes it
             // and whatever is buffered for it. (An append still in flight

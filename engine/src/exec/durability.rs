@@ -221,6 +221,7 @@ impl Executor {
     pub(super) fn gate_reply(&mut self, conn: ConnId, slot: usize) -> bool {
         let cfg = &self.srv.config;
         let gate = self.srv.aof.gate_needed(cfg.appendfsync, cfg.no_appendfsync_on_rewrite);
+        let gate = gate && !crate::planted::Plant::from_config(cfg).is(crate::planted::PlantedBug::AofReplyBeforeFsync);
         let client = self.clients.at_mut(slot);
         if !gate && client.held.is_empty() {
             return false;

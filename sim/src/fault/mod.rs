@@ -4,9 +4,8 @@
 //! what it injected. Adding a fault source is adding one module here and
 //! one field in [`crate::swarm::Options`].
 //!
-//! Storage faults come with persistence.
-
 pub mod clock;
+pub mod disk;
 pub mod network;
 
 /// Faults injected during one run, per class (summed over a sweep).
@@ -24,6 +23,12 @@ pub struct FaultCounts {
     /// Executor steps and connection-side steps scheduled in split runs.
     pub exec_steps: u64,
     pub side_steps: u64,
+    /// Runs with the AOF on a simulated disk, and what the disk injected.
+    pub aof_runs: u64,
+    pub disk: disk::DiskCounts,
+    /// Rewrites installed and restarts (each after a crash) in AOF runs.
+    pub rewrites: u64,
+    pub restarts: u64,
 }
 
 impl FaultCounts {
@@ -38,6 +43,16 @@ impl FaultCounts {
         self.split_runs += o.split_runs;
         self.exec_steps += o.exec_steps;
         self.side_steps += o.side_steps;
+        self.aof_runs += o.aof_runs;
+        self.rewrites += o.rewrites;
+        self.restarts += o.restarts;
+        let (d, e) = (&mut self.disk, &o.disk);
+        d.crashes += e.crashes;
+        d.torn_tails += e.torn_tails;
+        d.zeroed_tails += e.zeroed_tails;
+        d.lost_dir_ops += e.lost_dir_ops;
+        d.failed_fsyncs += e.failed_fsyncs;
+        d.failed_appends += e.failed_appends;
     }
 
     pub fn total(&self) -> u64 {
@@ -47,10 +62,13 @@ impl FaultCounts {
             + self.clock_jumps_forward
             + self.clock_jumps_backward
             + self.extra_ticks
+            + self.disk.crashes
+            + self.disk.failed_fsyncs
+            + self.disk.failed_appends
     }
 
     pub fn summary(&self) -> String {
-        format!(
+        let mut s = format!(
             "split_sends={} split_reads={} disconnects={} (mid_command={}) clock_jumps_fwd={} clock_jumps_back={} extra_ticks={} split_runs={} exec_steps={} side_steps={}",
             self.split_sends,
             self.split_reads,
@@ -62,6 +80,14 @@ impl FaultCounts {
             self.split_runs,
             self.exec_steps,
             self.side_steps
-        )
+        );
+        if self.aof_runs > 0 {
+            let d = &self.disk;
+            s.push_str(&format!(
+                " aof_runs={} rewrites={} crashes={} restarts={} torn_tails={} zeroed_tails={} lost_dir_ops={} failed_fsyncs={} failed_appends={}",
+                self.aof_runs, self.rewrites, d.crashes, self.restarts, d.torn_tails, d.zeroed_tails, d.lost_dir_ops, d.failed_fsyncs, d.failed_appends
+            ));
+        }
+        s
     }
 }

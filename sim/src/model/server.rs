@@ -15,6 +15,13 @@ pub fn time(_m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     out.w.bulk(micros.to_string().as_bytes());
 }
 
+/// `BGREWRITEAOF`: started, or refused while a rewrite runs. Which one
+/// depends on the engine's storage state, not on data: any one reply (the
+/// simulated disk's AOF runs check what the rewrite leaves after a crash).
+pub fn bgrewriteaof(_m: &mut Model, _cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    out.any();
+}
+
 /// Redis `validateClientName`: printable ASCII, no space.
 fn name_ok(name: &[u8]) -> bool {
     name.iter().all(|b| (b'!'..=b'~').contains(b))

@@ -13,8 +13,12 @@
 //! command counter cross-checks the model's count after every step that
 //! can execute.
 //!
-//! `schedule.rs` draws the next event; `split.rs` holds split mode's steps.
+//! `schedule.rs` draws the next event; `split.rs` holds split mode's steps;
+//! `aof.rs` drives AOF runs on the simulated disk (crashes, restarts) and
+//! `durable.rs` holds what their checks compare.
 
+pub mod aof;
+pub mod durable;
 mod schedule;
 mod split;
 
@@ -42,6 +46,14 @@ const EXTRA_STREAM: u64 = 2;
 /// The random stream split mode draws from (the choice of mode, then its
 /// schedule): a seed that runs one-thread never touches it.
 const SPLIT_STREAM: u64 = 3;
+/// The random stream AOF runs draw from (options, delays, the disk): a run
+/// without AOF never touches it.
+const AOF_STREAM: u64 = 4;
+/// Templates AOF runs leave out: INCRBYFLOAT's results may be uncertain in
+/// the model (x87 long double), and a crash checks states by exact content;
+/// OBJECT shows encodings and shared integers, which a reload rebuilds its
+/// own way (Redis's too), not data.
+const AOF_EXCLUDED: &[&str] = &["incrbyfloat", "hincrbyfloat", "object"];
 /// A scan session longer than this many calls has not terminated.
 const SCAN_CALLS_MAX: u32 = 100_000;
 
@@ -150,6 +162,12 @@ pub struct World {
     pub check_every: u64,
     /// Steps since the last invariant check.
     steps_since_check: u64,
+    /// AOF runs: the driver, the disk, the crash checker's history.
+    pub aof: Option<aof::AofSim>,
+    /// AOF runs: commands delivered whole, in the order the engine queued
+    /// them, that it has not executed yet (it executes nothing while a
+    /// rewrite waits for its fork).
+    unexec: VecDeque<(usize, Pending)>,
 }
 
 /// Whether this engine parses inline commands yet.
@@ -165,7 +183,7 @@ impl World {
     /// fault-free options (throughput runs); `tweak` adjusts the engine's
     /// config (phase 2: planted bugs); templates named in `exclude` are
     /// never drawn; `mode` picks the composition (or lets the seed pick).
-    pub fn new(seed: u64, faults: bool, tweak: &dyn Fn(&mut Config), exclude: &[&str], mode: Mode) -> World {
+    pub fn new(seed: u64, faults: bool, tweak: &dyn Fn(&mut Config), exclude: &[&str], mode: Mode, aof: bool) -> World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let opts = if faults { Options::swarm(&mut rng) } else { Options::no_faults(&mut rng) };
         let now_ms = EPOCH_MS + rng.gen_range(0..1_000_000_000);
@@ -176,22 +194,36 @@ impl World {
             hash_max_listpack_value_bytes: crate::model::hash::LISTPACK_VALUE_MAX,
             ..Config::default()
         };
+        let aof_opts = aof.then(|| {
+            let mut aof_rng = ChaCha8Rng::seed_from_u64(seed);
+            aof_rng.set_stream(AOF_STREAM);
+            let o = aof::AofOptions::draw(&mut aof_rng);
+            o.configure(&mut config);
+            // Requests queued while a rewrite waits must all fit.
+            config.ring_capacity = 4096;
+            (o, aof_rng)
+        });
         tweak(&mut config);
         let mut split_rng = ChaCha8Rng::seed_from_u64(seed);
         split_rng.set_stream(SPLIT_STREAM);
         let split_drawn = split_rng.gen_bool(0.5);
         let split = match mode {
+            _ if aof => false,
             Mode::Seed => split_drawn,
             Mode::One => false,
             Mode::Split => true,
         }
         .then(|| SplitOptions::draw(&mut split_rng));
-        let machine = match &split {
-            Some(o) => Machine::split(config, o.sides, o.msg_capacity, now_ms as u64),
-            None => Machine::one(config, now_ms as u64),
+        let mut aof_sim = aof_opts.map(|(o, r)| aof::AofSim::new(o, config.clone(), r));
+        let machine = match (&split, aof_sim.as_mut()) {
+            (Some(o), _) => Machine::split(config, o.sides, o.msg_capacity, now_ms as u64),
+            (None, Some(a)) => Machine::One(Box::new(a.start_engine(now_ms as u64).expect("an empty disk loads"))),
+            (None, None) => Machine::one(config, now_ms as u64),
         };
         let table = &machine.executor().srv.table;
-        let available = |t: &workload::Template| workload::available(table, t) && !exclude.contains(&t.name);
+        let available = |t: &workload::Template| {
+            workload::available(table, t) && !exclude.contains(&t.name) && !(aof && AOF_EXCLUDED.contains(&t.name))
+        };
         let mix = Mix::new(&available, &mut rng, opts.swarm_mix);
         // Every draw for the extras comes from another stream of the seed,
         // independent of everything above: a seed that draws extra_pct 0
@@ -211,6 +243,10 @@ impl World {
         let clients = (0..opts.clients).map(|_| Client::default()).collect();
         let mut stats = RunStats::default();
         stats.faults.split_runs = split.is_some() as u64;
+        stats.faults.aof_runs = aof as u64;
+        if let Some(a) = aof_sim.as_mut() {
+            a.history.reset(model.seq, &model.dbs);
+        }
         World {
             machine,
             model,
@@ -237,6 +273,8 @@ impl World {
             closed: Vec::new(),
             check_every: 1,
             steps_since_check: 0,
+            aof: aof_sim,
+            unexec: VecDeque::new(),
         }
     }
 
@@ -282,6 +320,13 @@ impl World {
             }
             Event::Exec { n } => self.exec_step(n as usize)?,
             Event::SideStep { side, n } => self.side_step(side as usize, n as usize),
+        }
+        if self.aof.is_some() {
+            self.pump_storage()?;
+            self.catch_up()?;
+            if !self.unexec.is_empty() && !self.machine.executor().is_waiting() {
+                return self.fail(format!("the engine left {} delivered commands unexecuted", self.unexec.len()));
+            }
         }
         self.handle_closes()
     }
@@ -409,6 +454,11 @@ impl World {
                 c.parsed.push_back(p);
                 continue;
             }
+            if self.aof.is_some() {
+                // It executes when the engine's count says so.
+                self.unexec.push_back((ci, p));
+                continue;
+            }
             executed += 1;
             self.execute(ci, p);
         }
@@ -419,6 +469,9 @@ impl World {
         }
         if split {
             return Ok(());
+        }
+        if self.aof.is_some() {
+            return self.catch_up();
         }
         self.stats.commands += executed;
         self.commands_seen += executed;
@@ -452,8 +505,59 @@ impl World {
             }
             None => Expect::Exact(c.checker.exp.len() - mark),
         };
-        c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan });
+        let seq = self.model.seq;
+        c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan, seq });
         c.closing |= close;
+        self.record_state();
+    }
+
+    /// AOF runs: the model executes, in queue order, the delivered
+    /// commands the engine has executed since the last call.
+    pub(super) fn catch_up(&mut self) -> Result<(), Failure> {
+        let engine_count = self.machine.executor().srv.stats.total_commands_processed;
+        let mut executed = 0;
+        while self.commands_seen < engine_count {
+            let Some((ci, p)) = self.unexec.pop_front() else {
+                return self.fail(format!(
+                    "the engine has executed {engine_count} commands, more than the {} delivered",
+                    self.commands_seen
+                ));
+            };
+            if self.clients[ci].closing {
+                // The engine drops what follows QUIT.
+                self.pool.push(p.cmd);
+                continue;
+            }
+            self.execute(ci, p);
+            self.commands_seen += 1;
+            executed += 1;
+        }
+        // What follows a QUIT that ran is never executed.
+        while self.unexec.front().is_some_and(|(ci, _)| self.clients[*ci].closing) {
+            let (_, p) = self.unexec.pop_front().expect("front exists");
+            self.pool.push(p.cmd);
+        }
+        self.stats.commands += executed;
+        if executed > 0 {
+            self.record_end();
+        }
+        Ok(())
+    }
+
+    /// A crash: the client's connection is gone with everything in flight.
+    pub(super) fn forget_client(&mut self, ci: usize) {
+        let c = &mut self.clients[ci];
+        c.conn = None;
+        self.pool.extend(c.pending.drain(..).map(|p| p.cmd));
+        self.pool.extend(c.parsed.drain(..).map(|p| p.cmd));
+        c.checker.reset(&mut self.pool);
+        c.sendbuf.clear();
+        c.delivered = 0;
+        c.sess = Session::default();
+        c.quit_sent = false;
+        c.closing = false;
+        c.scan = None;
+        self.pool.extend(self.unexec.drain(..).map(|(_, p)| p.cmd));
     }
 
     /// The engine's reply to the command of client `ci` that has just
@@ -471,6 +575,9 @@ impl World {
         }
         let mut stream = c.checker.unread_inbox().to_vec();
         stream.extend_from_slice(self.machine.pending_output(conn));
+        if self.aof.is_some() {
+            stream.extend_from_slice(self.held_output(conn));
+        }
         let mut rest = &stream[..];
         for _ in 0..c.checker.items.len() {
             match crate::resp::parse(rest) {
@@ -597,6 +704,7 @@ impl World {
                     c.scan = None;
                 }
             }
+            self.record_released(checked.item.seq);
             self.pool.push(checked.item.cmd);
         }
     }
@@ -650,11 +758,13 @@ impl World {
     pub fn drain(&mut self) -> Result<(), Failure> {
         let split = self.split.is_some();
         for _ in 0..4 {
+            self.settle_storage()?;
             for ci in 0..self.clients.len() {
                 let c = &self.clients[ci];
                 let (undelivered, connected) = (c.undelivered(), c.conn.is_some());
                 if connected {
                     self.apply(Event::Deliver { client: ci as u8, len: undelivered as u32 })?;
+                    self.settle_storage()?;
                     if split {
                         self.settle_split()?;
                     }
@@ -667,8 +777,9 @@ impl World {
         }
         for (ci, c) in self.clients.iter().enumerate() {
             if let Some(item) = c.checker.items.front() {
+                let aof = self.aof.as_ref().map_or(String::new(), |a| a.describe(self.machine.executor()));
                 return self.fail(format!(
-                    "c{ci}: no reply to `{}` (executed at step {}); received {}",
+                    "c{ci}: no reply to `{}` (executed at step {}); received {}{aof}",
                     item.cmd.render(),
                     item.step,
                     crate::check::describe(c.checker.unread_inbox())

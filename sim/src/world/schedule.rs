@@ -96,6 +96,10 @@ impl World {
             cmd.push(b"?");
             return Event::Send { client, cmd, scan: ScanStep::Continue, inline: false };
         }
+        if self.aof.as_mut().is_some_and(|a| a.bgrewrite_now()) {
+            cmd.push(b"BGREWRITEAOF");
+            return Event::Send { client, cmd, scan: ScanStep::None, inline: false };
+        }
         let mut g = Gen {
             rng: &mut self.rng,
             keyspace: self.opts.keyspace,
