@@ -412,8 +412,12 @@ impl Aof {
                 self.handed += bytes.len() as u64;
                 self.append_in_flight = true;
                 self.ops.push_back(StorageOp::Append { file: file.clone(), bytes, end: self.handed });
-                self.ops.push_back(StorageOp::Fsync { file, through: self.handed });
-                self.fsync_in_flight = Some(self.handed);
+                // One fsync at a time: with one in flight, the last bytes
+                // are left to the OS, as `appendonly no` leaves them.
+                if self.fsync_in_flight.is_none() {
+                    self.ops.push_back(StorageOp::Fsync { file, through: self.handed });
+                    self.fsync_in_flight = Some(self.handed);
+                }
             }
         }
         self.buf.clear();
