@@ -188,3 +188,22 @@ fn a_rewrite_waits_for_an_fsync_that_covers_everything_before_the_switch() {
     e.handle_storage(StorageEvent::Synced { through }, T0_MS + 1003);
     assert!(matches!(e.poll_storage(), Some(StorageOp::SwitchIncr { .. })));
 }
+
+#[test]
+fn appendonly_no_during_an_fsync_asks_for_no_second_one() {
+    let mut e = engine(FsyncPolicy::EverySec);
+    let c = open(&mut e, T0_MS);
+    exchange(&mut e, c, &resp(&["SET a 1"]), T0_MS);
+    drain(&mut e);
+    e.handle_tick(T0_MS + 1000);
+    let (_, fsyncs) = drain(&mut e);
+    assert_eq!(fsyncs.len(), 1, "an fsync is in flight");
+    exchange(&mut e, c, &resp(&["SET b 2", "CONFIG SET appendonly no"]), T0_MS + 1001);
+    let (bytes, more) = drain(&mut e);
+    assert_eq!(bytes, resp(&["SET b 2"]), "what was buffered still goes out");
+    assert!(more.is_empty(), "no second fsync while one runs: {more:?}");
+    e.handle_storage(StorageEvent::Synced { through: fsyncs[0] }, T0_MS + 1002);
+    let info = String::from_utf8_lossy(&exchange(&mut e, c, &resp(&["INFO persistence"]), T0_MS + 1003)).into_owned();
+    assert!(info.contains("aof_enabled:0\r\n"), "{info}");
+    e.check_invariants();
+}
