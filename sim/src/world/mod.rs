@@ -14,11 +14,13 @@
 //! can execute.
 //!
 //! `schedule.rs` draws the next event; `split.rs` holds split mode's steps;
+//! `replies.rs` reads and checks what the engine answered;
 //! `aof.rs` drives AOF runs on the simulated disk (crashes, restarts) and
 //! `durable.rs` holds what their checks compare.
 
 pub mod aof;
 pub mod durable;
+mod replies;
 mod schedule;
 mod split;
 
@@ -29,11 +31,11 @@ use rand_chacha::ChaCha8Rng;
 
 use ferrodis_engine::{Config, ConnId};
 
-use crate::check::{scan_reply, Checker, Expect, Item};
+use crate::check::{Checker, Expect, Item};
 use crate::cmd::Cmd;
 use crate::fault::FaultCounts;
 use crate::machine::Machine;
-use crate::model::{Exec, Model, Out, Prop, ScanCtx, Session};
+use crate::model::{Exec, Model, Out, ScanCtx, Session};
 use crate::resp::Writer;
 use crate::swarm::{Mode, Options, SplitOptions};
 use crate::trace::{Event, ScanStep, TraceHash};
@@ -558,155 +560,6 @@ impl World {
         c.closing = false;
         c.scan = None;
         self.pool.extend(self.unexec.drain(..).map(|(_, p)| p.cmd));
-    }
-
-    /// The engine's reply to the command of client `ci` that has just
-    /// executed and that the model is about to execute ([`Exec::observed`]).
-    /// One thread: every reply of the delivery is already in the
-    /// connection's output, after the replies still awaited by the checker
-    /// (the unread part of its inbox, then the engine's unread output), so
-    /// it is the reply after those. Split: it is the last whole reply in the
-    /// executor's output for the connection ([`World::observe_exec`]).
-    fn observe(&self, ci: usize) -> Option<crate::resp::Val> {
-        let c = &self.clients[ci];
-        let conn = c.conn?;
-        if self.split.is_some() {
-            return self.observe_exec(conn);
-        }
-        let mut stream = c.checker.unread_inbox().to_vec();
-        stream.extend_from_slice(self.machine.pending_output(conn));
-        if self.aof.is_some() {
-            stream.extend_from_slice(self.held_output(conn));
-        }
-        let mut rest = &stream[..];
-        for _ in 0..c.checker.items.len() {
-            match crate::resp::parse(rest) {
-                crate::resp::Parsed::Done(_, used) => rest = &rest[used..],
-                _ => return None,
-            }
-        }
-        match crate::resp::parse(rest) {
-            crate::resp::Parsed::Done(v, _) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// Split mode: the last whole reply in the executor's output for
-    /// `conn` (the reply of the request it has just executed; the buffer
-    /// holds only whole replies not yet handed to the ring).
-    pub(super) fn observe_exec(&self, conn: ConnId) -> Option<crate::resp::Val> {
-        let exec = self.machine.executor();
-        let out = &exec.clients.at(exec.clients.slot_of(&conn)?).out;
-        let mut rest = &out[..];
-        let mut last = None;
-        while let crate::resp::Parsed::Done(v, used) = crate::resp::parse(rest) {
-            last = Some(v);
-            rest = &rest[used..];
-        }
-        last
-    }
-
-    /// The engine's command counter must equal the model's.
-    fn check_executed_count(&self, ci: usize) -> Result<(), Failure> {
-        let engine_count = self.machine.executor().srv.stats.total_commands_processed;
-        if engine_count != self.commands_seen {
-            return self.fail(format!(
-                "c{ci}: the engine has executed {engine_count} commands, the simulator expected {} \
-                 (an input did not run to quiescence, or a command was lost or duplicated)",
-                self.commands_seen
-            ));
-        }
-        Ok(())
-    }
-
-    fn read(&mut self, ci: usize, len: usize) -> Result<(), Failure> {
-        let now = self.now_ms as u64;
-        let Some(conn) = self.clients[ci].conn else {
-            return Ok(());
-        };
-        let out = self.machine.pending_output(conn);
-        let n = len.min(out.len());
-        if n > 0 {
-            if n < out.len() {
-                self.stats.faults.split_reads += 1;
-            }
-            self.hash.u64(3);
-            self.hash.bytes(&out[..n]);
-            self.clients[ci].checker.feed(&out[..n]);
-            self.machine.consume_output(conn, n, now);
-            self.check_replies(ci)?;
-        }
-        Ok(())
-    }
-
-    /// Checks every reply that has arrived whole.
-    fn check_replies(&mut self, ci: usize) -> Result<(), Failure> {
-        loop {
-            let c = &mut self.clients[ci];
-            let checked = match c.checker.next_reply() {
-                Ok(Some(ch)) => ch,
-                Ok(None) => return Ok(()),
-                Err(first) => {
-                    // Show the whole actual reply: take everything the
-                    // engine has for this client, then describe again.
-                    let mut e = first;
-                    if let Some(conn) = c.conn {
-                        c.checker.feed(self.machine.pending_output(conn));
-                        if let Err(full) = c.checker.next_reply() {
-                            e = full;
-                        }
-                    }
-                    let what = match c.checker.items.front() {
-                        Some(item) => format!(
-                            "c{ci}: wrong reply to `{}` (executed at step {})\n  {e}",
-                            item.cmd.render(),
-                            item.step
-                        ),
-                        None => format!("c{ci}: {e}"),
-                    };
-                    return self.fail(what);
-                }
-            };
-            if checked.item.scan != ScanStep::None {
-                let prop = match &checked.item.expect {
-                    Expect::Prop(p) => Some(&**p),
-                    Expect::Exact(_) => None,
-                };
-                // HSCAN's items are field, value pairs: only fields count as seen.
-                let (must, pairs) = match prop {
-                    Some(Prop::Scan { must, .. }) => (Some(must), false),
-                    Some(Prop::PairScan { must, .. }) => (Some(must), true),
-                    _ => (None, false),
-                };
-                if let (Some(s), Some(v), Some(must)) = (c.scan.as_mut(), checked.val.as_ref(), must) {
-                    let (cursor, keys) = scan_reply(v).expect("checked by check_prop");
-                    s.seen.extend(keys.iter().step_by(1 + pairs as usize).map(|k| crate::model::key_hash(k)));
-                    s.calls += 1;
-                    if cursor == 0 {
-                        if let Some(h) = must.iter().find(|h| !s.seen.contains(*h)) {
-                            let name = self.model.dbs[c.sess.db]
-                                .map
-                                .keys()
-                                .find(|k| crate::model::key_hash(k) == *h)
-                                .map_or(format!("the key with hash {h:#x}"), |k| crate::cmd::render_bytes(k));
-                            let msg =
-                                format!("c{ci}: SCAN finished without returning {name}, present for the whole scan");
-                            return self.fail(msg);
-                        }
-                        c.scan = None;
-                    } else if s.calls > SCAN_CALLS_MAX {
-                        return self.fail(format!("c{ci}: SCAN did not finish after {SCAN_CALLS_MAX} calls"));
-                    } else {
-                        s.state = ScanState::Ready(cursor);
-                    }
-                } else if matches!(checked.val, Some(crate::resp::Val::Error(_))) || checked.val.is_none() {
-                    // An invalid first call (bad cursor, bad option): no session.
-                    c.scan = None;
-                }
-            }
-            self.record_released(checked.item.seq);
-            self.pool.push(checked.item.cmd);
-        }
     }
 
     fn close(&mut self, ci: usize) {
