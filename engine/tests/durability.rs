@@ -207,3 +207,33 @@ fn appendonly_no_during_an_fsync_asks_for_no_second_one() {
     assert!(info.contains("aof_enabled:0\r\n"), "{info}");
     e.check_invariants();
 }
+
+#[test]
+fn appendonly_yes_at_runtime_rewrites_first_and_a_failed_attempt_backs_off() {
+    let config = Config { appendonly: false, ..Config::default() };
+    let mut e = Engine::new(config, T0_MS);
+    let c = open(&mut e, T0_MS);
+    exchange(&mut e, c, &resp(&["SET a 1"]), T0_MS);
+    assert!(e.poll_storage().is_none(), "nothing is written with the AOF off");
+    assert_eq!(exchange(&mut e, c, &resp(&["CONFIG SET appendonly yes"]), T0_MS), b"+OK\r\n");
+    let Some(StorageOp::SwitchIncr { new_incr, manifest }) = e.poll_storage() else { panic!("a switch first") };
+    assert_eq!(new_incr, "appendonly.aof.1.incr.aof");
+    assert_eq!(manifest, None, "the new incr file joins a manifest only with its base");
+    e.handle_storage(StorageEvent::IncrSwitched(Err("No such file or directory".into())), T0_MS);
+    // Retried after a second, not on every tick.
+    e.handle_tick(T0_MS + 500);
+    assert!(e.poll_storage().is_none(), "no retry before the backoff");
+    e.handle_tick(T0_MS + 1000);
+    let Some(StorageOp::SwitchIncr { new_incr, .. }) = e.poll_storage() else { panic!("the retry") };
+    assert_eq!(new_incr, "appendonly.aof.2.incr.aof");
+    e.handle_storage(StorageEvent::IncrSwitched(Ok(())), T0_MS + 1000);
+    let Some(StorageOp::Fork { .. }) = e.poll_storage() else { panic!("then the fork") };
+    e.handle_storage(StorageEvent::Forked(Ok(5)), T0_MS + 1000);
+    e.handle_storage(StorageEvent::RewriteDone(Ok(30)), T0_MS + 1001);
+    let Some(StorageOp::InstallRewrite { manifest, .. }) = e.poll_storage() else { panic!("then the install") };
+    assert_eq!(manifest, "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
+    e.handle_storage(StorageEvent::RewriteInstalled(Ok(())), T0_MS + 1001);
+    let info = String::from_utf8_lossy(&exchange(&mut e, c, &resp(&["INFO persistence"]), T0_MS + 1002)).into_owned();
+    assert!(info.contains("aof_enabled:1\r\n") && info.contains("aof_rewrites:1\r\n"), "{info}");
+    e.check_invariants();
+}

@@ -237,6 +237,8 @@ impl AofDriver {
     /// Forks the rewrite child; the time the fork took, in µs.
     fn fork(&mut self, temp_base: String, dbs: &[Db]) -> Result<u64, String> {
         assert!(self.child.is_none(), "one rewrite at a time");
+        // BGREWRITEAOF with the AOF off may be the first file of the directory.
+        self.storage.ensure_dir().map_err(|e| format!("can't create the AOF directory: {e}"))?;
         let path = self.storage.path(&temp_base).map_err(|e| e.to_string())?;
         // Opened before the fork: the child only writes.
         let file = File::create(&path).map_err(|e| format!("can't create {temp_base}: {e}"))?;

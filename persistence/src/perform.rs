@@ -31,7 +31,13 @@ pub fn perform_planted(storage: &mut impl Storage, op: StorageOp, plant: Plant) 
             Err(e) => StorageEvent::SyncFailed { error: e.to_string() },
         }),
         StorageOp::SwitchIncr { new_incr, manifest } => {
-            Some(StorageEvent::IncrSwitched(switch_incr(storage, &new_incr, manifest.as_deref())))
+            // A server started with `appendonly no` has no AOF directory
+            // until `CONFIG SET appendonly yes` switches to its first incr.
+            let switched = storage
+                .ensure_dir()
+                .map_err(|e| format!("can't create the AOF directory: {e}"))
+                .and_then(|()| switch_incr(storage, &new_incr, manifest.as_deref()));
+            Some(StorageEvent::IncrSwitched(switched))
         }
         StorageOp::InstallRewrite { temp_base, base, manifest, remove } => {
             Some(StorageEvent::RewriteInstalled(install(storage, &temp_base, &base, &manifest, &remove, plant)))
@@ -176,6 +182,7 @@ mod tests {
         assert_eq!(
             calls,
             [
+                "EnsureDir ",
                 "Create appendonly.aof.2.incr.aof",
                 "Fsync appendonly.aof.2.incr.aof",
                 "FsyncDir ",

@@ -271,3 +271,44 @@ fn rewrite_under_load(extra: &[&str]) {
     assert!(server.log().contains("DB loaded from append only file"), "{}", server.log());
     assert_same(&expected, &snapshot(&mut server.connect()), "after the rewrite and a restart");
 }
+
+// --- CONFIG SET appendonly yes at runtime ----------------------------------------
+
+/// A server started without the AOF turns it on at runtime: the data it
+/// already had reaches the files through the rewrite that starts it, later
+/// writes through the new incr file, and a restart with `--appendonly yes`
+/// loads both. The same steps run on Redis's server first, so the test
+/// itself is checked against the spec (each server against its own
+/// dataset: the fill pops random set members).
+#[test]
+fn config_set_appendonly_yes_starts_the_aof_with_a_rewrite() {
+    for kind in [Kind::Redis, Kind::Ferrodis] {
+        let dir = DataDir::new();
+        let off: Vec<&str> = if kind == Kind::Redis {
+            vec!["--appendonly", "no", "--aof-use-rdb-preamble", "no"]
+        } else {
+            vec!["--appendonly", "no"]
+        };
+        let server = Server::start_in(kind, &dir, &off);
+        let mut conn = server.connect();
+        fill_all_types(&mut conn, "before");
+        assert_eq!(conn.cmd(&["CONFIG", "SET", "appendonly", "yes"]).unwrap(), b"+OK\r\n");
+        assert_eq!(info_field(&mut conn, "aof_enabled"), "1");
+        let deadline = Instant::now() + REWRITE_TIMEOUT;
+        while info_field(&mut conn, "aof_rewrite_in_progress") != "0"
+            || info_field(&mut conn, "aof_rewrite_scheduled") != "0"
+        {
+            assert!(Instant::now() < deadline, "{}: the first rewrite did not finish", kind.name());
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(info_field(&mut conn, "aof_last_bgrewrite_status"), "ok");
+        fill_all_types(&mut conn, "after");
+        let expected = snapshot(&mut conn);
+        let text = manifest(&dir);
+        assert!(text.contains(" type b\n") && text.contains(" type i\n"), "{}: manifest {text}", kind.name());
+        assert_eq!(server.shutdown(), Some(0));
+        let on: Vec<&str> = if kind == Kind::Redis { REDIS_AOF.to_vec() } else { AOF_ON.to_vec() };
+        let server = Server::start_in(kind, &dir, &on);
+        assert_same(&expected, &snapshot(&mut server.connect()), &format!("{}: after a restart", kind.name()));
+    }
+}

@@ -87,6 +87,8 @@ pub struct Aof {
     ops: VecDeque<StorageOp>,
     phase: Phase,
     rewrite_scheduled: bool,
+    /// A scheduled rewrite waits until then after a failed one (backoff).
+    retry_at_ms: u64,
     /// The last append or fsync failure; writes are refused until a
     /// rewrite installs fresh files.
     write_error: Option<String>,
@@ -141,6 +143,7 @@ impl Aof {
             ops: VecDeque::new(),
             phase: Phase::Idle,
             rewrite_scheduled: false,
+            retry_at_ms: 0,
             write_error: None,
             temp_seq: 0,
             log: Vec::new(),
@@ -281,7 +284,8 @@ impl Aof {
             let growth = (self.info.current_size * 100 / base) as i64 - 100;
             cfg.percentage > 0 && self.info.current_size > cfg.min_size && growth >= cfg.percentage as i64
         };
-        if self.rewrite_scheduled || (self.on && !self.waiting_first_rewrite && grown) {
+        let retry_due = self.rewrite_scheduled && now_ms >= self.retry_at_ms;
+        if retry_due || (self.on && !self.waiting_first_rewrite && grown && now_ms >= self.retry_at_ms) {
             self.rewrite_scheduled = false;
             if grown {
                 self.log.push(format!(
@@ -477,7 +481,7 @@ impl Aof {
                         self.selected_db = None;
                         self.fork();
                     }
-                    Err(e) => self.rewrite_failed(format!("Can't open the new incr AOF file: {e}")),
+                    Err(e) => self.rewrite_failed(format!("Can't open the new incr AOF file: {e}"), now_ms),
                 }
             }
             StorageEvent::Forked(result) => {
@@ -490,7 +494,7 @@ impl Aof {
                     }
                     Err(e) => {
                         self.phase = Phase::Idle;
-                        self.rewrite_failed(format!("Can't rewrite append only file in background: fork: {e}"));
+                        self.rewrite_failed(format!("Can't rewrite append only file in background: fork: {e}"), now_ms);
                     }
                 }
             }
@@ -515,7 +519,7 @@ impl Aof {
                     Err(e) => {
                         self.phase = Phase::Idle;
                         self.ops.push_back(StorageOp::Remove { files: vec![self.temp_base()] });
-                        self.rewrite_failed(format!("Background AOF rewrite failed: {e}"));
+                        self.rewrite_failed(format!("Background AOF rewrite failed: {e}"), now_ms);
                     }
                 }
             }
@@ -541,7 +545,7 @@ impl Aof {
                         }
                         self.log.push("Background AOF rewrite finished successfully".into());
                     }
-                    Err(e) => self.rewrite_failed(format!("Can't install the rewritten AOF: {e}")),
+                    Err(e) => self.rewrite_failed(format!("Can't install the rewritten AOF: {e}"), now_ms),
                 }
             }
         }
@@ -561,10 +565,15 @@ impl Aof {
         self.rewrite_scheduled = true;
     }
 
-    fn rewrite_failed(&mut self, log: String) {
+    fn rewrite_failed(&mut self, log: String, now_ms: u64) {
         self.log.push(log);
         self.info.last_bgrewrite_ok = false;
         self.info.consecutive_failures += 1;
+        // Retried on its own after 1 s, 2 s, 4 s ... up to about a minute,
+        // so a directory that cannot be written does not turn into a log
+        // line every tick. BGREWRITEAOF still starts one at once.
+        let backoff_s = 1u64 << (self.info.consecutive_failures - 1).min(6);
+        self.retry_at_ms = now_ms + backoff_s * 1000;
         self.info.rewrite_started_ms = None;
         if self.write_error.is_some() || self.waiting_first_rewrite {
             self.rewrite_scheduled = true;
