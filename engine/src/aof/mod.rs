@@ -600,14 +600,15 @@ pub struct RewriteTrigger {
 
 /// One command in RESP, as Redis writes it to the AOF.
 pub fn encode<A: AsRef<[u8]>>(out: &mut Vec<u8>, args: &[A]) {
-    out.push(b'*');
-    out.extend_from_slice(args.len().to_string().as_bytes());
-    out.extend_from_slice(b"\r\n");
+    let len_line = |out: &mut Vec<u8>, prefix: u8, n: usize| {
+        out.push(prefix);
+        out.extend_from_slice(crate::resp::reply::itoa_buf(n as i64).as_str().as_bytes());
+        out.extend_from_slice(b"\r\n");
+    };
+    len_line(out, b'*', args.len());
     for a in args {
         let a = a.as_ref();
-        out.push(b'$');
-        out.extend_from_slice(a.len().to_string().as_bytes());
-        out.extend_from_slice(b"\r\n");
+        len_line(out, b'$', a.len());
         out.extend_from_slice(a);
         out.extend_from_slice(b"\r\n");
     }
