@@ -193,6 +193,7 @@ impl Executor {
         self.srv.stats.total_commands_processed += 1;
         let client = self.clients.at_mut(slot);
         client.last_interaction_ms = self.srv.now_ms;
+        self.reply.set_protocol(client.resp);
         let db_index = client.db;
         // New keys take the command's time as their access time (OBJECT IDLETIME).
         self.srv.dbs[db_index].set_clock(self.srv.now_ms);

@@ -1,15 +1,41 @@
-//! Reply encoding. Handlers append RESP2 straight into a byte buffer; there
+//! Reply encoding. Handlers append RESP straight into a byte buffer; there
 //! is no intermediate reply tree, so a reply costs one copy of its payload.
+//!
+//! # Protocols
+//! One handler serves RESP2 and RESP3 clients: it calls the method that
+//! names what Redis's `addReply*` names (a map, a set, a double, a null, a
+//! push...), and [`Reply::resp3`], set by the executor from the calling
+//! client's `HELLO` version before each command, picks the encoding, as
+//! Redis's `c->resp` does:
+//!
+//! | method | RESP2 | RESP3 | Redis |
+//! |---|---|---|---|
+//! | [`Reply::map`] | `*2n` | `%n` | addReplyMapLen |
+//! | [`Reply::set`] | `*n` | `~n` | addReplySetLen |
+//! | [`Reply::push`] | `*n` | `>n` | addReplyPushLen |
+//! | [`Reply::null`] | `$-1` | `_` | addReplyNull |
+//! | [`Reply::null_array`] | `*-1` | `_` | addReplyNullArray |
+//! | [`Reply::double`] | `$len` `%.17g` | `,%.17g` | addReplyDouble |
+//! | [`Reply::bool`] | `:1` / `:0` | `#t` / `#f` | addReplyBool |
+//! | [`Reply::verbatim`] | `$len` text | `=len` `txt:`text | addReplyVerbatim |
 
-/// An output buffer that knows how to write RESP2 values.
+/// An output buffer that knows how to write RESP2 and RESP3 values.
 #[derive(Default, Debug)]
 pub struct Reply {
     pub buf: Vec<u8>,
+    /// Encode for a RESP3 client (see the module's table).
+    pub resp3: bool,
 }
 
 impl Reply {
     pub fn new() -> Reply {
-        Reply { buf: Vec::new() }
+        Reply { buf: Vec::new(), resp3: false }
+    }
+
+    /// Sets the protocol from a client's HELLO version (2 or 3).
+    pub fn set_protocol(&mut self, resp: u8) {
+        debug_assert!(resp == 2 || resp == 3, "RESP version {resp}");
+        self.resp3 = resp == 3;
     }
 
     /// `+OK\r\n`
@@ -73,9 +99,14 @@ impl Reply {
         self.bulk(tmp.as_str().as_bytes());
     }
 
-    /// `$-1\r\n`
+    /// The null bulk string: `$-1` (RESP2), `_` (RESP3).
     pub fn null(&mut self) {
-        self.buf.extend_from_slice(b"$-1\r\n");
+        self.buf.extend_from_slice(if self.resp3 { b"_\r\n" } else { b"$-1\r\n" });
+    }
+
+    /// The null array: `*-1` (RESP2), `_` (RESP3).
+    pub fn null_array(&mut self) {
+        self.buf.extend_from_slice(if self.resp3 { b"_\r\n" } else { b"*-1\r\n" });
     }
 
     /// `*<n>\r\n`; the caller then writes `n` elements.
@@ -85,16 +116,79 @@ impl Reply {
         self.buf.extend_from_slice(b"\r\n");
     }
 
-    /// A RESP2 "map": an array of `2 * pairs` elements.
+    /// A map of `pairs` key/value pairs, which the caller writes next:
+    /// `%pairs` (RESP3), an array of `2 * pairs` elements (RESP2).
     pub fn map(&mut self, pairs: usize) {
-        self.array(pairs * 2);
+        if self.resp3 {
+            self.header(b'%', pairs);
+        } else {
+            self.array(pairs * 2);
+        }
     }
 
-    /// A double as Redis's addReplyDouble prints it in RESP2 (`%.17g`, with
-    /// `inf`/`-inf`), as a bulk string.
+    /// A set of `n` elements: `~n` (RESP3), `*n` (RESP2).
+    pub fn set(&mut self, n: usize) {
+        if self.resp3 {
+            self.header(b'~', n);
+        } else {
+            self.array(n);
+        }
+    }
+
+    /// An out-of-band push of `n` elements (pub/sub messages): `>n`
+    /// (RESP3), `*n` (RESP2).
+    pub fn push(&mut self, n: usize) {
+        if self.resp3 {
+            self.header(b'>', n);
+        } else {
+            self.array(n);
+        }
+    }
+
+    /// A double as Redis 7.0's addReplyDouble prints it (`%.17g`, with
+    /// `inf`/`-inf`): a bulk string (RESP2) or `,` (RESP3).
     pub fn double(&mut self, d: f64) {
         let s = format_double_g17(d);
-        self.bulk(s.as_bytes());
+        if self.resp3 {
+            self.buf.push(b',');
+            self.buf.extend_from_slice(s.as_bytes());
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(s.as_bytes());
+        }
+    }
+
+    /// A boolean: `:1` / `:0` (RESP2), `#t` / `#f` (RESP3).
+    pub fn bool(&mut self, b: bool) {
+        if self.resp3 {
+            self.buf.extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" });
+        } else {
+            self.int(i64::from(b));
+        }
+    }
+
+    /// Text Redis marks as verbatim (INFO, CLIENT LIST, LOLWUT...): a bulk
+    /// string (RESP2), or `=len` with the three-letter `kind` ("txt",
+    /// "mkd") and a colon before the text (RESP3).
+    pub fn verbatim(&mut self, kind: &str, text: &[u8]) {
+        if self.resp3 {
+            debug_assert_eq!(kind.len(), 3, "verbatim kinds are three letters");
+            self.buf.push(b'=');
+            self.push_decimal((text.len() + 4) as i64);
+            self.buf.extend_from_slice(b"\r\n");
+            self.buf.extend_from_slice(kind.as_bytes());
+            self.buf.push(b':');
+            self.buf.extend_from_slice(text);
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(text);
+        }
+    }
+
+    fn header(&mut self, kind: u8, n: usize) {
+        self.buf.push(kind);
+        self.push_decimal(n as i64);
+        self.buf.extend_from_slice(b"\r\n");
     }
 
     /// The position where the next write lands; with [`Reply::truncate`] a
@@ -214,6 +308,26 @@ mod tests {
         assert_eq!(format_double_g17(f64::INFINITY), "inf");
         assert_eq!(format_double_g(3.0, 17), "3");
         assert_eq!(format_double_g(0.0001, 17), "0.0001");
+    }
+
+    #[test]
+    fn protocols_encode_each_kind() {
+        let both = |f: fn(&mut Reply)| {
+            let (mut two, mut three) = (Reply::new(), Reply::new());
+            three.set_protocol(3);
+            f(&mut two);
+            f(&mut three);
+            (String::from_utf8(two.buf).unwrap(), String::from_utf8(three.buf).unwrap())
+        };
+        assert_eq!(both(|r| r.map(2)), ("*4\r\n".into(), "%2\r\n".into()));
+        assert_eq!(both(|r| r.set(3)), ("*3\r\n".into(), "~3\r\n".into()));
+        assert_eq!(both(|r| r.push(3)), ("*3\r\n".into(), ">3\r\n".into()));
+        assert_eq!(both(|r| r.null()), ("$-1\r\n".into(), "_\r\n".into()));
+        assert_eq!(both(|r| r.null_array()), ("*-1\r\n".into(), "_\r\n".into()));
+        assert_eq!(both(|r| r.double(1.5)), ("$3\r\n1.5\r\n".into(), ",1.5\r\n".into()));
+        assert_eq!(both(|r| r.double(f64::NEG_INFINITY)), ("$4\r\n-inf\r\n".into(), ",-inf\r\n".into()));
+        assert_eq!(both(|r| r.bool(true)), (":1\r\n".into(), "#t\r\n".into()));
+        assert_eq!(both(|r| r.verbatim("txt", b"a\r\nb")), ("$4\r\na\r\nb\r\n".into(), "=8\r\ntxt:a\r\nb\r\n".into()));
     }
 
     #[test]
