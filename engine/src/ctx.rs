@@ -123,6 +123,9 @@ pub struct Effects {
     /// expiries, random picks, floats, blocking pops. `Some(vec![])`
     /// propagates nothing.
     pub propagate: Option<Vec<Vec<Bytes>>>,
+    /// Clients (id, slot) whose output went from empty to not empty by
+    /// [`Ctx::deliver`]; the executor schedules them for output.
+    pub delivered: Vec<(ConnId, usize)>,
 }
 
 /// What a blocking handler waits for.
@@ -168,6 +171,27 @@ impl Ctx<'_> {
     /// Propagates nothing for this command (it changed nothing).
     pub fn propagate_nothing(&mut self) {
         self.effects.propagate = Some(Vec::new());
+    }
+
+    /// Writes out-of-band output for another client (or the caller):
+    /// pub/sub messages, MONITOR lines. `write` encodes into a [`Reply`] set
+    /// to the target's protocol; the bytes go after everything the target
+    /// was already sent or is held (the durability gate keeps their order),
+    /// and before the caller's own reply when the target is the caller, as
+    /// in Redis. False when `target` is not a client (any more).
+    pub fn deliver(&mut self, target: ConnId, write: impl FnOnce(&mut Reply)) -> bool {
+        let Some(slot) = self.clients.slot_of(&target) else { return false };
+        let client = self.clients.at_mut(slot);
+        let into_held = !client.held.is_empty();
+        let buf = if into_held { &mut client.held } else { &mut client.out };
+        let was_empty = buf.is_empty();
+        let mut r = Reply { buf: std::mem::take(buf), resp3: client.resp == 3 };
+        write(&mut r);
+        *buf = r.buf;
+        if !into_held && was_empty && !buf.is_empty() {
+            self.effects.delivered.push((target, slot));
+        }
+        true
     }
 
     pub fn now_ms(&self) -> u64 {

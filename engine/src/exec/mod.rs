@@ -234,6 +234,8 @@ impl Executor {
                 true
             }
         };
+        // Output delivered to clients with none pending (pub/sub, MONITOR).
+        self.pending.append(&mut self.blocking.effects.delivered);
         // SELECT and MOVE change which database the command ends in; what
         // it propagates belongs to the one it ran in.
         self.propagate(db_index, args, flags, failed);
