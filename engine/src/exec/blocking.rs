@@ -276,7 +276,13 @@ impl Executor {
             let ready = std::mem::take(&mut self.blocking.ready);
             for (db, key) in ready {
                 let Some(queue) = self.blocking.waiters.get(&(db, key.clone())) else { continue };
-                for conn in queue.clone() {
+                let mut queue = queue.clone();
+                if crate::planted::Plant::from_config(&self.srv.config)
+                    .is(crate::planted::PlantedBug::BlockedServedNewestFirst)
+                {
+                    queue.make_contiguous().reverse();
+                }
+                for conn in queue {
                     let Some(p) = self.blocking.parked.get(&conn) else { continue };
                     let now = self.srv.now_ms;
                     let (kind, args) = (p.kind, p.args.clone());
