@@ -78,8 +78,11 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResult {
         ctx.reply.set(0);
         return Ok(());
     }
-    ctx.srv.stats.dirty += count as u64;
     let size = set.len();
+    // Redis adds the count asked for, however large (its counter is a C
+    // long long that a huge count pushes toward overflow); we count the
+    // members that go, so SPOP s 9223372036854775807 twice cannot overflow.
+    ctx.srv.stats.dirty += count.min(size) as u64;
     if count >= size {
         // The whole set, as SUNION of it replies; then the key goes.
         reply_as_union(ctx.reply, set, max, seed, true);
