@@ -28,6 +28,7 @@ pub mod dict;
 pub mod entry;
 pub mod lazyfree;
 pub mod value;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -72,6 +73,9 @@ pub struct Db {
     /// persists or pops from must still be there.
     expiry_paused: bool,
     plant: Plant,
+    /// WATCH: the watched keys of this database and the changes to them
+    /// (see [`watch`]); every primitive that changes a key notes it.
+    pub watch: watch::WatchedKeys,
 }
 
 impl Default for Db {
@@ -93,6 +97,7 @@ impl Db {
             expired_log: None,
             expiry_paused: false,
             plant: Plant::default(),
+            watch: Default::default(),
         }
     }
 
@@ -166,7 +171,9 @@ impl Db {
         if !self.expires.is_empty() && !self.live(key, now_ms) {
             return None;
         }
+        let watch = &mut self.watch;
         self.keys.get_mut(key).map(|mut e| {
+            watch.note_candidate(key);
             e.set_aux(lru_touch(e.aux(), now_ms) & !UNSHARED_INT_BIT);
             e.into_value_mut()
         })
@@ -179,6 +186,7 @@ impl Db {
     /// Stores `value` under `key`, replacing any value. The key's TTL is
     /// cleared unless `keep_ttl` (SET's KEEPTTL). Returns the old value.
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) -> bool {
+        self.watch.note(key);
         if let Some(mut e) = self.keys.get_mut(key) {
             let old = std::mem::replace(e.value_mut(), value);
             if !keep_ttl && e.flag() {
@@ -197,6 +205,7 @@ impl Db {
     /// Removes `key` and its TTL. Does not check expiry: callers look up first.
     pub fn remove(&mut self, key: &[u8]) -> bool {
         let Some((value, volatile)) = self.keys.remove(key) else { return false };
+        self.watch.note(key);
         if volatile {
             let had = self.expires.remove(key);
             assert!(had.is_some(), "flagged key missing from expires");
@@ -235,6 +244,7 @@ impl Db {
 
     /// Sets the absolute expire time of an existing key.
     pub fn set_expire(&mut self, key: &[u8], at_ms: u64) {
+        self.watch.note(key);
         let mut e = self.keys.get_mut(key).expect("expire set on a missing key");
         if e.flag() {
             let mut x = self.expires.get_mut(key).expect("flagged key missing from expires");
@@ -252,12 +262,14 @@ impl Db {
             return false;
         }
         e.set_flag(false);
+        self.watch.note(key);
         let had = self.expires.remove(key);
         assert!(had.is_some(), "flagged key missing from expires");
         true
     }
 
     pub fn clear(&mut self) {
+        self.note_all_held();
         self.keys.clear();
         self.expires.clear();
         self.expires_cursor = 0;
@@ -341,6 +353,7 @@ impl Db {
             let keys = &mut self.keys;
             let lazy = &mut self.lazy;
             let log = &mut self.expired_log;
+            let watch = &mut self.watch;
             while sampled < per_loop && steps < per_loop * ACTIVE_EXPIRE_STEPS_PER_KEY {
                 steps += 1;
                 self.expires_cursor = self.expires.scan_remove(
@@ -353,6 +366,7 @@ impl Db {
                         if let Some(log) = log.as_mut() {
                             log.push(e.key().to_vec());
                         }
+                        watch.note(e.key());
                         let gone = keys.remove(e.key());
                         assert!(matches!(gone, Some((_, true))), "expires held a key without a flagged entry");
                         if let Some((value, _)) = gone {
@@ -499,6 +513,7 @@ impl Db {
     /// Removes `key` with its TTL and metadata. Does not check expiry.
     pub fn take_entry(&mut self, key: &[u8]) -> Option<Entry> {
         let entry = self.keys.remove_entry(key)?;
+        self.watch.note(key);
         let (volatile, aux) = (entry.flag(), entry.aux());
         let expire_at_ms = if volatile {
             let (at_ms, _) = self.expires.remove(key).expect("flagged key missing from expires");
@@ -512,6 +527,7 @@ impl Db {
     /// Stores a whole entry under `key`, replacing any existing one.
     pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
         self.remove(key);
+        self.watch.note(key);
         self.keys.insert_new(key, entry.value, false).set_aux(entry.aux);
         if let Some(at_ms) = entry.expire_at_ms {
             self.set_expire(key, at_ms);

@@ -558,6 +558,11 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
     ("memory|help", "fixed text: compared with Redis's by the differential suite"),
     ("object|idletime", "counts whole seconds since the engine's last access, a clock the model does not mirror"),
     ("object|help", "fixed text: compared with Redis's by the differential suite"),
+    ("multi", "transactions span several requests of one client; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
+    ("exec", "transactions span several requests of one client; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
+    ("discard", "transactions span several requests of one client; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
+    ("watch", "WATCH outcomes depend on other clients' writes; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
+    ("unwatch", "WATCH outcomes depend on other clients' writes; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
 ];
 
 /// Every family's specs: [`SPECS`] here, then one `SPECS` per data-type
