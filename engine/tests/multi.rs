@@ -206,3 +206,18 @@ fn blocking_inside_exec_and_closing_clients() {
     assert!(e.executor().dbs()[0].watch.pairs().next().is_none(), "the closed client's watches are gone");
     assert_eq!(run(&mut e, a, &["GET x"], T0_MS), "$-1\r\n");
 }
+
+/// BGREWRITEAOF queued in a transaction starts when the transaction's
+/// unit is over: the whole MULTI ... EXEC goes to the incr file the
+/// rewrite supersedes, never split across two files.
+#[test]
+fn a_rewrite_inside_exec_waits_for_the_unit() {
+    let mut e = engine(FsyncPolicy::No);
+    let c = open(&mut e, T0_MS);
+    drain(&mut e);
+    let got = run(&mut e, c, &["MULTI", "SET a 1", "BGREWRITEAOF", "SET b 2", "EXEC"], T0_MS);
+    assert!(got.ends_with("*3\r\n+OK\r\n+Background append only file rewriting started\r\n+OK\r\n"), "{got}");
+    let Some(StorageOp::Append { file, bytes, .. }) = e.poll_storage() else { panic!("the unit is appended first") };
+    assert_eq!(file, "appendonly.aof.1.incr.aof");
+    assert_eq!(lines(&bytes), ["SELECT 0", "MULTI", "SET a 1", "SET b 2", "EXEC"]);
+}

@@ -307,6 +307,9 @@ impl Aof {
         if self.phase != Phase::Idle {
             return Err(RewriteRefused::InProgress);
         }
+        if self.defer_rewrite(now_ms)? {
+            return Ok(());
+        }
         self.info.rewrite_started_ms = Some(now_ms);
         let Some(file) = self.appending_to.clone() else {
             if self.on {

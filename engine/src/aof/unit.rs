@@ -9,7 +9,10 @@
 //! when a second arrives (after the first one's `SELECT`: Redis gives
 //! `MULTI` the first command's database). `EXEC` follows the last one, in
 //! its database. The bytes never leave the buffer mid-unit: units open and
-//! close within one input.
+//! close within one input, and a rewrite asked for inside one (BGREWRITEAOF
+//! queued in a transaction) starts when it closes, so the whole unit goes
+//! to the incr file the rewrite supersedes (as Redis, whose unit is still
+//! pending in `also_propagate` when the rewrite opens its new incr file).
 
 use super::{encode, Aof};
 
@@ -21,6 +24,8 @@ pub(super) struct Unit {
     ops: u32,
     /// Where the first one starts in the buffer (after its `SELECT`).
     first_at: usize,
+    /// A rewrite asked for meanwhile, and when.
+    deferred_rewrite: Option<u64>,
 }
 
 const MULTI: &[u8] = b"*1\r\n$5\r\nMULTI\r\n";
@@ -32,7 +37,7 @@ impl Aof {
         if self.unit.open {
             return false;
         }
-        self.unit = Unit { open: true, ops: 0, first_at: 0 };
+        self.unit = Unit { open: true, ..Unit::default() };
         true
     }
 
@@ -46,6 +51,22 @@ impl Aof {
         if unit.ops > 1 && self.on {
             encode(&mut self.buf, &[b"EXEC".as_slice()]);
         }
+        if let Some(at_ms) = unit.deferred_rewrite {
+            let _ = self.start_rewrite(at_ms);
+        }
+    }
+
+    /// Inside a unit, a rewrite waits for its end (see the module doc):
+    /// true when this one was deferred (or one already is).
+    pub(super) fn defer_rewrite(&mut self, now_ms: u64) -> Result<bool, super::RewriteRefused> {
+        if !self.unit.open {
+            return Ok(false);
+        }
+        if self.unit.deferred_rewrite.is_some() {
+            return Err(super::RewriteRefused::InProgress);
+        }
+        self.unit.deferred_rewrite = Some(now_ms);
+        Ok(true)
     }
 
     /// Called by `propagate` before it encodes a command (its `SELECT`

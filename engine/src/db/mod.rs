@@ -165,16 +165,30 @@ impl Db {
         })
     }
 
-    /// As [`Db::lookup`], for a value the caller may change in place. A
-    /// COPY-made integer stops counting as unshared (see [`KeyMeta`]).
+    /// As [`Db::lookup`], for a value the caller may change in place (a
+    /// list, hash, set or sorted set command: a string found there is
+    /// WRONGTYPE and keeps its metadata).
     pub fn lookup_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Value> {
+        self.lookup_mut_inner(key, now_ms, false)
+    }
+
+    /// [`Db::lookup_mut`] for a string command: a string found (which the
+    /// caller may change) stops counting as a COPY-made unshared integer
+    /// (see [`KeyMeta`]).
+    pub fn lookup_mut_string(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Value> {
+        self.lookup_mut_inner(key, now_ms, true)
+    }
+
+    fn lookup_mut_inner(&mut self, key: &[u8], now_ms: u64, string_write: bool) -> Option<&mut Value> {
         if !self.expires.is_empty() && !self.live(key, now_ms) {
             return None;
         }
         let watch = &mut self.watch;
         self.keys.get_mut(key).map(|mut e| {
             watch.note_candidate(key);
-            e.set_aux(lru_touch(e.aux(), now_ms) & !UNSHARED_INT_BIT);
+            let shares = string_write && matches!(e.value_mut(), Value::Str(_));
+            let aux = lru_touch(e.aux(), now_ms);
+            e.set_aux(if shares { aux & !UNSHARED_INT_BIT } else { aux });
             e.into_value_mut()
         })
     }

@@ -69,6 +69,12 @@ impl WatchedKeys {
         }
     }
 
+    /// `key` was handed out by `lookup_mut` for a change that is not a
+    /// write (an encoding conversion): it touches nothing.
+    pub fn drop_candidate(&mut self, key: &[u8]) {
+        self.candidates.retain(|k| k.as_slice() != key);
+    }
+
     /// The command is over: its candidates become touches if it counted a
     /// change (`changed`), and are forgotten otherwise.
     pub fn settle_candidates(&mut self, changed: bool) {

@@ -162,8 +162,9 @@ impl Executor {
         self.reply.array(queued.len());
         self.propagate_expired();
         let unit = self.srv.aof.begin_unit();
+        // Each request counts once (`total_commands_processed`), queued
+        // ones when they were queued: the inner calls add nothing.
         for args in &queued {
-            self.srv.stats.total_commands_processed += 1;
             match resolve(&self.srv.table, args) {
                 Ok((handler, name, flags)) => {
                     let client = self.clients.at_mut(slot);

@@ -40,6 +40,7 @@ pub mod hash_random;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod multi;
 pub mod server;
 pub mod set;
 pub mod sort;
@@ -338,6 +339,8 @@ pub struct Session {
     pub id: i64,
     /// CLIENT SETNAME's name (None: unnamed).
     pub name: Option<Vec<u8>>,
+    /// MULTI's queue and flags (see [`multi`]).
+    pub tx: multi::TxM,
 }
 
 /// What a SCAN belongs to, so the model can tell which keys it must cover.
@@ -356,6 +359,8 @@ pub struct Model {
     /// configuration (what is implemented), not behaviour; the world reads
     /// it from the engine once at the start.
     pub command_count: i64,
+    /// Every session's watched keys (see [`multi`]).
+    pub watches: Vec<multi::WatchM>,
 }
 
 impl Default for Model {
@@ -382,17 +387,21 @@ pub struct Exec<'a> {
 /// ([`Exec::observed`]).
 pub fn observes(cmd: &Cmd) -> bool {
     let mut buf = [0u8; 16];
-    set::observes(lower(cmd.arg(0), &mut buf))
+    let name = lower(cmd.arg(0), &mut buf);
+    set::observes(name) || name == b"exec"
 }
 
 impl Model {
     pub fn new() -> Model {
-        Model { dbs: vec![Db::default(); DATABASES], seq: 0, command_count: 0 }
+        Model { dbs: vec![Db::default(); DATABASES], seq: 0, command_count: 0, watches: Vec::new() }
     }
 
     /// Executes `cmd` and writes what it must reply into `out`.
     pub fn apply(&mut self, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         self.seq += 1;
+        if self.queue(cmd, cx, out) {
+            return;
+        }
         let mut name_buf = [0u8; 16];
         lower(cmd.arg(0), &mut name_buf);
         // The zero-padded buffer is the packed name already (see `spec`).
@@ -402,6 +411,7 @@ impl Model {
         if !arity_ok(spec.arity, cmd.argc()) {
             return arity_error(spec.name.as_bytes(), out);
         }
+        self.note_write(spec.name, cmd, cx.sess.db);
         (spec.run)(self, cmd, cx, out);
     }
 
@@ -466,6 +476,11 @@ impl Sub {
 /// Every command the model implements, with Redis 7.0's arity.
 pub static SPECS: &[Spec] = &[
     Spec::new("ping", -1, keys::ping),
+    Spec::new("multi", 1, multi::multi),
+    Spec::new("exec", 1, multi::exec),
+    Spec::new("discard", 1, multi::discard),
+    Spec::new("watch", -2, multi::watch),
+    Spec::new("unwatch", 1, multi::unwatch),
     Spec::new("echo", 2, keys::echo),
     Spec::new("quit", -1, keys::quit),
     Spec::new("select", 2, keys::select),
@@ -558,11 +573,6 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
     ("memory|help", "fixed text: compared with Redis's by the differential suite"),
     ("object|idletime", "counts whole seconds since the engine's last access, a clock the model does not mirror"),
     ("object|help", "fixed text: compared with Redis's by the differential suite"),
-    ("multi", "transactions span several requests of one client; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
-    ("exec", "transactions span several requests of one client; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
-    ("discard", "transactions span several requests of one client; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
-    ("watch", "WATCH outcomes depend on other clients' writes; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
-    ("unwatch", "WATCH outcomes depend on other clients' writes; compared with Redis's by the differential suite (tests/diff/multi.txt)"),
 ];
 
 /// Every family's specs: [`SPECS`] here, then one `SPECS` per data-type
