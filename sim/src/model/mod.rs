@@ -28,6 +28,8 @@
 //! - [`bitfield`]: BITFIELD BITFIELD_RO;
 //! - [`hash`]: the hash type and its commands, [`hash_random`]: HRANDFIELD HSCAN;
 //! - [`server`]: TIME CLIENT RESET COMMAND;
+//! - [`multi`]: MULTI EXEC DISCARD WATCH UNWATCH (the queue runs at EXEC;
+//!   WATCH outcomes bounded, the engine's reply deciding in between);
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
 pub mod bitfield;

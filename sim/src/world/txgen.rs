@@ -2,7 +2,8 @@
 //! one (`tx_pct`, from its own random stream: a seed that draws 0 runs as
 //! before transactions existed). A transaction is sent one command per
 //! send event, so other clients' commands interleave with it: sometimes
-//! `WATCH` of a few hot keys first, then `MULTI`, up to four commands
+//! `WATCH` of a few hot keys first (sometimes of one just set to expire
+//! within 200 ms, so that it may expire before EXEC), then `MULTI`, up to four commands
 //! from [`TX_SAFE`] (or one refused at queue time: an arity error or an
 //! unknown command), then `EXEC`, or `DISCARD`.
 //!
@@ -22,6 +23,8 @@ pub(super) const TX_STREAM: u64 = 5;
 /// Where a client is in the transaction it is sending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum TxStage {
+    /// WATCH this hot key (just set with a short expiry).
+    Watch(u64),
     Multi,
     /// Commands still to queue before EXEC or DISCARD.
     Body(u8),
@@ -78,10 +81,21 @@ impl World {
                 if self.tx_pct == 0 || self.tx_rng.gen_range(0..100) >= self.tx_pct {
                     return false;
                 }
+                let hot = 4u64.min(self.opts.keyspace.max(1));
+                if self.tx_rng.gen_range(0..10) < 3 {
+                    let n = self.tx_rng.gen_range(0..hot);
+                    cmd.push(b"SET");
+                    cmd.push_parts(b"k", n);
+                    cmd.push(b"v");
+                    cmd.push(b"PX");
+                    cmd.push_int(self.tx_rng.gen_range(1..=200));
+                    self.clients[ci].tx = Some(TxStage::Watch(n));
+                    return true;
+                }
                 if self.tx_rng.gen_bool(0.5) {
                     cmd.push(b"WATCH");
                     for _ in 0..self.tx_rng.gen_range(1..=3) {
-                        let n = self.tx_rng.gen_range(0..4u64.min(self.opts.keyspace.max(1)));
+                        let n = self.tx_rng.gen_range(0..hot);
                         cmd.push_parts(b"k", n);
                     }
                     self.clients[ci].tx = Some(TxStage::Multi);
@@ -91,6 +105,11 @@ impl World {
             }
         };
         match stage {
+            TxStage::Watch(n) => {
+                cmd.push(b"WATCH");
+                cmd.push_parts(b"k", n);
+                self.clients[ci].tx = Some(TxStage::Multi);
+            }
             TxStage::Multi => {
                 cmd.push(b"MULTI");
                 self.clients[ci].tx = Some(TxStage::Body(self.tx_rng.gen_range(0..=4)));
