@@ -42,6 +42,14 @@ impl FsStorage {
         FsStorage { dir: Path::new(dir).join(appenddirname), appenders: HashMap::new(), reader: None }
     }
 
+    /// The data directory (`dir`) the AOF directory lives in.
+    fn data_dir(&self) -> PathBuf {
+        match self.dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
     /// The AOF directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -90,11 +98,7 @@ impl Storage for FsStorage {
             return Ok(());
         }
         fs::create_dir_all(&self.dir)?;
-        let parent = match self.dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        File::open(parent)?.sync_all()
+        File::open(self.data_dir())?.sync_all()
     }
 
     fn list(&mut self) -> io::Result<Vec<String>> {
@@ -183,6 +187,18 @@ impl Storage for FsStorage {
 
     fn fsync_dir(&mut self) -> io::Result<()> {
         File::open(&self.dir)?.sync_all()
+    }
+
+    fn legacy_exists(&mut self, name: &str) -> io::Result<bool> {
+        self.path(name)?; // a plain name, or an error
+        Ok(self.data_dir().join(name).is_file())
+    }
+
+    fn adopt_legacy(&mut self, name: &str) -> io::Result<()> {
+        let to = self.path(name)?;
+        fs::rename(self.data_dir().join(name), to)?;
+        File::open(&self.dir)?.sync_all()?;
+        File::open(self.data_dir())?.sync_all()
     }
 }
 

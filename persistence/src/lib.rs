@@ -66,4 +66,11 @@ pub trait Storage {
     fn remove(&mut self, name: &str) -> io::Result<()>;
     /// Makes the directory's entries (creates, renames, removes) durable.
     fn fsync_dir(&mut self) -> io::Result<()>;
+    /// Whether `name` exists in the data directory itself (`dir`, the AOF
+    /// directory's parent): a single-file AOF of Redis 6 or older, waiting
+    /// for the upgrade `load` performs.
+    fn legacy_exists(&mut self, name: &str) -> io::Result<bool>;
+    /// Moves `name` from the data directory into the AOF directory (a
+    /// rename) and makes both directories' entries durable.
+    fn adopt_legacy(&mut self, name: &str) -> io::Result<()>;
 }

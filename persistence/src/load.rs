@@ -31,14 +31,22 @@
 //!   here it is refused untouched.
 //! - A length that is not a number, or a bulk not followed by CRLF, is bad
 //!   format (Redis reads `atoi` of it, and skips two bytes unchecked).
-//! - The old single-file AOF in `dir` (Redis's upgrade path) is not read:
-//!   [`Storage`] only reaches the AOF directory.
+//!
+//! # Upgrading from a single-file AOF (Redis 6 and older)
+//! As Redis 7.0's `aofUpgradePrepare`: when `<dir>/<appendfilename>` exists
+//! and the AOF directory has no manifest naming other files (or only a
+//! manifest naming that file as its base, not yet moved: a crash between
+//! the two steps below), the directory is created, a manifest naming the
+//! old file as base `seq 1` is made durable, then the old file is moved
+//! in. A crash between the steps repeats the upgrade at the next start.
+//! An old file that starts with an RDB preamble (`REDIS`, Redis 6's
+//! default) is refused with a message saying so until RDB lands.
 
 use std::fmt;
 use std::io;
 
 use bytes::Bytes;
-use ferrodis_engine::aof::{Aof, AofFile, Manifest};
+use ferrodis_engine::aof::{Aof, AofFile, FileKind, Manifest};
 use ferrodis_engine::exec::Executor;
 use ferrodis_engine::planted::{Plant, PlantedBug};
 use ferrodis_engine::{Config, Engine};
@@ -210,6 +218,9 @@ fn run(
     storage.ensure_dir().map_err(|e| {
         fail(&config.appenddirname, None, format!("Can't open or create append-only dir {}: {e}", config.appenddirname))
     })?;
+    if storage.legacy_exists(prefix)? && upgrade_pending(storage, &manifest, prefix)? {
+        upgrade_legacy(storage, config, &mut manifest, out)?;
+    }
 
     // Every file the manifest names must exist (Redis: fatal otherwise).
     let files: Vec<AofFile> = manifest.load_order().cloned().collect();
@@ -291,6 +302,48 @@ fn run(
     target.finish_loading();
     out.keys_loaded = target.key_count();
     target.attach_aof(Aof::attach(manifest, out.total_bytes, out.base_bytes));
+    Ok(())
+}
+
+/// Redis 7.0's three upgrade conditions (the old file exists in `dir`):
+/// no AOF directory, or one whose manifest names no file, or one whose
+/// manifest names only the old file as base while it is not there yet.
+fn upgrade_pending(storage: &mut impl Storage, manifest: &Manifest, prefix: &str) -> Result<bool, LoadError> {
+    if !manifest.incrs.is_empty() {
+        return Ok(false);
+    }
+    Ok(match &manifest.base {
+        None => true,
+        Some(base) => base.name == prefix && storage.len(prefix)?.is_none(),
+    })
+}
+
+/// Moves a single-file AOF into the AOF directory as its base (see the
+/// module doc): the manifest first, then the file, each durable.
+fn upgrade_legacy(
+    storage: &mut impl Storage,
+    config: &Config,
+    manifest: &mut Manifest,
+    out: &mut Startup,
+) -> Result<(), LoadError> {
+    let prefix = config.appendfilename.as_str();
+    *manifest = Manifest::empty(prefix);
+    manifest.base = Some(AofFile { name: prefix.to_string(), seq: 1, kind: FileKind::Base });
+    manifest.base_seq = 1;
+    let name = Manifest::file_name(prefix);
+    write_manifest(storage, prefix, &manifest.to_text())
+        .map_err(|e| fail(&name, None, format!("Can't persist the AOF manifest {name}: {e}")))?;
+    storage.adopt_legacy(prefix).map_err(|e| {
+        fail(
+            prefix,
+            None,
+            format!("Error trying to move the old AOF file {prefix} into dir {}: {e}", config.appenddirname),
+        )
+    })?;
+    out.log.push(format!(
+        "Successfully migrated an old-style AOF file ({prefix}) into the AOF directory ({}).",
+        config.appenddirname
+    ));
     Ok(())
 }
 

@@ -23,6 +23,8 @@ pub enum StorageCall {
     Rename,
     Remove,
     FsyncDir,
+    LegacyExists,
+    AdoptLegacy,
 }
 
 /// An injected failure: the next call of `call` (on `name`, if given)
@@ -38,6 +40,8 @@ struct Failure {
 pub struct MemStorage {
     pub dir_exists: bool,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Files in the data directory (the AOF directory's parent).
+    pub parent_files: BTreeMap<String, Vec<u8>>,
     /// Calls other than reads, in order, with the name(s) they were given
     /// (`from -> to` for a rename).
     pub calls: Vec<(StorageCall, String)>,
@@ -74,7 +78,7 @@ impl MemStorage {
 
     /// Records the call, then fails it if a failure was injected for it.
     fn enter(&mut self, call: StorageCall, name: &str) -> io::Result<()> {
-        if !matches!(call, StorageCall::List | StorageCall::Len | StorageCall::ReadAt) {
+        if !matches!(call, StorageCall::List | StorageCall::Len | StorageCall::ReadAt | StorageCall::LegacyExists) {
             self.calls.push((call, name.to_string()));
         }
         let hit = self.failures.iter().position(|f| {
@@ -88,7 +92,8 @@ impl MemStorage {
             let f = self.failures.remove(i);
             return Err(io::Error::other(f.message));
         }
-        if call != StorageCall::EnsureDir && call != StorageCall::Len && !self.dir_exists {
+        let outside_dir = matches!(call, StorageCall::EnsureDir | StorageCall::Len | StorageCall::LegacyExists);
+        if !outside_dir && !self.dir_exists {
             return Err(io::Error::new(io::ErrorKind::NotFound, "no such directory"));
         }
         Ok(())
@@ -168,5 +173,20 @@ impl Storage for MemStorage {
 
     fn fsync_dir(&mut self) -> io::Result<()> {
         self.enter(StorageCall::FsyncDir, "")
+    }
+
+    fn legacy_exists(&mut self, name: &str) -> io::Result<bool> {
+        self.enter(StorageCall::LegacyExists, name)?;
+        Ok(self.parent_files.contains_key(name))
+    }
+
+    fn adopt_legacy(&mut self, name: &str) -> io::Result<()> {
+        self.enter(StorageCall::AdoptLegacy, name)?;
+        let content = self
+            .parent_files
+            .remove(name)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("no such file {name}")))?;
+        self.files.insert(name.to_string(), content);
+        Ok(())
     }
 }

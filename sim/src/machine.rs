@@ -15,6 +15,7 @@
 
 use std::sync::Arc;
 
+use ferrodis_engine::aof::{StorageEvent, StorageOp};
 use ferrodis_engine::conn_side::ConnSide;
 use ferrodis_engine::exec::{Executor, RingSink};
 use ferrodis_engine::ring::{ClientInfo, RequestKind, Ring};
@@ -62,6 +63,33 @@ impl Machine {
         match self {
             Machine::One(e) => e.executor(),
             Machine::Split(s) => &s.exec,
+        }
+    }
+
+    /// The next storage op (AOF runs).
+    pub fn poll_storage(&mut self) -> Option<StorageOp> {
+        match self {
+            Machine::One(e) => e.poll_storage(),
+            Machine::Split(s) => s.exec.poll_storage(),
+        }
+    }
+
+    /// A storage op's outcome. The one-thread engine runs to quiescence;
+    /// split, the executor's released replies and waiting requests wait
+    /// for the scheduler's next executor step, as on an I/O thread's wake.
+    pub fn handle_storage(&mut self, ev: StorageEvent, now_ms: u64) {
+        match self {
+            Machine::One(e) => e.handle_storage(ev, now_ms),
+            Machine::Split(s) => s.exec.handle_storage(ev, now_ms),
+        }
+    }
+
+    /// Log lines the engine produced (dropped by the world: only a driver
+    /// prints them).
+    pub fn take_log(&mut self) -> Vec<String> {
+        match self {
+            Machine::One(e) => e.take_log(),
+            Machine::Split(s) => s.exec.take_log(),
         }
     }
 
@@ -190,7 +218,12 @@ impl Split {
 
     /// The executor takes the next request from the ring, if any, and
     /// executes it; returns whose it was and what kind (for the model).
+    /// None while the executor waits for the driver (an AOF rewrite's
+    /// first steps): an executor thread takes nothing from the ring then.
     pub fn exec_next(&mut self, now_ms: u64) -> Option<(ConnId, ReqKind)> {
+        if self.exec.is_waiting() {
+            return None;
+        }
         let req = self.ring.pop_request()?;
         let kind = match req.kind {
             RequestKind::Command(_) => ReqKind::Command,

@@ -1,7 +1,8 @@
 //! AOF runs on the simulated disk (`world::aof`): the engine with
 //! `appendonly yes`, crashes at storage steps, restarts that load from the
 //! disk, and every recovered dataset checked against the model's history.
-//! A batch of seeds, every policy drawn per seed.
+//! A batch of seeds, every policy and the composition (one thread or
+//! split) drawn per seed.
 
 use std::time::Instant;
 
@@ -38,6 +39,8 @@ fn batch(seeds: std::ops::Range<u64>) {
     println!("{} seeds in {:.1}s: {}", seeds.end - seeds.start, started.elapsed().as_secs_f64(), faults.summary());
     assert!(failures.is_empty(), "{} failing seeds:\n{}", failures.len(), failures.join("\n"));
     assert!(faults.restarts > 0 && faults.rewrites > 0 && faults.disk.torn_tails > 0, "{}", faults.summary());
+    let runs = seeds.end - seeds.start;
+    assert!(faults.split_runs > 0 && faults.split_runs < runs, "both compositions run: {}", faults.summary());
 }
 
 /// An AOF run is a function of its seed: the disk's faults, the fsync

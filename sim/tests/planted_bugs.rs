@@ -104,26 +104,32 @@ fn no_bug_selected_changes_nothing() {
 
 /// The AOF's planted bugs, hunted in AOF runs on the simulated disk
 /// (`world::aof`: crashes at storage steps, restarts, the durability
-/// check); each seed that catches one must pass without it.
+/// check), in each composition; each seed that catches one must pass
+/// without it.
 fn caught_aof(bug: PlantedBug) {
+    caught_aof_in(bug, Mode::One);
+    caught_aof_in(bug, Mode::Split);
+}
+
+fn caught_aof_in(bug: PlantedBug, mode: Mode) {
     let started = Instant::now();
     let tweak = move |c: &mut Config| c.planted_bug = Some(bug);
-    let base = RunConfig { tweak: &tweak, exclude: KNOWN_ENGINE_GAPS, aof: true, ..RunConfig::new(0, AOF_OPS) };
+    let base = RunConfig { tweak: &tweak, exclude: KNOWN_ENGINE_GAPS, aof: true, mode, ..RunConfig::new(0, AOF_OPS) };
     let found = first_failing_seed(0..AOF_SEEDS_MAX, &base);
     let secs = started.elapsed().as_secs_f64();
     let Some((seed, failure)) = found else {
-        panic!("{bug:?} (AOF): no failure within seeds 0..{AOF_SEEDS_MAX} ({secs:.2}s)");
+        panic!("{bug:?} (AOF, {mode:?}): no failure within seeds 0..{AOF_SEEDS_MAX} ({secs:.2}s)");
     };
     let first_line = failure.message.lines().next().unwrap_or("");
     println!(
-        "{bug:?} (AOF): caught by seed {seed} ({} seeds run) at step {} in {secs:.2}s: {first_line}",
+        "{bug:?} (AOF, {mode:?}): caught by seed {seed} ({} seeds run) at step {} in {secs:.2}s: {first_line}",
         seed + 1,
         failure.step
     );
     let control =
-        run(&RunConfig { seed, exclude: KNOWN_ENGINE_GAPS, aof: true, ..RunConfig::new(seed, AOF_OPS) }, None);
+        run(&RunConfig { seed, exclude: KNOWN_ENGINE_GAPS, aof: true, mode, ..RunConfig::new(seed, AOF_OPS) }, None);
     if let Err(f) = control.result {
-        panic!("{bug:?} (AOF): seed {seed} also fails without the bug (step {}): {}", f.step, f.message);
+        panic!("{bug:?} (AOF, {mode:?}): seed {seed} also fails without the bug (step {}): {}", f.step, f.message);
     }
 }
 

@@ -312,3 +312,39 @@ fn config_set_appendonly_yes_starts_the_aof_with_a_rewrite() {
         assert_same(&expected, &snapshot(&mut server.connect()), &format!("{}: after a restart", kind.name()));
     }
 }
+
+// --- upgrade: a Redis 6 single-file AOF -------------------------------------------
+
+/// A directory as Redis 6 leaves it: one `appendonly.aof` in `dir` holding
+/// every command (here: the base and incr files a Redis 7.0 wrote, joined,
+/// which is the same RESP stream). Redis 7.0 and we must both upgrade it
+/// to the same manifest and load the same dataset.
+#[test]
+fn both_upgrade_a_single_file_aof_alike() {
+    let dir = DataDir::new();
+    let server = Server::start_in(Kind::Redis, &dir, &args(&[&REDIS_AOF]));
+    let mut conn = server.connect();
+    fill_all_types(&mut conn, "old");
+    let expected = snapshot(&mut conn);
+    drop(conn);
+    assert_eq!(server.shutdown(), Some(0));
+    let aof_dir = dir.path().join("appendonlydir");
+    let mut single = Vec::new();
+    for line in manifest(&dir).lines() {
+        let name = line.split(' ').nth(1).expect("file <name> ...");
+        single.extend(std::fs::read(aof_dir.join(name)).unwrap());
+    }
+    let mut manifests = Vec::new();
+    for kind in [Kind::Redis, Kind::Ferrodis] {
+        let legacy = DataDir::new();
+        std::fs::write(legacy.path().join("appendonly.aof"), &single).unwrap();
+        let server = Server::start_in(kind, &legacy, &args(&[&REDIS_AOF]));
+        let got = snapshot(&mut server.connect());
+        assert_same(&expected, &got, &format!("{} upgrading a single-file AOF", kind.name()));
+        assert!(!legacy.path().join("appendonly.aof").exists(), "{}: the old file moved in", kind.name());
+        assert_eq!(std::fs::read(legacy.path().join("appendonlydir/appendonly.aof")).unwrap(), single);
+        manifests.push(manifest(&legacy));
+        assert_eq!(server.shutdown(), Some(0));
+    }
+    assert_eq!(manifests[0], manifests[1], "redis's manifest, then ours");
+}

@@ -40,6 +40,7 @@ pub mod server;
 pub mod set;
 pub mod sort;
 pub mod string;
+pub mod strtod;
 pub mod table;
 pub mod zset;
 

@@ -338,6 +338,17 @@ impl Storage for SimDisk {
         self.dir_log.clear();
         Ok(())
     }
+
+    /// The simulated data directory holds only the AOF directory: no run
+    /// starts from a Redis 6 single-file AOF (the upgrade is tested on
+    /// `MemStorage` and real files).
+    fn legacy_exists(&mut self, _name: &str) -> io::Result<bool> {
+        Ok(false)
+    }
+
+    fn adopt_legacy(&mut self, name: &str) -> io::Result<()> {
+        Err(io::Error::new(io::ErrorKind::NotFound, format!("no legacy file {name} in the simulated data directory")))
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,12 @@
 //! model's history and each other, and continues the workload from the
 //! recovered state. An injected append or fsync failure is followed by a
 //! crash too, once the engine has seen it (the MISCONF replies that would
-//! follow are not modelled). Only the one-thread composition runs AOF.
+//! follow are not modelled).
+//!
+//! Both compositions run AOF. Split, the executor is one actor among the
+//! sides: storage ops are performed after every world step as above,
+//! requests wait in the ring while a rewrite's first steps hold the
+//! executor, and each executed command's state gets its exact AOF offset.
 
 use std::collections::VecDeque;
 
@@ -32,13 +37,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use ferrodis_engine::aof::{FsyncPolicy, StorageEvent, StorageOp};
-use ferrodis_engine::{Config, Engine};
+use ferrodis_engine::Config;
 use ferrodis_persistence::Storage;
 
 use super::durable::{self, History};
 use super::{Failure, World};
 use crate::fault::disk::{DiskOptions, SimDisk};
 use crate::machine::Machine;
+use crate::swarm::SplitOptions;
 
 /// What a seed's AOF run looks like (drawn from its own random stream).
 #[derive(Clone, Debug)]
@@ -157,23 +163,25 @@ impl AofSim {
         self.opts.bgrewrite_per_mille > 0 && self.rng.gen_range(0..1000) < self.opts.bgrewrite_per_mille
     }
 
-    /// A fresh engine loaded from the disk (faults off while it loads).
-    pub fn start_engine(&mut self, now_ms: u64) -> Result<Engine, String> {
+    /// A fresh machine of the composition `split` names (None: one
+    /// thread), loaded from the disk (faults off while it loads).
+    pub fn start(&mut self, split: Option<&SplitOptions>, now_ms: u64) -> Result<Machine, String> {
         self.disk.arm(false);
-        let mut engine = Engine::new(self.config.clone(), now_ms);
-        let started = ferrodis_persistence::load::startup(&mut self.disk, &self.config, &mut engine, now_ms);
+        let mut machine = match split {
+            None => Machine::one(self.config.clone(), now_ms),
+            Some(o) => Machine::split(self.config.clone(), o.sides, o.msg_capacity, now_ms),
+        };
+        let started = match &mut machine {
+            Machine::One(e) => ferrodis_persistence::load::startup(&mut self.disk, &self.config, &mut **e, now_ms),
+            Machine::Split(sp) => {
+                ferrodis_persistence::load::startup(&mut self.disk, &self.config, &mut sp.exec, now_ms)
+            }
+        };
         self.disk.arm(self.disk.counts.crashes < self.opts.crashes_max);
         started.map_err(|e| e.to_string())?;
         self.fsyncs.clear();
         self.child = None;
-        Ok(engine)
-    }
-}
-
-fn engine_of(m: &mut Machine) -> &mut Engine {
-    match m {
-        Machine::One(e) => e,
-        Machine::Split(_) => panic!("AOF runs use the one-thread composition"),
+        Ok(machine)
     }
 }
 
@@ -269,7 +277,7 @@ impl World {
                 }
             }
         } else {
-            let Some(op) = engine_of(&mut self.machine).poll_storage() else {
+            let Some(op) = self.machine.poll_storage() else {
                 return Ok(false);
             };
             let a = self.aof.as_mut().expect("an AOF run");
@@ -281,7 +289,7 @@ impl World {
                 }
                 StorageOp::Fork { temp_base } => {
                     let mut bytes = Vec::new();
-                    let dbs = engine_of(&mut self.machine).executor().dbs();
+                    let dbs = self.machine.executor().dbs();
                     ferrodis_persistence::rewrite::write_base(dbs, &mut bytes).expect("writing to a Vec");
                     let a = self.aof.as_mut().expect("an AOF run");
                     a.child = Some(Child { temp: temp_base, bytes, written: 0, created: false });
@@ -313,10 +321,9 @@ impl World {
     /// Reports `ev` to the engine; an injected failure that left the AOF
     /// failed is followed by a crash (see the module doc).
     fn engine_event(&mut self, ev: StorageEvent, now: u64) -> Result<(), Failure> {
-        let e = engine_of(&mut self.machine);
-        e.handle_storage(ev, now);
-        let _ = e.take_log();
-        if e.executor().srv.aof.write_error().is_some() {
+        self.machine.handle_storage(ev, now);
+        let _ = self.machine.take_log();
+        if self.machine.executor().srv.aof.write_error().is_some() {
             return self.crash_restart();
         }
         Ok(())
@@ -350,9 +357,9 @@ impl World {
         // (Redis `keyIsExpired` during loading), so at a clock before every
         // deadline; the digests then look at the keys alive now.
         let on_disk = durable::replay_disk(&mut a.disk, &prefix, self.model.seq, LOAD_CLOCK_MS);
-        let started = a.start_engine(clock_ms as u64);
+        let started = a.start(self.split.as_ref(), clock_ms as u64);
         let policy = a.opts.policy;
-        let engine = match (on_disk.as_ref(), started) {
+        let machine = match (on_disk.as_ref(), started) {
             (Ok(_), Ok(e)) => e,
             (Err(why), Err(e)) => {
                 return self.fail(format!("after a crash the disk holds no loadable AOF ({why}); startup: {e}"))
@@ -368,7 +375,7 @@ impl World {
         let want = durable::digest(&disk_model.dbs).at(now);
         // What the engine loaded, read out through the rewrite visitor.
         let mut dump = Vec::new();
-        ferrodis_persistence::rewrite::write_base(engine.executor().dbs(), &mut dump).expect("writing to a Vec");
+        ferrodis_persistence::rewrite::write_base(machine.executor().dbs(), &mut dump).expect("writing to a Vec");
         let mut loaded = durable::Replayer::new(0, LOAD_CLOCK_MS);
         let bad = match loaded.feed(&dump) {
             Ok((_, bad)) => bad,
@@ -399,10 +406,13 @@ impl World {
         // The engine's dataset is the model's from here on.
         self.model.dbs = disk_model.dbs;
         self.model.seq += 1;
-        self.machine = Machine::One(Box::new(engine));
+        self.machine = machine;
         for ci in 0..self.clients.len() {
             self.forget_client(ci);
         }
+        // Closed connections' commands still in the old ring died with it.
+        let gone = std::mem::take(&mut self.gone);
+        self.pool.extend(gone.into_values().flat_map(|g| g.into_cmds()));
         self.opened = 0;
         self.commands_seen = self.machine.executor().srv.stats.total_commands_processed;
         let a = self.aof.as_mut().expect("an AOF run");
@@ -420,7 +430,7 @@ impl World {
         }
     }
 
-    /// After a delivery: the latest state's offset.
+    /// After commands executed: the latest state's offset.
     pub(super) fn record_end(&mut self) {
         if let Some(a) = self.aof.as_mut() {
             a.history.set_end(self.machine.executor().srv.aof.end_offset());

@@ -217,7 +217,6 @@ impl World {
         split_rng.set_stream(SPLIT_STREAM);
         let split_drawn = split_rng.gen_bool(0.5);
         let split = match mode {
-            _ if aof => false,
             Mode::Seed => split_drawn,
             Mode::One => false,
             Mode::Split => true,
@@ -225,8 +224,8 @@ impl World {
         .then(|| SplitOptions::draw(&mut split_rng));
         let mut aof_sim = aof_opts.map(|(o, r)| aof::AofSim::new(o, config.clone(), r));
         let machine = match (&split, aof_sim.as_mut()) {
-            (Some(o), _) => Machine::split(config, o.sides, o.msg_capacity, now_ms as u64),
-            (None, Some(a)) => Machine::One(Box::new(a.start_engine(now_ms as u64).expect("an empty disk loads"))),
+            (_, Some(a)) => a.start(split.as_ref(), now_ms as u64).expect("an empty disk loads"),
+            (Some(o), None) => Machine::split(config, o.sides, o.msg_capacity, now_ms as u64),
             (None, None) => Machine::one(config, now_ms as u64),
         };
         let table = &machine.executor().srv.table;

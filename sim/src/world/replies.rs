@@ -44,9 +44,11 @@ impl World {
     /// Split mode: the last whole reply in the executor's output for
     /// `conn` (the reply of the request it has just executed; the buffer
     /// holds only whole replies not yet handed to the ring).
+    /// Under the durability gate the newest replies are the held ones.
     pub(super) fn observe_exec(&self, conn: ConnId) -> Option<crate::resp::Val> {
         let exec = self.machine.executor();
-        let out = &exec.clients.at(exec.clients.slot_of(&conn)?).out;
+        let client = exec.clients.at(exec.clients.slot_of(&conn)?);
+        let out = if client.held.is_empty() { &client.out } else { &client.held };
         let mut rest = &out[..];
         let mut last = None;
         while let crate::resp::Parsed::Done(v, used) = crate::resp::parse(rest) {

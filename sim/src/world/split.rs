@@ -27,6 +27,13 @@ pub(super) struct Gone {
     closing: bool,
 }
 
+impl Gone {
+    /// The commands it still held (a crash drops them).
+    pub(super) fn into_cmds(self) -> impl Iterator<Item = crate::cmd::Cmd> {
+        self.parsed.into_iter().map(|p| p.cmd)
+    }
+}
+
 impl World {
     /// The scheduler's split-mode draw: an executor or side step, or None
     /// to let a client act. Draws nothing in one-thread mode.
@@ -100,6 +107,8 @@ impl World {
             self.execute(ci, p);
             self.stats.commands += 1;
             self.commands_seen += 1;
+            // Split, each command's state gets its exact AOF offset.
+            self.record_end();
             return self.check_executed_count(ci);
         }
         let Some(g) = self.gone.get_mut(&conn) else {
@@ -111,7 +120,8 @@ impl World {
         };
         let observed = if crate::model::observes(&p.cmd) { self.observe_exec(conn) } else { None };
         let g = self.gone.get_mut(&conn).expect("found above");
-        if !g.closing {
+        let ran = !g.closing;
+        if ran {
             let mut discarded = Vec::new();
             let mut out = Out { w: Writer { buf: &mut discarded }, prop: None, time_sensitive: false, close: false };
             let mut cx = Exec { sess: &mut g.sess, now_ms: self.now_ms, scan: None, observed };
@@ -122,6 +132,10 @@ impl World {
         }
         if g.parsed.is_empty() && g.closing {
             self.gone.remove(&conn);
+        }
+        if ran {
+            self.record_state();
+            self.record_end();
         }
         self.pool.push(p.cmd);
         self.check_executed_count(0)

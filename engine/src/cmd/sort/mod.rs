@@ -3,7 +3,8 @@
 //! by the value of other keys (BY pattern), take a LIMIT window, reply with
 //! the elements or with other keys' values (GET pattern), or STORE the
 //! result as a list. What SORT reads of each type is in [`source`]; the
-//! number test Redis applies to a score is in [`strtod`].
+//! number test Redis applies to a score is
+//! [`crate::cmd::strtod::sort_score`].
 //!
 //! Order of checks (Redis's): every option is parsed first (a bad LIMIT
 //! number or an unknown word answers before the key is looked up), then
@@ -24,7 +25,6 @@
 //! come out in pqsort's order, which this does not reproduce.
 
 mod source;
-mod strtod;
 
 use std::cmp::Ordering;
 
@@ -216,7 +216,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &[Bytes], readonly: bool) -> CmdResult 
                     item.by_value = Some(by_value);
                 }
             } else {
-                match strtod::sort_score(&by_value) {
+                match crate::cmd::strtod::sort_score(&by_value) {
                     Some(score) => item.score = score,
                     None => not_a_number = true,
                 }

@@ -1,140 +1,13 @@
 //! Arguments of the sorted set family: scores (Redis parses them with C
-//! `strtod`, whose rules differ from Rust's `f64::from_str`: leading
-//! whitespace, `infinity`, hex floats, a longest-valid-prefix parse), score
-//! ranges (`(1.5`, `-inf`) and lex ranges (`[a`, `(a`, `-`, `+`).
+//! `strtod`, see [`crate::cmd::strtod`], whose rules differ from Rust's
+//! `f64::from_str`: leading whitespace, `infinity`, hex floats, a
+//! longest-valid-prefix parse), score ranges (`(1.5`, `-inf`) and lex
+//! ranges (`[a`, `(a`, `-`, `+`).
 
 use std::cmp::Ordering;
 
+use crate::cmd::strtod::strtod;
 use crate::cmd::CmdError;
-
-/// C `strtod` on `text`: the value and how many bytes it consumed (0 when
-/// nothing parses), and whether it set `ERANGE` (overflow to +-inf or
-/// underflow, glibc sets it for any result below the normal range).
-pub fn strtod(text: &[u8]) -> (f64, usize, bool) {
-    let mut i = 0;
-    while i < text.len() && matches!(text[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
-        i += 1;
-    }
-    let sign_at = i;
-    let negative = text.get(i) == Some(&b'-');
-    if matches!(text.get(i), Some(b'-' | b'+')) {
-        i += 1;
-    }
-    let sign = if negative { -1.0 } else { 1.0 };
-    let rest = &text[i..];
-    let starts = |word: &[u8]| rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word);
-    if starts(b"infinity") {
-        return (sign * f64::INFINITY, i + 8, false);
-    }
-    if starts(b"inf") {
-        return (sign * f64::INFINITY, i + 3, false);
-    }
-    if starts(b"nan") {
-        let mut end = i + 3;
-        // nan(n-char-sequence)
-        if text.get(end) == Some(&b'(') {
-            if let Some(close) = text[end..].iter().position(|&c| c == b')') {
-                if text[end + 1..end + close].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_') {
-                    end += close + 1;
-                }
-            }
-        }
-        return (f64::NAN, end, false);
-    }
-    if (starts(b"0x"))
-        && rest.len() > 2
-        && (rest[2].is_ascii_hexdigit() || (rest[2] == b'.' && rest.get(3).is_some_and(u8::is_ascii_hexdigit)))
-    {
-        let (v, used, erange) = hex_float(&rest[2..]);
-        return (sign * v, i + 2 + used, erange);
-    }
-    // Decimal: digits [. digits] [e [sign] digits], at least one digit.
-    let mut j = i;
-    let digits = |j: &mut usize| {
-        let s = *j;
-        while *j < text.len() && text[*j].is_ascii_digit() {
-            *j += 1;
-        }
-        *j - s
-    };
-    let mut n = digits(&mut j);
-    if text.get(j) == Some(&b'.') {
-        j += 1;
-        n += digits(&mut j);
-    }
-    if n == 0 {
-        return (0.0, 0, false);
-    }
-    if matches!(text.get(j), Some(b'e' | b'E')) {
-        let mut k = j + 1;
-        if matches!(text.get(k), Some(b'-' | b'+')) {
-            k += 1;
-        }
-        if digits(&mut k) > 0 {
-            j = k;
-        }
-    }
-    let literal = std::str::from_utf8(&text[sign_at..j]).expect("ascii");
-    // Rust needs a digit before '.' in some forms; it accepts ".5" and "5.".
-    let v: f64 = literal.parse().unwrap_or(0.0);
-    let nonzero_digits =
-        text[i..j].iter().take_while(|c| **c != b'e' && **c != b'E').any(|c| (b'1'..=b'9').contains(c));
-    let erange = v.is_infinite() || (nonzero_digits && (v == 0.0 || v.abs() < f64::MIN_POSITIVE));
-    (v, j, erange)
-}
-
-/// A hex float's digits after `0x`: value, bytes used, ERANGE.
-fn hex_float(s: &[u8]) -> (f64, usize, bool) {
-    let mut mantissa: u64 = 0;
-    let mut exp2: i64 = 0;
-    let mut j = 0;
-    let mut seen_point = false;
-    let mut sticky = false;
-    while j < s.len() {
-        let c = s[j];
-        if c == b'.' && !seen_point {
-            seen_point = true;
-        } else if let Some(d) = (c as char).to_digit(16) {
-            if mantissa >> 59 == 0 {
-                mantissa = mantissa << 4 | d as u64;
-                if seen_point {
-                    exp2 -= 4;
-                }
-            } else {
-                sticky |= d != 0;
-                if !seen_point {
-                    exp2 += 4;
-                }
-            }
-        } else {
-            break;
-        }
-        j += 1;
-    }
-    if matches!(s.get(j), Some(b'p' | b'P')) {
-        let mut k = j + 1;
-        let neg = s.get(k) == Some(&b'-');
-        if matches!(s.get(k), Some(b'-' | b'+')) {
-            k += 1;
-        }
-        let start = k;
-        let mut e: i64 = 0;
-        while k < s.len() && s[k].is_ascii_digit() {
-            e = (e * 10 + (s[k] - b'0') as i64).min(100_000);
-            k += 1;
-        }
-        if k > start {
-            exp2 += if neg { -e } else { e };
-            j = k;
-        }
-    }
-    if sticky {
-        mantissa |= 1;
-    }
-    let v = (mantissa as f64) * 2f64.powi(exp2.clamp(-2000, 2000) as i32);
-    let erange = v.is_infinite() || (mantissa != 0 && v.abs() < f64::MIN_POSITIVE);
-    (v, j, erange)
-}
 
 /// Redis `getDoubleFromObject`: the whole argument must parse, with no
 /// leading space, no overflow or underflow to zero, and not NaN.
@@ -293,6 +166,10 @@ mod tests {
             ("+inf", Some(f64::INFINITY)),
             ("-Infinity", Some(f64::NEG_INFINITY)),
             ("4.9e-324", Some(4.9e-324)),
+            ("0x1p-1074", Some(f64::from_bits(1))),
+            ("1e-320", Some(1e-320)),
+            ("0x1.8p-1070", Some(f64::from_bits(24))),
+            ("0x1p1024", None),
             ("1e400", None),
             ("1e-400", None),
             (" 1", None),
