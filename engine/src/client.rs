@@ -35,6 +35,9 @@ pub struct Client {
     /// `held_until` (see `exec/durability.rs`); they follow `out`.
     pub held: Vec<u8>,
     pub held_until: u64,
+    /// MULTI/EXEC/WATCH: queued commands, watched keys, the dirty flags
+    /// (see `exec/multi.rs`).
+    pub tx: crate::exec::multi::TxState,
 }
 
 impl Client {
@@ -54,6 +57,7 @@ impl Client {
             blocked: false,
             held: Vec::new(),
             held_until: 0,
+            tx: Default::default(),
         }
     }
 }

@@ -316,3 +316,38 @@ fn the_threaded_executor_loads_like_the_engine() {
     assert_eq!((sx.keys_loaded, sx.commands_loaded), (st.keys_loaded, st.commands_loaded));
     assert_eq!(st.keys_loaded, 5);
 }
+
+/// End to end: the engine writes a transaction to its AOF (wrapped in
+/// MULTI/EXEC by the execution unit), and loading the file applies it
+/// whole, or, cut anywhere before its EXEC, not at all.
+#[test]
+fn a_transaction_the_engine_wrote_loads_whole_or_not_at_all() {
+    let mut s = dir(b"", b"");
+    let (mut e, r) = load(&mut s, &aof_config());
+    r.expect("empty files load");
+    let c = open(&mut e, T0_MS);
+    send(&mut e, c, &["SET", "before", "1"], T0_MS);
+    for cmd in [&["MULTI"][..], &["SET", "a", "1"], &["INCR", "a"], &["RPUSH", "l", "x"], &["EXEC"]] {
+        send(&mut e, c, cmd, T0_MS);
+    }
+    while let Some(op) = e.poll_storage() {
+        if let Some(ev) = ferrodis_persistence::perform(&mut s, op) {
+            e.handle_storage(ev, T0_MS);
+        }
+    }
+    let file = s.file(INCR).expect("the incr file").to_vec();
+    let multi_at = file.windows(5).position(|w| w == b"MULTI").expect("the transaction is wrapped");
+    let exec_at = file.windows(4).rposition(|w| w == b"EXEC").expect("and closed");
+    let (whole, _) = load(&mut dir(b"", &file), &aof_config());
+    assert_eq!(query(&mut e, &["MGET", "before", "a"], T0_MS), b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+    assert_eq!(dump(&whole), dump(&e), "the whole file loads to the dataset that wrote it");
+    // Cut after MULTI, inside the queued commands, and just before EXEC's
+    // last byte: only the command before the transaction survives.
+    for cut in [multi_at + 7, (multi_at + exec_at) / 2, exec_at + 5] {
+        let (mut partial, r) = load(&mut dir(b"", &file[..cut]), &aof_config());
+        let st = r.unwrap_or_else(|err| panic!("cut at {cut}: {err:?}"));
+        assert!(st.log.iter().any(|l| l.contains("Revert incomplete MULTI/EXEC transaction")), "{:?}", st.log);
+        assert_eq!(query(&mut partial, &["MGET", "before", "a"], T0_MS), b"*2\r\n$1\r\n1\r\n$-1\r\n", "cut at {cut}");
+        assert_eq!(query(&mut partial, &["EXISTS", "l"], T0_MS), b":0\r\n");
+    }
+}

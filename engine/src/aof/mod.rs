@@ -28,6 +28,7 @@
 
 pub mod manifest;
 pub mod storage;
+mod unit;
 
 use std::collections::VecDeque;
 
@@ -95,6 +96,8 @@ pub struct Aof {
     temp_seq: u64,
     log: Vec<String>,
     pub info: AofInfo,
+    /// The execution unit being propagated (see [`unit`]).
+    unit: unit::Unit,
 }
 
 /// Figures for INFO persistence and stats.
@@ -148,6 +151,7 @@ impl Aof {
             temp_seq: 0,
             log: Vec::new(),
             info: AofInfo { last_bgrewrite_ok: true, last_rewrite_time_sec: -1, ..AofInfo::default() },
+            unit: Default::default(),
         }
     }
 
@@ -237,6 +241,7 @@ impl Aof {
             encode(&mut self.buf, &[b"SELECT".as_slice(), n.as_bytes()]);
             self.selected_db = Some(db);
         }
+        self.note_unit_op();
         encode(&mut self.buf, args);
     }
 
@@ -301,6 +306,9 @@ impl Aof {
     pub fn start_rewrite(&mut self, now_ms: u64) -> Result<(), RewriteRefused> {
         if self.phase != Phase::Idle {
             return Err(RewriteRefused::InProgress);
+        }
+        if self.defer_rewrite(now_ms)? {
+            return Ok(());
         }
         self.info.rewrite_started_ms = Some(now_ms);
         let Some(file) = self.appending_to.clone() else {

@@ -172,7 +172,7 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
     let idle_s = now_ms.saturating_sub(c.last_interaction_ms) / 1000;
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} \
          qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} \
          user=default redir=-1 resp={}",
         c.id.0,
@@ -182,11 +182,31 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
         name,
         age_s,
         idle_s,
-        if c.blocked { "b" } else { "N" },
+        flags_of(c),
         c.db,
+        c.tx.queued_count(),
         c.last_cmd,
         c.resp
     );
+}
+
+/// CLIENT LIST's `flags`, in Redis 7.0's order (x: in MULTI, b: blocked,
+/// d: a watched key changed; N: none).
+fn flags_of(c: &Client) -> String {
+    let mut flags = String::new();
+    if c.tx.in_multi() {
+        flags.push('x');
+    }
+    if c.blocked {
+        flags.push('b');
+    }
+    if c.tx.dirty_cas {
+        flags.push('d');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    flags
 }
 
 /// # Format

@@ -148,9 +148,9 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// ```
 ///
 /// Back to a fresh connection's state (database 0, no name, RESP2), replying
-/// `+RESET`. Transaction and subscription state join this when those features
-/// land.
+/// `+RESET`. A transaction is discarded and every key unwatched.
 fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    crate::cmd::multi::discard_transaction(ctx.srv, ctx.clients.at_mut(ctx.slot));
     ctx.db_index = 0;
     let client = ctx.client();
     client.db = 0;

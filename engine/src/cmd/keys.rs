@@ -153,7 +153,7 @@ fn swapdb(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if a >= n || b >= n {
         return Err(CmdError::DbIndexOutOfRange);
     }
-    ctx.srv.dbs.swap(a, b);
+    crate::db::watch::swap_dbs(&mut ctx.srv.dbs, a, b);
     ctx.srv.stats.dirty += 1;
     ctx.reply.ok();
     Ok(())

@@ -34,6 +34,7 @@ pub mod keys;
 pub mod lcs;
 pub mod list;
 pub mod memory;
+pub mod multi;
 pub mod rows;
 pub mod server;
 pub mod set;
@@ -66,6 +67,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
         set::HANDLERS,
         zset::HANDLERS,
         sort::HANDLERS,
+        multi::HANDLERS,
     ]
     .iter()
     .flat_map(|h| h.iter().copied())
@@ -76,7 +78,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
 /// the data types, then one `ROWS` per data-type family (each sorted by
 /// name, in its own module so families grow without touching each other).
 pub static ROW_GROUPS: &[&[CommandDef]] =
-    &[rows::COMMANDS, list::rows::ROWS, hash::rows::ROWS, set::rows::ROWS, zset::rows::ROWS];
+    &[rows::COMMANDS, list::rows::ROWS, hash::rows::ROWS, set::rows::ROWS, zset::rows::ROWS, multi::ROWS];
 
 /// Every row of every group, sorted by name (the order COMMAND lists them).
 pub fn all_rows() -> Vec<&'static CommandDef> {

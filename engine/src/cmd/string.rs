@@ -71,7 +71,7 @@ pub(crate) fn read_string<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Res
 /// Redis `lookupKeyWrite` + `checkType`: the string under `key` for
 /// modification (no hit/miss counting), None if missing.
 pub(crate) fn write_string<'a>(db: &'a mut Db, key: &[u8], now_ms: u64) -> Result<Option<&'a mut StrValue>, CmdError> {
-    match db.lookup_mut(key, now_ms) {
+    match db.lookup_mut_string(key, now_ms) {
         None => Ok(None),
         Some(v) => v.as_str_mut().map(Some).ok_or(CmdError::WrongType),
     }

@@ -28,6 +28,7 @@ pub mod dict;
 pub mod entry;
 pub mod lazyfree;
 pub mod value;
+pub mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -72,6 +73,9 @@ pub struct Db {
     /// persists or pops from must still be there.
     expiry_paused: bool,
     plant: Plant,
+    /// WATCH: the watched keys of this database and the changes to them
+    /// (see [`watch`]); every primitive that changes a key notes it.
+    pub watch: watch::WatchedKeys,
 }
 
 impl Default for Db {
@@ -93,6 +97,7 @@ impl Db {
             expired_log: None,
             expiry_paused: false,
             plant: Plant::default(),
+            watch: Default::default(),
         }
     }
 
@@ -160,14 +165,30 @@ impl Db {
         })
     }
 
-    /// As [`Db::lookup`], for a value the caller may change in place. A
-    /// COPY-made integer stops counting as unshared (see [`KeyMeta`]).
+    /// As [`Db::lookup`], for a value the caller may change in place (a
+    /// list, hash, set or sorted set command: a string found there is
+    /// WRONGTYPE and keeps its metadata).
     pub fn lookup_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Value> {
+        self.lookup_mut_inner(key, now_ms, false)
+    }
+
+    /// [`Db::lookup_mut`] for a string command: a string found (which the
+    /// caller may change) stops counting as a COPY-made unshared integer
+    /// (see [`KeyMeta`]).
+    pub fn lookup_mut_string(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Value> {
+        self.lookup_mut_inner(key, now_ms, true)
+    }
+
+    fn lookup_mut_inner(&mut self, key: &[u8], now_ms: u64, string_write: bool) -> Option<&mut Value> {
         if !self.expires.is_empty() && !self.live(key, now_ms) {
             return None;
         }
+        let watch = &mut self.watch;
         self.keys.get_mut(key).map(|mut e| {
-            e.set_aux(lru_touch(e.aux(), now_ms) & !UNSHARED_INT_BIT);
+            watch.note_candidate(key);
+            let shares = string_write && matches!(e.value_mut(), Value::Str(_));
+            let aux = lru_touch(e.aux(), now_ms);
+            e.set_aux(if shares { aux & !UNSHARED_INT_BIT } else { aux });
             e.into_value_mut()
         })
     }
@@ -179,6 +200,7 @@ impl Db {
     /// Stores `value` under `key`, replacing any value. The key's TTL is
     /// cleared unless `keep_ttl` (SET's KEEPTTL). Returns the old value.
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) -> bool {
+        self.watch.note(key);
         if let Some(mut e) = self.keys.get_mut(key) {
             let old = std::mem::replace(e.value_mut(), value);
             // A new value is a new object: a small integer is the shared one
@@ -200,6 +222,7 @@ impl Db {
     /// Removes `key` and its TTL. Does not check expiry: callers look up first.
     pub fn remove(&mut self, key: &[u8]) -> bool {
         let Some((value, volatile)) = self.keys.remove(key) else { return false };
+        self.watch.note(key);
         if volatile {
             let had = self.expires.remove(key);
             assert!(had.is_some(), "flagged key missing from expires");
@@ -238,6 +261,7 @@ impl Db {
 
     /// Sets the absolute expire time of an existing key.
     pub fn set_expire(&mut self, key: &[u8], at_ms: u64) {
+        self.watch.note(key);
         let mut e = self.keys.get_mut(key).expect("expire set on a missing key");
         if e.flag() {
             let mut x = self.expires.get_mut(key).expect("flagged key missing from expires");
@@ -255,12 +279,14 @@ impl Db {
             return false;
         }
         e.set_flag(false);
+        self.watch.note(key);
         let had = self.expires.remove(key);
         assert!(had.is_some(), "flagged key missing from expires");
         true
     }
 
     pub fn clear(&mut self) {
+        self.note_all_held();
         self.keys.clear();
         self.expires.clear();
         self.expires_cursor = 0;
@@ -344,6 +370,7 @@ impl Db {
             let keys = &mut self.keys;
             let lazy = &mut self.lazy;
             let log = &mut self.expired_log;
+            let watch = &mut self.watch;
             while sampled < per_loop && steps < per_loop * ACTIVE_EXPIRE_STEPS_PER_KEY {
                 steps += 1;
                 self.expires_cursor = self.expires.scan_remove(
@@ -356,6 +383,7 @@ impl Db {
                         if let Some(log) = log.as_mut() {
                             log.push(e.key().to_vec());
                         }
+                        watch.note(e.key());
                         let gone = keys.remove(e.key());
                         assert!(matches!(gone, Some((_, true))), "expires held a key without a flagged entry");
                         if let Some((value, _)) = gone {
@@ -502,6 +530,7 @@ impl Db {
     /// Removes `key` with its TTL and metadata. Does not check expiry.
     pub fn take_entry(&mut self, key: &[u8]) -> Option<Entry> {
         let entry = self.keys.remove_entry(key)?;
+        self.watch.note(key);
         let (volatile, aux) = (entry.flag(), entry.aux());
         let expire_at_ms = if volatile {
             let (at_ms, _) = self.expires.remove(key).expect("flagged key missing from expires");
@@ -515,6 +544,7 @@ impl Db {
     /// Stores a whole entry under `key`, replacing any existing one.
     pub fn put_entry(&mut self, key: &[u8], entry: Entry) {
         self.remove(key);
+        self.watch.note(key);
         self.keys.insert_new(key, entry.value, false).set_aux(entry.aux);
         if let Some(at_ms) = entry.expire_at_ms {
             self.set_expire(key, at_ms);

@@ -16,6 +16,7 @@
 pub mod blocking;
 pub mod durability;
 pub mod listen;
+pub mod multi;
 pub mod output;
 
 use bytes::Bytes;
@@ -153,6 +154,7 @@ impl Executor {
                 // Replies not yet polled go nowhere: the peer is gone. A
                 // blocked client leaves its block and held requests too.
                 self.forget_blocked(req.conn);
+                self.forget_tx(req.conn);
                 if self.clients.remove(&req.conn).is_some() {
                     self.pending.retain(|&(c, _)| c != req.conn);
                 }
@@ -188,33 +190,52 @@ impl Executor {
         None
     }
 
+    /// Redis `processCommand`: the checks before a command runs, in
+    /// Redis's order (a refused command goes through [`Executor::reject`]),
+    /// then the transaction step, then [`Executor::call`].
     fn execute(&mut self, conn: ConnId, slot: usize, args: &[Bytes]) {
         debug_assert!(!args.is_empty());
         self.srv.stats.total_commands_processed += 1;
         let client = self.clients.at_mut(slot);
         client.last_interaction_ms = self.srv.now_ms;
         self.reply.set_protocol(client.resp);
-        let db_index = client.db;
-        // New keys take the command's time as their access time (OBJECT IDLETIME).
-        self.srv.dbs[db_index].set_clock(self.srv.now_ms);
         let (handler, full_name, flags) = match resolve(&self.srv.table, args) {
             Ok(found) => found,
             Err(e) => {
-                self.srv.stats.count_error(e.message());
-                self.reply.error_bytes(e.message_bytes());
+                self.reject(slot, e.message_bytes(), args[0].eq_ignore_ascii_case(b"exec"));
                 return;
             }
         };
         if let Some(msg) = durability::denied_by_aof(&self.srv.aof, flags, full_name) {
-            self.srv.stats.count_error("MISCONF");
-            self.reply.error_bytes(&msg);
+            self.reject(slot, &msg, full_name == "exec");
             return;
         }
+        let client = self.clients.at_mut(slot);
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
+        let role = multi::TxRole::of(full_name);
+        // Touches noted outside commands (the tick's expiry) reach the
+        // watchers before this command looks at them.
+        self.apply_touches();
+        if self.multi_step(conn, slot, args, role, flags) {
+            return;
+        }
         // Keys expired since the last propagation (by the blocking layer's
         // lookups) are deleted before this command moves databases around.
         self.propagate_expired();
+        let unit = self.srv.aof.begin_unit();
+        self.call(conn, slot, args, handler, flags, false);
+        self.srv.aof.end_unit(unit);
+    }
+
+    /// Redis `call`: runs one command's handler in the client's database,
+    /// then propagates what it changed and signals its touched keys.
+    /// `in_exec`: inside EXEC, where blocking is denied.
+    fn call(&mut self, conn: ConnId, slot: usize, args: &[Bytes], handler: cmd::Handler, flags: u32, in_exec: bool) {
+        let db_index = self.clients.at(slot).db;
+        // New keys take the command's time as their access time (OBJECT IDLETIME).
+        self.srv.dbs[db_index].set_clock(self.srv.now_ms);
+        let dirty_before = self.srv.stats.dirty;
         let mut ctx = Ctx {
             srv: &mut self.srv,
             clients: &mut self.clients,
@@ -234,11 +255,15 @@ impl Executor {
                 true
             }
         };
+        if in_exec {
+            self.deny_block(args);
+        }
         // Output delivered to clients with none pending (pub/sub, MONITOR).
         self.pending.append(&mut self.blocking.effects.delivered);
         // SELECT and MOVE change which database the command ends in; what
         // it propagates belongs to the one it ran in.
         self.propagate(db_index, args, flags, failed);
+        self.settle_touches(dirty_before);
     }
 
     /// Moves the scratch reply into the client's output.
@@ -261,6 +286,7 @@ impl Executor {
 
     fn close_client(&mut self, conn: ConnId) {
         self.forget_blocked(conn);
+        self.forget_tx(conn);
         let client = self.clients.remove(&conn).expect("closing a registered client");
         self.pending.retain(|&(c, _)| c != conn);
         self.gated.retain(|&c| c != conn);
@@ -336,6 +362,7 @@ impl Executor {
         }
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
         self.check_gate_invariants();
+        self.check_tx_invariants();
         self.blocking.check_invariants(|c| self.clients.contains_key(&c));
         for c in self.clients.values() {
             assert_eq!(c.blocked, self.blocking.is_parked(c.id), "client {:?}: blocked flag out of step", c.id);

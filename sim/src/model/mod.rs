@@ -28,6 +28,8 @@
 //! - [`bitfield`]: BITFIELD BITFIELD_RO;
 //! - [`hash`]: the hash type and its commands, [`hash_random`]: HRANDFIELD HSCAN;
 //! - [`server`]: TIME CLIENT RESET COMMAND;
+//! - [`multi`]: MULTI EXEC DISCARD WATCH UNWATCH (the queue runs at EXEC;
+//!   WATCH outcomes bounded, the engine's reply deciding in between);
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
 pub mod bitfield;
@@ -41,6 +43,7 @@ pub mod hash_random;
 pub mod keys;
 pub mod lcs;
 pub mod list;
+pub mod multi;
 pub mod server;
 pub mod set;
 pub mod sort;
@@ -339,6 +342,8 @@ pub struct Session {
     pub id: i64,
     /// CLIENT SETNAME's name (None: unnamed).
     pub name: Option<Vec<u8>>,
+    /// MULTI's queue and flags (see [`multi`]).
+    pub tx: multi::TxM,
 }
 
 /// What a SCAN belongs to, so the model can tell which keys it must cover.
@@ -362,6 +367,10 @@ pub struct Model {
     pub block_request: Option<blocking::BlockOn>,
     /// Blocked sessions, their keys and deadlines (driven by the world).
     pub blocks: blocking::Registry,
+    /// Inside EXEC: a blocking command replies as a timeout instead.
+    pub deny_blocking: bool,
+    /// Every session's watched keys (see [`multi`]).
+    pub watches: Vec<multi::WatchM>,
 }
 
 impl Default for Model {
@@ -388,7 +397,8 @@ pub struct Exec<'a> {
 /// ([`Exec::observed`]).
 pub fn observes(cmd: &Cmd) -> bool {
     let mut buf = [0u8; 16];
-    set::observes(lower(cmd.arg(0), &mut buf))
+    let name = lower(cmd.arg(0), &mut buf);
+    set::observes(name) || name == b"exec"
 }
 
 impl Model {
@@ -399,12 +409,17 @@ impl Model {
             command_count: 0,
             block_request: None,
             blocks: blocking::Registry::default(),
+            deny_blocking: false,
+            watches: Vec::new(),
         }
     }
 
     /// Executes `cmd` and writes what it must reply into `out`.
     pub fn apply(&mut self, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
         self.seq += 1;
+        if self.queue(cmd, cx, out) {
+            return;
+        }
         let mut name_buf = [0u8; 16];
         lower(cmd.arg(0), &mut name_buf);
         // The zero-padded buffer is the packed name already (see `spec`).
@@ -414,6 +429,7 @@ impl Model {
         if !arity_ok(spec.arity, cmd.argc()) {
             return arity_error(spec.name.as_bytes(), out);
         }
+        self.note_write(spec.name, cmd, cx.sess.db);
         (spec.run)(self, cmd, cx, out);
     }
 
@@ -478,6 +494,11 @@ impl Sub {
 /// Every command the model implements, with Redis 7.0's arity.
 pub static SPECS: &[Spec] = &[
     Spec::new("ping", -1, keys::ping),
+    Spec::new("multi", 1, multi::multi),
+    Spec::new("exec", 1, multi::exec),
+    Spec::new("discard", 1, multi::discard),
+    Spec::new("watch", -2, multi::watch),
+    Spec::new("unwatch", 1, multi::unwatch),
     Spec::new("echo", 2, keys::echo),
     Spec::new("quit", -1, keys::quit),
     Spec::new("select", 2, keys::select),

@@ -61,7 +61,8 @@ pub fn client(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
 
 /// `RESET`: back to database 0, unnamed (the other state RESET clears,
 /// MULTI, subscriptions, RESP3, the simulator does not create).
-pub fn reset(_m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+pub fn reset(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    super::multi::discard_transaction(m, cx);
     cx.sess.db = 0;
     cx.sess.name = None;
     out.w.simple(b"RESET");

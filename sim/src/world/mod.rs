@@ -24,6 +24,7 @@ pub mod durable;
 mod replies;
 mod schedule;
 mod split;
+mod txgen;
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -123,6 +124,8 @@ struct Client {
     scan: Option<ScanSession>,
     /// Split mode: commands delivered whole, waiting for the executor.
     parsed: VecDeque<Pending>,
+    /// The transaction this client is sending (see `txgen.rs`).
+    tx: Option<txgen::TxStage>,
 }
 
 impl Client {
@@ -190,6 +193,10 @@ pub struct World {
     blocking_pct: u32,
     blocking_mix: Mix,
     blocking_rng: ChaCha8Rng,
+    /// Percent of sends that start a transaction, and the stream it and
+    /// the transactions draw from (see `txgen.rs`).
+    tx_pct: u32,
+    tx_rng: ChaCha8Rng,
 }
 
 /// Whether this engine parses inline commands yet.
@@ -270,6 +277,9 @@ impl World {
         if blocking_mix.is_empty() {
             blocking_pct = 0;
         }
+        let mut tx_rng = ChaCha8Rng::seed_from_u64(seed);
+        tx_rng.set_stream(txgen::TX_STREAM);
+        let tx_pct = if table.lookup(b"multi").is_some() { [0, 2, 5, 10][tx_rng.gen_range(0..4)] } else { 0 };
         let mut model = Model::new();
         model.command_count = table.len() as i64;
         let clients = (0..opts.clients).map(|_| Client::default()).collect();
@@ -312,6 +322,8 @@ impl World {
             blocking_pct,
             blocking_mix,
             blocking_rng,
+            tx_pct,
+            tx_rng,
         }
     }
 
@@ -596,10 +608,13 @@ impl World {
         c.checker.reset(&mut self.pool);
         c.sendbuf.clear();
         c.delivered = 0;
+        // Its watches go with the connection (ids restart after a crash).
+        self.model.unwatch_session(c.sess.id);
         c.sess = Session::default();
         c.quit_sent = false;
         c.closing = false;
         c.scan = None;
+        c.tx = None;
         self.pool.extend(self.unexec.drain(..).map(|(_, p)| p.cmd));
     }
 
@@ -628,10 +643,13 @@ impl World {
         c.checker.reset(&mut self.pool);
         c.sendbuf.clear();
         c.delivered = 0;
+        // Its watches go with the connection (ids restart after a crash).
+        self.model.unwatch_session(c.sess.id);
         c.sess = Session::default();
         c.quit_sent = false;
         c.closing = false;
         c.scan = None;
+        c.tx = None;
     }
 
     fn clock(&mut self, delta_ms: i64) {

@@ -100,6 +100,9 @@ impl World {
             cmd.push(b"BGREWRITEAOF");
             return Event::Send { client, cmd, scan: ScanStep::None, inline: false };
         }
+        if self.tx_next(ci, &mut cmd) {
+            return Event::Send { client, cmd, scan: ScanStep::None, inline: false };
+        }
         let mut g = Gen {
             rng: &mut self.rng,
             keyspace: self.opts.keyspace,

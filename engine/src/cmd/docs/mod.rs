@@ -11,3 +11,4 @@ pub mod server;
 pub mod set;
 pub mod sorted_set;
 pub mod string;
+pub mod transactions;

@@ -10,9 +10,9 @@
 //! and fit, even if the old set was a hashtable.
 //!
 //! SPOP's draw is not replayable, so the AOF gets what it removed: `SREM
-//! key member...`, or `DEL key` when the whole set went. Redis sends one
-//! SREM per member inside MULTI/EXEC; one SREM with every member is as
-//! atomic and needs no transaction on replay.
+//! key member` for each member, as Redis 7.0 does (the execution unit
+//! wraps two or more in MULTI/EXEC: see `aof/unit.rs`), or `DEL key` when
+//! the whole set went.
 
 use std::collections::BTreeSet;
 
@@ -92,8 +92,7 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResult {
     }
     let remaining = size - count;
     ctx.reply.set(count);
-    let mut srem = Vec::with_capacity(count + 2);
-    srem.extend([Bytes::from_static(b"SREM"), Bytes::copy_from_slice(key)]);
+    let mut srem = Vec::with_capacity(count);
     if remaining.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
         for _ in 0..count {
             let member = set.random_member(&mut ctx.srv.rng).expect("more members than popped");
@@ -117,7 +116,10 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResult {
         // In place: the key keeps its TTL (Redis `dbOverwrite`).
         *set = survivors.expect("remaining > 0");
     }
-    ctx.also_propagate(srem);
+    let key = Bytes::copy_from_slice(key);
+    for member in srem {
+        ctx.also_propagate(vec![Bytes::from_static(b"SREM"), key.clone(), member]);
+    }
     Ok(())
 }
 

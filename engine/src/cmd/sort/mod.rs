@@ -158,6 +158,8 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &[Bytes], readonly: bool) -> CmdResult 
         if let Some(Value::ZSet(zset)) = ctx.srv.dbs[db].lookup_mut(&args[1], now_ms) {
             zset.convert_to_skiplist();
         }
+        // An encoding change, not a write: WATCH does not see it.
+        ctx.srv.dbs[db].watch.drop_candidate(&args[1]);
     }
     let value = if found.is_some() { ctx.srv.dbs[db].lookup_notouch(&args[1], now_ms) } else { None };
     let empty = Value::List(Box::default());
