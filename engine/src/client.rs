@@ -35,9 +35,24 @@ pub struct Client {
     /// `held_until` (see `exec/durability.rs`); they follow `out`.
     pub held: Vec<u8>,
     pub held_until: u64,
+    // Pub/Sub (see `pubsub.rs`): what it listens to, and Redis's
+    // CLIENT_PUBSUB flag: set by every (P|S)SUBSCRIBE, cleared when an
+    // unsubscribe leaves nothing. It picks the output buffer class and, for
+    // a RESP2 client, limits the commands it may send.
+    pub subs: crate::pubsub::ClientSubs,
+    pub subscriber: bool,
 }
 
 impl Client {
+    /// Which output buffer limits apply (Redis `getClientType`).
+    pub fn output_class(&self) -> crate::obuf::OutputClass {
+        if self.subscriber {
+            crate::obuf::OutputClass::Pubsub
+        } else {
+            crate::obuf::OutputClass::Normal
+        }
+    }
+
     pub fn new(id: ConnId, info: ClientInfo, route: Route, now_ms: u64) -> Client {
         Client {
             id,
@@ -54,6 +69,8 @@ impl Client {
             blocked: false,
             held: Vec::new(),
             held_until: 0,
+            subs: Default::default(),
+            subscriber: false,
         }
     }
 }

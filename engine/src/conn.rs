@@ -22,10 +22,16 @@
 //!   Redis.
 //! - peer closed: complete commands still go to the executor, a partial one
 //!   is dropped, then `Close`.
+//! - `client-output-buffer-limit` (see [`crate::obuf`]): when the output not
+//!   yet written passes the client's limit, the output and the unparsed
+//!   input are dropped, `OutputLimit` is pushed instead of further
+//!   commands, later replies are discarded, and the socket closes, as
+//!   Redis frees such a client without flushing it.
 
 use bytes::BytesMut;
 
 use crate::limits;
+use crate::obuf::{OutputLimits, ReplyTag};
 use crate::planted::{Plant, PlantedBug};
 use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
 use crate::ring::{ClientInfo, Request, RequestKind, Ring, Route};
@@ -39,6 +45,7 @@ pub struct ConnLimits {
     pub parser: ParserLimits,
     pub query_buffer_limit: usize,
     pub output_pause_bytes: usize,
+    pub output: OutputLimits,
 }
 
 impl ConnLimits {
@@ -47,6 +54,7 @@ impl ConnLimits {
             parser: ParserLimits { proto_max_bulk_len: c.proto_max_bulk_len },
             query_buffer_limit: c.client_query_buffer_limit,
             output_pause_bytes: limits::CONN_OUTPUT_PAUSE_BYTES,
+            output: c.client_output_buffer_limit,
         }
     }
 }
@@ -90,6 +98,10 @@ pub struct Connection {
     close_after_output: bool,
     limits: ConnLimits,
     plant: Plant,
+    /// When the output first reached the soft limit (Unix ms), while it stays there.
+    soft_limit_since_ms: Option<u64>,
+    /// The output passed its limit: everything after is discarded.
+    output_cut: bool,
 }
 
 impl Connection {
@@ -113,6 +125,8 @@ impl Connection {
             close_after_output: false,
             limits,
             plant: Plant::default(),
+            soft_limit_since_ms: None,
+            output_cut: false,
         }
     }
 
@@ -176,7 +190,15 @@ impl Connection {
     /// copied into the output buffer, whose capacity is reused from reply
     /// to reply; a big one arriving with nothing pending is adopted whole
     /// instead of copied.
-    pub fn handle_reply(&mut self, bytes: &mut Vec<u8>, close_after: bool) {
+    ///
+    /// Returns true when these bytes took the output past the client's
+    /// limit (`tag` names its class and the time): the connection is cut
+    /// and has an `OutputLimit` request to push.
+    pub fn handle_reply(&mut self, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool {
+        if self.output_cut {
+            bytes.clear();
+            return false;
+        }
         if self.out_pos == self.out.len() && bytes.len() > limits::CONN_OUTPUT_RETAIN_BYTES {
             self.out.clear();
             std::mem::swap(&mut self.out, bytes);
@@ -188,7 +210,26 @@ impl Connection {
         if close_after {
             self.close_after_output = true;
             self.phase = Phase::Done;
+            return false;
         }
+        let pending = self.out.len() - self.out_pos;
+        if !self.limits.output.exceeded(tag.class, pending, tag.now_ms, &mut self.soft_limit_since_ms) {
+            return false;
+        }
+        self.output_cut = true;
+        self.out = Vec::new();
+        self.out_pos = 0;
+        self.read_buf = BytesMut::new();
+        self.close_after_output = true;
+        if self.phase == Phase::Open {
+            self.phase = Phase::PeerClosed;
+        }
+        true
+    }
+
+    /// Whether the output passed its limit (see [`Connection::handle_reply`]).
+    pub fn output_cut(&self) -> bool {
+        self.output_cut
     }
 
     /// Parses what is buffered and pushes requests into `ring` (as side
@@ -234,6 +275,11 @@ impl Connection {
         match self.phase {
             Phase::Done | Phase::Errored => return None,
             Phase::Open | Phase::PeerClosed => {}
+        }
+        if self.output_cut {
+            // In place of every command not yet pushed.
+            self.phase = Phase::Done;
+            return make(RequestKind::OutputLimit);
         }
         if self.output_paused() && self.phase == Phase::Open {
             return None;

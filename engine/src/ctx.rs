@@ -87,6 +87,8 @@ pub struct Server {
     pub listen_change: Option<ListenChange>,
     /// The AOF: propagation, offsets, rewrite state (see `aof/`).
     pub aof: crate::aof::Aof,
+    /// Who listens to which channel and pattern (see `pubsub.rs`).
+    pub pubsub: crate::pubsub::PubSub,
 }
 
 /// What a handler sees: the server, the clients, which client is calling,

@@ -34,6 +34,7 @@ pub mod keys;
 pub mod lcs;
 pub mod list;
 pub mod memory;
+pub mod pubsub;
 pub mod rows;
 pub mod server;
 pub mod set;
@@ -60,6 +61,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
         bits::HANDLERS,
         lcs::HANDLERS,
         memory::HANDLERS,
+        pubsub::HANDLERS,
         list::HANDLERS,
         hash::HANDLERS,
         set::HANDLERS,
@@ -75,7 +77,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
 /// the data types, then one `ROWS` per data-type family (each sorted by
 /// name, in its own module so families grow without touching each other).
 pub static ROW_GROUPS: &[&[CommandDef]] =
-    &[rows::COMMANDS, list::rows::ROWS, hash::rows::ROWS, set::rows::ROWS, zset::rows::ROWS];
+    &[rows::COMMANDS, list::rows::ROWS, hash::rows::ROWS, set::rows::ROWS, zset::rows::ROWS, pubsub::rows::ROWS];
 
 /// Every row of every group, sorted by name (the order COMMAND lists them).
 pub fn all_rows() -> Vec<&'static CommandDef> {

@@ -99,6 +99,7 @@ impl Executor {
                 replid,
                 listen_change: None,
                 aof: crate::aof::Aof::new(crate::aof::Manifest::empty(&aof_prefix)),
+                pubsub: Default::default(),
             },
             clients: Clients::new(),
             pending: Vec::new(),
@@ -131,7 +132,7 @@ impl Executor {
     /// One request, in its client's order: held while the client is
     /// blocked (see [`blocking`]), executed otherwise.
     fn process(&mut self, req: Request) -> Option<Vec<Bytes>> {
-        if self.blocking.holds(req.conn) && !matches!(req.kind, RequestKind::Close) {
+        if self.blocking.holds(req.conn) && !matches!(req.kind, RequestKind::Close | RequestKind::OutputLimit) {
             self.hold(req);
             return None;
         }
@@ -149,11 +150,15 @@ impl Executor {
                 let prev = self.clients.insert(req.conn, Client::new(req.conn, info, route, self.srv.now_ms));
                 assert!(prev.is_none(), "connection id reused");
             }
-            RequestKind::Close => {
+            RequestKind::Close | RequestKind::OutputLimit => {
+                if matches!(req.kind, RequestKind::OutputLimit) {
+                    self.log_output_limit(req.conn);
+                }
                 // Replies not yet polled go nowhere: the peer is gone. A
                 // blocked client leaves its block and held requests too.
                 self.forget_blocked(req.conn);
-                if self.clients.remove(&req.conn).is_some() {
+                if let Some(mut client) = self.clients.remove(&req.conn) {
+                    self.srv.pubsub.remove_client(req.conn, &mut client.subs);
                     self.pending.retain(|&(c, _)| c != req.conn);
                 }
             }
@@ -210,6 +215,11 @@ impl Executor {
             self.reply.error_bytes(&msg);
             return;
         }
+        if let Some(msg) = cmd::pubsub::denied_in_subscriber_context(client, full_name) {
+            self.srv.stats.count_error(&msg);
+            self.reply.error(&msg);
+            return;
+        }
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
         // Keys expired since the last propagation (by the blocking layer's
@@ -259,9 +269,19 @@ impl Executor {
         self.reply.buf.clear();
     }
 
+    /// Redis's line for a client cut off by `client-output-buffer-limit`.
+    fn log_output_limit(&mut self, conn: ConnId) {
+        if let Some(client) = self.clients.get(&conn) {
+            let mut line = String::new();
+            cmd::client::info_line(&mut line, client, self.srv.now_ms);
+            self.log.push(format!("Client {line} scheduled to be closed ASAP for overcoming of output buffer limits."));
+        }
+    }
+
     fn close_client(&mut self, conn: ConnId) {
         self.forget_blocked(conn);
-        let client = self.clients.remove(&conn).expect("closing a registered client");
+        let mut client = self.clients.remove(&conn).expect("closing a registered client");
+        self.srv.pubsub.remove_client(conn, &mut client.subs);
         self.pending.retain(|&(c, _)| c != conn);
         self.gated.retain(|&c| c != conn);
         self.closing.push(Executor::closing_of(client));
@@ -337,7 +357,9 @@ impl Executor {
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
         self.check_gate_invariants();
         self.blocking.check_invariants(|c| self.clients.contains_key(&c));
+        self.srv.pubsub.check_invariants(self.clients.values().map(|c| (c.id, &c.subs)));
         for c in self.clients.values() {
+            assert!(c.subscriber || c.subs.total() == 0, "client {:?}: subscriptions outside subscriber mode", c.id);
             assert_eq!(c.blocked, self.blocking.is_parked(c.id), "client {:?}: blocked flag out of step", c.id);
         }
     }

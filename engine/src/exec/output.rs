@@ -5,6 +5,7 @@
 use crate::conn::ConnLimits;
 use crate::conn_side::ConnSide;
 use crate::limits;
+use crate::obuf::ReplyTag;
 use crate::ring::{ConnMsg, Ring, Route};
 use crate::ConnId;
 
@@ -48,14 +49,14 @@ pub trait ConnSink {
     /// leaves `bytes` empty and returns true; one with no room now returns
     /// false and leaves them (the executor offers them again later, with
     /// whatever the client produced meanwhile appended).
-    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool) -> bool;
+    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool;
     /// New connection limits for side `side`; false when there is no room now.
     fn limits(&mut self, side: usize, limits: ConnLimits) -> bool;
 }
 
 impl ConnSink for ConnSide {
-    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool) -> bool {
-        self.handle_reply(conn, route.slot, bytes, close_after);
+    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool {
+        self.handle_reply(conn, route.slot, bytes, close_after, tag);
         true
     }
 
@@ -73,9 +74,9 @@ pub struct RingSink<'a, F: FnMut(usize)> {
 }
 
 impl<F: FnMut(usize)> ConnSink for RingSink<'_, F> {
-    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool) -> bool {
+    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool {
         let side = route.side as usize;
-        let msg = ConnMsg::Reply { conn, slot: route.slot, bytes: std::mem::take(bytes), close_after };
+        let msg = ConnMsg::Reply { conn, slot: route.slot, bytes: std::mem::take(bytes), close_after, tag };
         match self.ring.push_msg(side, msg) {
             Ok(()) => {
                 (self.woken)(side);
@@ -140,7 +141,7 @@ impl Executor {
                 i += 1;
                 continue;
             }
-            if sink.reply(c.conn, c.route, &mut c.bytes, true) {
+            if sink.reply(c.conn, c.route, &mut c.bytes, true, ReplyTag::default()) {
                 self.closing.swap_remove(i);
             } else {
                 i += 1;
@@ -150,7 +151,8 @@ impl Executor {
         while i < self.pending.len() {
             let (conn, slot) = self.pending[i];
             let client = self.clients.at_mut(slot);
-            if !sink.reply(conn, client.route, &mut client.out, false) {
+            let tag = ReplyTag { class: client.output_class(), now_ms: self.srv.now_ms };
+            if !sink.reply(conn, client.route, &mut client.out, false, tag) {
                 i += 1;
                 continue;
             }
