@@ -199,6 +199,20 @@ impl Connection {
             bytes.clear();
             return false;
         }
+        if tag.cut {
+            // The executor cut the client and forgot it: nothing to tell it.
+            bytes.clear();
+            self.cut_output();
+            self.phase = Phase::Done;
+            return false;
+        }
+        let pending = self.out.len() - self.out_pos;
+        if !close_after && self.limits.output.reaches_hard(tag.class, pending + bytes.len()) {
+            // Not appended: the buffer never grows past the hard limit.
+            bytes.clear();
+            self.cut_output();
+            return true;
+        }
         if self.out_pos == self.out.len() && bytes.len() > limits::CONN_OUTPUT_RETAIN_BYTES {
             self.out.clear();
             std::mem::swap(&mut self.out, bytes);
@@ -216,6 +230,13 @@ impl Connection {
         if !self.limits.output.exceeded(tag.class, pending, tag.now_ms, &mut self.soft_limit_since_ms) {
             return false;
         }
+        self.cut_output();
+        true
+    }
+
+    /// Past the output limit: output and unparsed input go, the socket
+    /// closes once the executor has been told (see `next_request`).
+    fn cut_output(&mut self) {
         self.output_cut = true;
         self.out = Vec::new();
         self.out_pos = 0;
@@ -224,7 +245,6 @@ impl Connection {
         if self.phase == Phase::Open {
             self.phase = Phase::PeerClosed;
         }
-        true
     }
 
     /// Whether the output passed its limit (see [`Connection::handle_reply`]).

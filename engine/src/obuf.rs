@@ -6,13 +6,21 @@
 //! Output piles up where it waits for the socket: in the connection layer
 //! ([`crate::conn::Connection`]), which both compositions (the one-thread
 //! [`crate::Engine`] and the threaded sides) share. The executor tags every
-//! reply it hands over with the client's [`OutputClass`] and its time; the
-//! connection applies [`OutputLimits::exceeded`] after appending, and on a
-//! breach drops its output and input and tells the executor
-//! ([`crate::ring::RequestKind::OutputLimit`]), which logs Redis's line and
-//! forgets the client. A subscriber that never reads therefore holds at
-//! most its hard limit (plus one message) before it is cut, whatever the
-//! publishers do.
+//! reply it hands over with the client's [`OutputClass`] and its time
+//! ([`ReplyTag`]); the connection checks the hard limit before appending
+//! (so its buffer never grows past it) and [`OutputLimits::exceeded`]
+//! after, and on a breach drops its output and input and tells the
+//! executor ([`crate::ring::RequestKind::OutputLimit`]), which logs Redis's
+//! line and forgets the client.
+//!
+//! The executor holds a client's output too, between the command that
+//! produced it and the next hand-over (a batch of pipelined PUBLISHes can
+//! pile up there before [`crate::exec::Executor::poll_output`]). Its share
+//! is held to the hard limit as well: [`crate::ctx::Ctx::deliver`] flags
+//! the client, the executor cuts it after the command, and the connection
+//! drops what it has on a tag with `cut`. A subscriber that never reads
+//! therefore costs at most twice its hard limit (plus one message) before
+//! it is cut, whatever the publishers do.
 //!
 //! Redis counts the reply list beyond its 16 KB static buffer; we count
 //! every byte not yet written, so a limit trips a little earlier here.
@@ -64,6 +72,9 @@ impl Default for OutputLimits {
 pub struct ReplyTag {
     pub class: OutputClass,
     pub now_ms: u64,
+    /// The executor cut the client (its own share of the output passed the
+    /// hard limit) and forgot it: drop everything and close.
+    pub cut: bool,
 }
 
 /// Redis's error texts for a bad value.
@@ -118,6 +129,12 @@ impl OutputLimits {
         }
         *self = next;
         Ok(())
+    }
+
+    /// Whether `bytes` reach `class`'s hard limit.
+    pub fn reaches_hard(&self, class: OutputClass, bytes: usize) -> bool {
+        let hard = self.get(class).hard_bytes;
+        hard != 0 && bytes as u64 >= hard
     }
 
     /// Whether a client of `class` with `pending_bytes` unwritten has

@@ -313,8 +313,8 @@ fn output_past_the_hard_limit_cuts_the_connection() {
     let mut c = Connection::new(ID, ClientInfo::default(), Route { side: 0, slot: 0 }, l);
     push(&mut c, &ring);
     assert_eq!(drain(&ring), ["open"]);
-    let pubsub = ReplyTag { class: OutputClass::Pubsub, now_ms: 1_000 };
-    let normal = ReplyTag { class: OutputClass::Normal, now_ms: 1_000 };
+    let pubsub = ReplyTag { class: OutputClass::Pubsub, now_ms: 1_000, cut: false };
+    let normal = ReplyTag { class: OutputClass::Normal, now_ms: 1_000, cut: false };
     assert!(!c.handle_reply(&mut vec![b'x'; 999], false, normal));
     assert!(!c.handle_reply(&mut vec![b'x'; 5000], false, normal), "normal clients have no limit by default");
     c.consume_output(c.pending_output().len());
@@ -342,7 +342,7 @@ fn output_over_the_soft_limit_for_too_long_cuts_the_connection() {
     let mut c = Connection::new(ID, ClientInfo::default(), Route { side: 0, slot: 0 }, l);
     push(&mut c, &ring);
     drain(&ring);
-    let at = |s: u64| ReplyTag { class: OutputClass::Pubsub, now_ms: s * 1000 };
+    let at = |s: u64| ReplyTag { class: OutputClass::Pubsub, now_ms: s * 1000, cut: false };
     assert!(!c.handle_reply(&mut vec![b'x'; 100], false, at(10)));
     assert!(!c.handle_reply(&mut vec![b'x'; 1], false, at(12)));
     c.consume_output(c.pending_output().len());

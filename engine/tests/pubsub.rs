@@ -348,3 +348,30 @@ fn a_subscriber_over_its_soft_limit_for_too_long_is_cut() {
         assert!(w.closed().is_empty());
     });
 }
+
+/// A pipelined burst: the executor runs every PUBLISH of one read before it
+/// hands output over, so the subscriber's output piles up in the executor;
+/// its share is held to the hard limit too, and the client is cut there.
+#[test]
+fn a_pipelined_flood_is_cut_before_it_leaves_the_executor() {
+    let mut config = Config::default();
+    config.set_runtime("client-output-buffer-limit", "pubsub 64kb 0 0").unwrap();
+    both_with(config, |w| {
+        let (s, p) = (w.open(), w.open());
+        w.send(s, "SUBSCRIBE flood");
+        w.out(s);
+        let one = encode(&split(&format!("PUBLISH flood {}", "z".repeat(1000))));
+        w.send_raw(p, &one.repeat(200));
+        w.check();
+        let replies = w.out(p);
+        let delivered = replies.matches(":1\r\n").count();
+        assert_eq!(delivered + replies.matches(":0\r\n").count(), 200, "{replies}");
+        assert!((60..70).contains(&delivered), "cut after {delivered} messages of ~1 KB (limit 64 KB)");
+        assert_eq!(w.peek(s), 0, "the cut client's output is dropped, not flushed");
+        assert_eq!(w.closed(), [s]);
+        let log = w.log();
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert!(log[0].ends_with("scheduled to be closed ASAP for overcoming of output buffer limits."));
+        assert_eq!(w.call(p, "PUBSUB NUMSUB flood"), "*2\r\n$5\r\nflood\r\n:0\r\n");
+    });
+}

@@ -126,6 +126,7 @@ impl Executor {
         self.srv.now_ms = now_ms;
         let args = self.process(req);
         self.resume_released();
+        self.cut_over_limit();
         args
     }
 
@@ -269,15 +270,6 @@ impl Executor {
         self.reply.buf.clear();
     }
 
-    /// Redis's line for a client cut off by `client-output-buffer-limit`.
-    fn log_output_limit(&mut self, conn: ConnId) {
-        if let Some(client) = self.clients.get(&conn) {
-            let mut line = String::new();
-            cmd::client::info_line(&mut line, client, self.srv.now_ms);
-            self.log.push(format!("Client {line} scheduled to be closed ASAP for overcoming of output buffer limits."));
-        }
-    }
-
     fn close_client(&mut self, conn: ConnId) {
         self.forget_blocked(conn);
         let mut client = self.clients.remove(&conn).expect("closing a registered client");
@@ -293,6 +285,7 @@ impl Executor {
         self.srv.now_ms = now_ms;
         self.handle_block_timeouts(now_ms);
         self.resume_released();
+        self.cut_over_limit();
         self.aof_tick(now_ms);
         if now_ms < self.next_tick_ms {
             return;
