@@ -218,6 +218,7 @@ impl Connection {
             std::mem::swap(&mut self.out, bytes);
             self.out_pos = 0;
         } else {
+            self.reserve_output(bytes.len(), tag);
             self.out.extend_from_slice(bytes);
             bytes.clear();
         }
@@ -245,6 +246,27 @@ impl Connection {
         if self.phase == Phase::Open {
             self.phase = Phase::PeerClosed;
         }
+    }
+
+    /// Makes room for `more` bytes of output. Past
+    /// [`limits::CONN_OUTPUT_RETAIN_BYTES`] of a class with a hard limit,
+    /// the written prefix is dropped and the buffer reserved up to the
+    /// limit in one step: doubling its way there would leave every smaller
+    /// buffer freed behind it, which the allocator may keep resident for a
+    /// while (a flooded subscriber then costs a multiple of its limit).
+    fn reserve_output(&mut self, more: usize, tag: ReplyTag) {
+        let needed = self.out.len() + more;
+        if needed <= self.out.capacity() || needed <= limits::CONN_OUTPUT_RETAIN_BYTES {
+            return;
+        }
+        let hard = self.limits.output.get(tag.class).hard_bytes;
+        if hard == 0 {
+            return;
+        }
+        self.out.drain(..self.out_pos);
+        self.out_pos = 0;
+        let target = (hard as usize).max(self.out.len() + more);
+        self.out.reserve_exact(target - self.out.len());
     }
 
     /// Whether the output passed its limit (see [`Connection::handle_reply`]).

@@ -22,10 +22,11 @@ const BATCH: usize = 64;
 const FLOOD_MAX_BYTES: usize = 1 << 30;
 /// The pubsub hard limit by default.
 const HARD_LIMIT_BYTES: u64 = 32 << 20;
-/// Bound on the RSS growth during the flood: the held output (at most the
-/// hard limit plus one message), allocator slack for a buffer that doubled
-/// its way there, and the rest of the server's working memory.
-const RSS_GROWTH_MAX_BYTES: u64 = 3 * HARD_LIMIT_BYTES;
+/// Bound on the RSS growth during the flood: what the connection layer
+/// holds (at most the hard limit) and what the executor holds before
+/// handing it over (at most the hard limit plus one message; see
+/// `engine/src/obuf.rs`).
+const RSS_GROWTH_MAX_BYTES: u64 = 2 * HARD_LIMIT_BYTES;
 
 fn rss_bytes(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/<pid>/status");
