@@ -22,8 +22,10 @@
 //! therefore costs at most twice its hard limit (plus one message) before
 //! it is cut, whatever the publishers do.
 //!
-//! Redis counts the reply list beyond its 16 KB static buffer; we count
-//! every byte not yet written, so a limit trips a little earlier here.
+//! Redis counts only its reply list, not the 16 KB static buffer in front
+//! of it; we count every byte not yet written beyond the first
+//! [`UNCOUNTED_BYTES`], so a tiny limit does not cut a client for an
+//! ordinary reply, as in Redis.
 
 use crate::config::parse_memory;
 
@@ -76,6 +78,10 @@ pub struct ReplyTag {
     /// hard limit) and forgot it: drop everything and close.
     pub cut: bool,
 }
+
+/// Output not counted against the limits: the size of Redis's static
+/// reply buffer (`PROTO_REPLY_CHUNK_BYTES`), which its limits do not see.
+pub const UNCOUNTED_BYTES: usize = 16 * 1024;
 
 /// Redis's error texts for a bad value.
 pub const ERR_ARG_COUNT: &str = "Wrong number of arguments in buffer limit configuration.";
@@ -134,7 +140,7 @@ impl OutputLimits {
     /// Whether `bytes` reach `class`'s hard limit.
     pub fn reaches_hard(&self, class: OutputClass, bytes: usize) -> bool {
         let hard = self.get(class).hard_bytes;
-        hard != 0 && bytes as u64 >= hard
+        hard != 0 && bytes.saturating_sub(UNCOUNTED_BYTES) as u64 >= hard
     }
 
     /// Whether a client of `class` with `pending_bytes` unwritten has
@@ -150,7 +156,7 @@ impl OutputLimits {
         soft_since_ms: &mut Option<u64>,
     ) -> bool {
         let limit = self.get(class);
-        let used = pending_bytes as u64;
+        let used = pending_bytes.saturating_sub(UNCOUNTED_BYTES) as u64;
         let hard = limit.hard_bytes != 0 && used >= limit.hard_bytes;
         let mut soft = limit.soft_bytes != 0 && used >= limit.soft_bytes;
         if soft {
@@ -193,12 +199,13 @@ mod tests {
         let l = OutputLimits::default();
         let mut since = None;
         assert!(!l.exceeded(OutputClass::Normal, usize::MAX, 0, &mut since));
-        assert!(l.exceeded(OutputClass::Pubsub, 32 << 20, 0, &mut since));
+        assert!(!l.exceeded(OutputClass::Pubsub, (32 << 20) + UNCOUNTED_BYTES - 1, 0, &mut since));
+        assert!(l.exceeded(OutputClass::Pubsub, (32 << 20) + UNCOUNTED_BYTES, 0, &mut since));
         let mut since = None;
-        assert!(!l.exceeded(OutputClass::Pubsub, 8 << 20, 1_000, &mut since));
+        assert!(!l.exceeded(OutputClass::Pubsub, (8 << 20) + UNCOUNTED_BYTES, 1_000, &mut since));
         assert_eq!(since, Some(1_000));
-        assert!(!l.exceeded(OutputClass::Pubsub, 8 << 20, 61_999, &mut since));
-        assert!(l.exceeded(OutputClass::Pubsub, 8 << 20, 62_000, &mut since));
+        assert!(!l.exceeded(OutputClass::Pubsub, (8 << 20) + UNCOUNTED_BYTES, 61_999, &mut since));
+        assert!(l.exceeded(OutputClass::Pubsub, (8 << 20) + UNCOUNTED_BYTES, 62_000, &mut since));
         assert!(!l.exceeded(OutputClass::Pubsub, 100, 63_000, &mut since));
         assert_eq!(since, None);
     }

@@ -306,7 +306,7 @@ fn engine_peer_close_with_buffered_commands() {
 /// (limit 0) is never cut.
 #[test]
 fn output_past_the_hard_limit_cuts_the_connection() {
-    use ferrodis_engine::obuf::{OutputClass, ReplyTag};
+    use ferrodis_engine::obuf::{OutputClass, ReplyTag, UNCOUNTED_BYTES as U};
     let ring = ring(16);
     let mut l = limits();
     l.output.apply("pubsub 1000 0 0").unwrap();
@@ -315,12 +315,12 @@ fn output_past_the_hard_limit_cuts_the_connection() {
     assert_eq!(drain(&ring), ["open"]);
     let pubsub = ReplyTag { class: OutputClass::Pubsub, now_ms: 1_000, cut: false };
     let normal = ReplyTag { class: OutputClass::Normal, now_ms: 1_000, cut: false };
-    assert!(!c.handle_reply(&mut vec![b'x'; 999], false, normal));
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 999], false, normal));
     assert!(!c.handle_reply(&mut vec![b'x'; 5000], false, normal), "normal clients have no limit by default");
     c.consume_output(c.pending_output().len());
-    assert!(!c.handle_reply(&mut vec![b'x'; 999], false, pubsub));
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 999], false, pubsub), "the first 16 KB are not counted, as in Redis");
     feed(&mut c, b"PING\r\n*1\r\n$4\r\nPI");
-    assert!(c.handle_reply(&mut vec![b'x'; 1], false, pubsub), "1000 bytes pending reach the limit");
+    assert!(c.handle_reply(&mut vec![b'x'; 1], false, pubsub), "1000 bytes counted reach the limit");
     assert!(c.pending_output().is_empty(), "the output is dropped, not flushed");
     assert!(!c.wants_read());
     push(&mut c, &ring);
@@ -335,7 +335,7 @@ fn output_past_the_hard_limit_cuts_the_connection() {
 /// than its seconds; going below resets the clock.
 #[test]
 fn output_over_the_soft_limit_for_too_long_cuts_the_connection() {
-    use ferrodis_engine::obuf::{OutputClass, ReplyTag};
+    use ferrodis_engine::obuf::{OutputClass, ReplyTag, UNCOUNTED_BYTES as U};
     let ring = ring(16);
     let mut l = limits();
     l.output.apply("pubsub 0 100 2").unwrap();
@@ -343,11 +343,11 @@ fn output_over_the_soft_limit_for_too_long_cuts_the_connection() {
     push(&mut c, &ring);
     drain(&ring);
     let at = |s: u64| ReplyTag { class: OutputClass::Pubsub, now_ms: s * 1000, cut: false };
-    assert!(!c.handle_reply(&mut vec![b'x'; 100], false, at(10)));
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 100], false, at(10)));
     assert!(!c.handle_reply(&mut vec![b'x'; 1], false, at(12)));
     c.consume_output(c.pending_output().len());
     assert!(!c.handle_reply(&mut vec![b'x'; 1], false, at(13)), "below the soft limit: the clock stops");
-    assert!(!c.handle_reply(&mut vec![b'x'; 100], false, at(20)));
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 100], false, at(20)));
     assert!(!c.handle_reply(&mut vec![b'x'; 1], false, at(22)));
     assert!(c.handle_reply(&mut vec![b'x'; 1], false, at(23)), "over for 3 s > 2 s");
     push(&mut c, &ring);
