@@ -307,7 +307,10 @@ fn a_subscriber_that_never_reads_is_cut_at_its_hard_limit() {
             assert_eq!(n, ":1\r\n");
         }
         let cut_after = cut_after.expect("the subscriber was cut");
-        assert!((75..85).contains(&cut_after), "cut after {cut_after} messages of ~1 KB (limit 64 KB + 16 KB uncounted)");
+        assert!(
+            (75..85).contains(&cut_after),
+            "cut after {cut_after} messages of ~1 KB (limit 64 KB + 16 KB uncounted)"
+        );
         assert_eq!(w.closed(), [s]);
         assert_eq!(w.peek(s), 0);
         let log = w.log();
@@ -366,7 +369,10 @@ fn a_pipelined_flood_is_cut_before_it_leaves_the_executor() {
         let replies = w.out(p);
         let delivered = replies.matches(":1\r\n").count();
         assert_eq!(delivered + replies.matches(":0\r\n").count(), 200, "{replies}");
-        assert!((75..85).contains(&delivered), "cut after {delivered} messages of ~1 KB (limit 64 KB + 16 KB uncounted)");
+        assert!(
+            (75..85).contains(&delivered),
+            "cut after {delivered} messages of ~1 KB (limit 64 KB + 16 KB uncounted)"
+        );
         assert_eq!(w.peek(s), 0, "the cut client's output is dropped, not flushed");
         assert_eq!(w.closed(), [s]);
         let log = w.log();

@@ -60,5 +60,10 @@ fn redis_cli_subscribe_prints_what_it_prints_against_redis() {
 
 #[test]
 fn redis_cli_psubscribe_prints_what_it_prints_against_redis() {
-    compare(&["PSUBSCRIBE", "c*", "n?ws"], &["PUBSUB", "NUMPAT"], b":2\r\n", &[("ch1", "a"), ("news", "b"), ("x", "c")]);
+    compare(
+        &["PSUBSCRIBE", "c*", "n?ws"],
+        &["PUBSUB", "NUMPAT"],
+        b":2\r\n",
+        &[("ch1", "a"), ("news", "b"), ("x", "c")],
+    );
 }
