@@ -357,6 +357,8 @@ pub struct Model {
     /// configuration (what is implemented), not behaviour; the world reads
     /// it from the engine once at the start.
     pub command_count: i64,
+    /// Subscriptions and the messages to deliver (see `pubsub.rs`).
+    pub pubsub: pubsub::PubSub,
 }
 
 impl Default for Model {
@@ -388,7 +390,7 @@ pub fn observes(cmd: &Cmd) -> bool {
 
 impl Model {
     pub fn new() -> Model {
-        Model { dbs: vec![Db::default(); DATABASES], seq: 0, command_count: 0 }
+        Model { dbs: vec![Db::default(); DATABASES], seq: 0, command_count: 0, pubsub: Default::default() }
     }
 
     /// Executes `cmd` and writes what it must reply into `out`.
@@ -402,6 +404,9 @@ impl Model {
         };
         if !arity_ok(spec.arity, cmd.argc()) {
             return arity_error(spec.name.as_bytes(), out);
+        }
+        if pubsub::denied(self, spec, cmd, cx, out) {
+            return;
         }
         (spec.run)(self, cmd, cx, out);
     }
@@ -563,7 +568,7 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
 
 /// Every family's specs: [`SPECS`] here, then one `SPECS` per data-type
 /// family module (each family grows without touching the others).
-pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS];
+pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS, pubsub::SPECS];
 
 /// Every family's [`NOT_MODELLED`] list.
 pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] = &[

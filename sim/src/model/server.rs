@@ -57,9 +57,10 @@ pub fn client(_m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     }
 }
 
-/// `RESET`: back to database 0, unnamed (the other state RESET clears,
-/// MULTI, subscriptions, RESP3, the simulator does not create).
-pub fn reset(_m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+/// `RESET`: back to database 0, unnamed, no subscriptions (the other
+/// state RESET clears, MULTI and RESP3, the simulator does not create).
+pub fn reset(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    m.pubsub.forget(cx.sess.id);
     cx.sess.db = 0;
     cx.sess.name = None;
     out.w.simple(b"RESET");

@@ -119,7 +119,9 @@ impl World {
             g.closing |= out.close;
             self.stats.commands += 1;
             self.commands_seen += 1;
+            self.deliver_outbox();
         }
+        let g = self.gone.get_mut(&conn).expect("found above");
         if g.parsed.is_empty() && g.closing {
             self.gone.remove(&conn);
         }
@@ -130,6 +132,7 @@ impl World {
     /// The executor ran `conn`'s `Close`: every command delivered whole
     /// before the disconnect must have run by now.
     fn executed_close(&mut self, conn: ConnId) -> Result<(), Failure> {
+        self.model.pubsub.forget(conn.0 as i64);
         if let Some(g) = self.gone.remove(&conn) {
             if !g.closing && !g.parsed.is_empty() {
                 let first = g.parsed.front().map(|p| p.cmd.render()).unwrap_or_default();
