@@ -259,13 +259,14 @@ impl Connection {
         if needed <= self.out.capacity() || needed <= limits::CONN_OUTPUT_RETAIN_BYTES {
             return;
         }
-        let hard = self.limits.output.get(tag.class).hard_bytes;
-        if hard == 0 {
+        let Some(cut_at) = self.limits.output.hard_reached_at(tag.class) else {
             return;
-        }
+        };
         self.out.drain(..self.out_pos);
         self.out_pos = 0;
-        let target = (hard as usize).max(self.out.len() + more);
+        // The hard-limit check before appending keeps the output below
+        // `cut_at`: this is the last reservation.
+        let target = cut_at.max(self.out.len() + more);
         self.out.reserve_exact(target - self.out.len());
     }
 

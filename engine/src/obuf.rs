@@ -137,6 +137,13 @@ impl OutputLimits {
         Ok(())
     }
 
+    /// How many unwritten bytes reach `class`'s hard limit (the uncounted
+    /// ones included); None without a hard limit.
+    pub fn hard_reached_at(&self, class: OutputClass) -> Option<usize> {
+        let hard = self.get(class).hard_bytes;
+        (hard != 0).then(|| (hard as usize).saturating_add(UNCOUNTED_BYTES))
+    }
+
     /// Whether `bytes` reach `class`'s hard limit.
     pub fn reaches_hard(&self, class: OutputClass, bytes: usize) -> bool {
         let hard = self.get(class).hard_bytes;
