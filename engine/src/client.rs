@@ -41,6 +41,9 @@ pub struct Client {
     // a RESP2 client, limits the commands it may send.
     pub subs: crate::pubsub::ClientSubs,
     pub subscriber: bool,
+    /// Output handed to its connection and not yet written (shared with
+    /// the connection; see `obuf.rs`).
+    pub out_gauge: crate::obuf::OutputGauge,
 }
 
 impl Client {
@@ -71,6 +74,7 @@ impl Client {
             held_until: 0,
             subs: Default::default(),
             subscriber: false,
+            out_gauge: Default::default(),
         }
     }
 }

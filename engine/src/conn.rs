@@ -31,7 +31,7 @@
 use bytes::BytesMut;
 
 use crate::limits;
-use crate::obuf::{OutputLimits, ReplyTag};
+use crate::obuf::{OutputGauge, OutputLimits, ReplyTag};
 use crate::planted::{Plant, PlantedBug};
 use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
 use crate::ring::{ClientInfo, Request, RequestKind, Ring, Route};
@@ -85,7 +85,7 @@ pub struct Pushed {
 pub struct Connection {
     pub id: ConnId,
     /// Pushed as the first request (`Open`), then `None`.
-    info: Option<Box<(ClientInfo, Route)>>,
+    info: Option<Box<(ClientInfo, Route, OutputGauge)>>,
     read_buf: BytesMut,
     parser: Parser,
     /// A request that did not fit in the ring; pushed first next time so
@@ -102,6 +102,13 @@ pub struct Connection {
     soft_limit_since_ms: Option<u64>,
     /// The output passed its limit: everything after is discarded.
     output_cut: bool,
+    /// Shared with the executor's client: the executor adds what it hands
+    /// over (replies for a live client), this connection subtracts those
+    /// bytes as they are written or dropped (see `obuf.rs`).
+    gauge: OutputGauge,
+    /// How many bytes of `out` (from its unwritten end) the gauge counts:
+    /// the last reply of a client the executor already forgot is not.
+    gauged: usize,
 }
 
 impl Connection {
@@ -113,9 +120,10 @@ impl Connection {
     }
 
     pub fn new(id: ConnId, info: ClientInfo, route: Route, limits: ConnLimits) -> Connection {
+        let gauge = OutputGauge::default();
         Connection {
             id,
-            info: Some(Box::new((info, route))),
+            info: Some(Box::new((info, route, gauge.clone()))),
             read_buf: BytesMut::new(),
             parser: Parser::new(limits.parser),
             stalled: None,
@@ -127,6 +135,8 @@ impl Connection {
             plant: Plant::default(),
             soft_limit_since_ms: None,
             output_cut: false,
+            gauge,
+            gauged: 0,
         }
     }
 
@@ -195,7 +205,10 @@ impl Connection {
     /// limit (`tag` names its class and the time): the connection is cut
     /// and has an `OutputLimit` request to push.
     pub fn handle_reply(&mut self, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool {
+        // A live client's reply was counted by the executor as it was handed over.
+        let incoming_gauged = if close_after { 0 } else { bytes.len() };
         if self.output_cut {
+            self.gauge.sub(incoming_gauged);
             bytes.clear();
             return false;
         }
@@ -209,10 +222,12 @@ impl Connection {
         let pending = self.out.len() - self.out_pos;
         if !close_after && self.limits.output.reaches_hard(tag.class, pending + bytes.len()) {
             // Not appended: the buffer never grows past the hard limit.
+            self.gauge.sub(incoming_gauged);
             bytes.clear();
             self.cut_output();
             return true;
         }
+        self.gauged += incoming_gauged;
         if self.out_pos == self.out.len() && bytes.len() > limits::CONN_OUTPUT_RETAIN_BYTES {
             self.out.clear();
             std::mem::swap(&mut self.out, bytes);
@@ -238,6 +253,8 @@ impl Connection {
     /// Past the output limit: output and unparsed input go, the socket
     /// closes once the executor has been told (see `next_request`).
     fn cut_output(&mut self) {
+        self.gauge.sub(self.gauged);
+        self.gauged = 0;
         self.output_cut = true;
         self.out = Vec::new();
         self.out_pos = 0;
@@ -268,6 +285,12 @@ impl Connection {
         // `cut_at`: this is the last reservation.
         let target = cut_at.max(self.out.len() + more);
         self.out.reserve_exact(target - self.out.len());
+    }
+
+    /// Checks the output bookkeeping; panics on a broken invariant.
+    pub fn check_invariants(&self) {
+        assert!(self.gauged <= self.out.len() - self.out_pos, "more output gauged than pending");
+        assert!(self.gauge.get() >= self.gauged, "the shared gauge lost bytes this connection holds");
     }
 
     /// Whether the output passed its limit (see [`Connection::handle_reply`]).
@@ -372,6 +395,11 @@ impl Connection {
     /// The driver wrote `n` bytes of [`Connection::pending_output`].
     pub fn consume_output(&mut self, n: usize) {
         assert!(n <= self.out.len() - self.out_pos, "consumed more than pending");
+        // The gauged bytes come first: a forgotten client's last reply,
+        // not gauged, is the last thing a connection gets.
+        let written_gauged = n.min(self.gauged);
+        self.gauge.sub(written_gauged);
+        self.gauged -= written_gauged;
         self.out_pos += n;
         if self.out_pos == self.out.len() {
             self.out_pos = 0;

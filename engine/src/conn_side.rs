@@ -395,6 +395,7 @@ impl ConnSide {
             assert_eq!(s.conn.id, id, "index names the wrong connection");
             assert!(!s.peer_gone || s.conn.pending_output().is_empty(), "output kept for a gone peer");
             assert_eq!(s.stalled, self.stalled.contains(&slot), "stalled flag and list disagree");
+            s.conn.check_invariants();
         }
     }
 

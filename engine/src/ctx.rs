@@ -202,7 +202,8 @@ impl Ctx<'_> {
             self.effects.delivered.push((target, slot));
         }
         let limits = &self.srv.config.client_output_buffer_limit;
-        if limits.reaches_hard(client.output_class(), client.out.len() + client.held.len()) {
+        let whole = client.out.len() + client.held.len() + client.out_gauge.get();
+        if limits.reaches_hard(client.output_class(), whole) {
             self.effects.over_limit.push(target);
         }
         true

@@ -13,21 +13,50 @@
 //! executor ([`crate::ring::RequestKind::OutputLimit`]), which logs Redis's
 //! line and forgets the client.
 //!
-//! The executor holds a client's output too, between the command that
-//! produced it and the next hand-over (a batch of pipelined PUBLISHes can
-//! pile up there before [`crate::exec::Executor::poll_output`]). Its share
-//! is held to the hard limit as well: [`crate::ctx::Ctx::deliver`] flags
-//! the client, the executor cuts it after the command, and the connection
-//! drops what it has on a tag with `cut`. A subscriber that never reads
-//! therefore costs at most twice its hard limit (plus one message) before
-//! it is cut, whatever the publishers do.
+//! Output also waits in the executor (between the command that produced it
+//! and the next hand-over: a batch of pipelined PUBLISHes piles up there)
+//! and, with I/O threads, in the ring. [`OutputGauge`] counts what was
+//! handed over and not yet written, so [`crate::ctx::Ctx::deliver`] checks
+//! the client's whole output (held + in the ring + in the connection)
+//! against the hard limit; past it, the executor cuts the client after the
+//! command and the connection drops what it has on a tag with `cut`. A
+//! subscriber that never reads therefore costs about its hard limit (plus
+//! one message) before it is cut, whatever the publishers do and however
+//! late the I/O thread drains the ring.
 //!
 //! Redis counts only its reply list, not the 16 KB static buffer in front
 //! of it; we count every byte not yet written beyond the first
 //! [`UNCOUNTED_BYTES`], so a tiny limit does not cut a client for an
 //! ordinary reply, as in Redis.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use crate::config::parse_memory;
+
+/// Bytes of one connection's output that the executor handed over and the
+/// connection has not yet written or dropped: what waits in the ring plus
+/// what waits for the socket. The executor adds what it hands over, the
+/// connection subtracts what it writes or drops; the two halves may be on
+/// two threads, hence the atomic. The executor's limit check adds it to
+/// what it still holds itself, so the whole output of a client counts,
+/// wherever it waits.
+#[derive(Debug, Clone, Default)]
+pub struct OutputGauge(Arc<AtomicUsize>);
+
+impl OutputGauge {
+    pub fn add(&self, n: usize) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn sub(&self, n: usize) {
+        self.0.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
 
 /// Which limits apply to a client (Redis `getClientType`; a master counts
 /// as normal, and a MONITOR client as normal too).

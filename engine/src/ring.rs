@@ -29,7 +29,7 @@ use bytes::Bytes;
 use crossbeam_queue::ArrayQueue;
 
 use crate::conn::ConnLimits;
-use crate::obuf::ReplyTag;
+use crate::obuf::{OutputGauge, ReplyTag};
 use crate::resp::ProtocolError;
 use crate::ConnId;
 
@@ -53,7 +53,7 @@ pub struct Request {
 pub enum RequestKind {
     /// A new client; always the first request of a connection. Boxed so a
     /// request stays small: every command is moved through the ring.
-    Open(Box<(ClientInfo, Route)>),
+    Open(Box<(ClientInfo, Route, OutputGauge)>),
     /// One parsed command (never empty).
     Command(Vec<Bytes>),
     /// The client broke the protocol after its earlier commands: reply with

@@ -381,3 +381,57 @@ fn a_pipelined_flood_is_cut_before_it_leaves_the_executor() {
         assert_eq!(w.call(p, "PUBSUB NUMSUB flood"), "*2\r\n$5\r\nflood\r\n:0\r\n");
     });
 }
+
+/// With I/O threads, output can wait in the ring, where neither the
+/// executor's buffer nor the connection's sees it: the shared gauge counts
+/// it, so a subscriber whose side does not drain its messages is still
+/// cut at the limit (and what waits in the ring is at most about it).
+#[test]
+fn output_waiting_in_the_ring_counts_toward_the_limit() {
+    let mut config = Config::default();
+    config.set_runtime("client-output-buffer-limit", "pubsub 64kb 0 0").unwrap();
+    let ring = Arc::new(Ring::new(2, config.ring_capacity, 4096));
+    let mut sides: Vec<ConnSide> = (0..2).map(|i| ConnSide::new(i, Arc::clone(&ring), &config)).collect();
+    let mut exec = Executor::new(config, 2, T0_MS);
+    let open = |exec: &mut Executor, sides: &mut Vec<ConnSide>| {
+        let a = exec.handle_accept().unwrap();
+        sides[a.side].handle_open(a.conn, ClientInfo::default());
+        let req = ring.pop_request().unwrap();
+        exec.handle_request(req, T0_MS);
+        a
+    };
+    let s = open(&mut exec, &mut sides);
+    let p = open(&mut exec, &mut sides);
+    assert_ne!(s.side, p.side);
+    let send = |exec: &mut Executor, sides: &mut Vec<ConnSide>, side: usize, conn: ConnId, line: &str| {
+        sides[side].read_buf_mut(conn).unwrap().extend_from_slice(&encode(&split(line)));
+        sides[side].handle_read(conn, T0_MS);
+        while let Some(req) = ring.pop_request() {
+            exec.handle_request(req, T0_MS);
+        }
+        exec.poll_output(&mut RingSink { ring: &ring, woken: |_| {} });
+        // Only the publisher's side takes its messages.
+        while let Some(msg) = ring.pop_msg(p.side) {
+            sides[p.side].handle_msg(msg);
+        }
+    };
+    send(&mut exec, &mut sides, s.side, s.conn, "SUBSCRIBE c");
+    let mut receivers = Vec::new();
+    for _ in 0..200 {
+        send(&mut exec, &mut sides, p.side, p.conn, &format!("PUBLISH c {}", "w".repeat(1000)));
+        let out = sides[p.side].pending_output(p.conn).to_vec();
+        sides[p.side].consume_output(p.conn, out.len());
+        receivers.push(String::from_utf8(out).unwrap());
+        exec.check_invariants();
+    }
+    let delivered = receivers.iter().filter(|r| *r == ":1\r\n").count();
+    assert!((75..85).contains(&delivered), "cut after {delivered} messages of ~1 KB in the ring (limit 64 KB + 16 KB)");
+    assert_eq!(exec.take_log().len(), 1);
+    // The side learns it last: it drops what waited and closes.
+    while let Some(msg) = ring.pop_msg(s.side) {
+        sides[s.side].handle_msg(msg);
+    }
+    assert_eq!(sides[s.side].pending_output(s.conn), b"");
+    assert_eq!(sides[s.side].poll_close(), Some(s.conn));
+    sides[s.side].check_invariants();
+}

@@ -22,10 +22,12 @@ const BATCH: usize = 64;
 const FLOOD_MAX_BYTES: usize = 1 << 30;
 /// The pubsub hard limit by default.
 const HARD_LIMIT_BYTES: u64 = 32 << 20;
-/// Bound on the RSS growth during the flood: what the connection layer
-/// holds (at most the hard limit) and what the executor holds before
-/// handing it over (at most the hard limit plus one message; see
-/// `engine/src/obuf.rs`).
+/// Bound on the RSS growth during the flood: the subscriber's output (the
+/// hard limit plus 16 KB and one message, wherever it waits: executor,
+/// ring or connection; see `engine/src/obuf.rs`), and as much again for
+/// the allocator: with I/O threads, reply buffers are allocated on the
+/// executor's thread and freed on an I/O thread, which mimalloc hands back
+/// lazily.
 const RSS_GROWTH_MAX_BYTES: u64 = 2 * HARD_LIMIT_BYTES;
 
 fn rss_bytes(pid: u32) -> u64 {

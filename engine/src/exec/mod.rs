@@ -144,11 +144,13 @@ impl Executor {
     fn run(&mut self, req: Request) -> Option<Vec<Bytes>> {
         match req.kind {
             RequestKind::Open(opened) => {
-                let (info, route) = *opened;
+                let (info, route, gauge) = *opened;
                 assert!(self.opening > 0, "Open without an accept");
                 self.opening -= 1;
                 self.srv.stats.total_connections_received += 1;
-                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, route, self.srv.now_ms));
+                let mut client = Client::new(req.conn, info, route, self.srv.now_ms);
+                client.out_gauge = gauge;
+                let prev = self.clients.insert(req.conn, client);
                 assert!(prev.is_none(), "connection id reused");
             }
             RequestKind::Close | RequestKind::OutputLimit => {

@@ -155,7 +155,10 @@ impl Executor {
             let (conn, slot) = self.pending[i];
             let client = self.clients.at_mut(slot);
             let tag = ReplyTag { class: client.output_class(), now_ms: self.srv.now_ms, cut: false };
+            let handed = client.out.len();
+            client.out_gauge.add(handed);
             if !sink.reply(conn, client.route, &mut client.out, false, tag) {
+                client.out_gauge.sub(handed);
                 i += 1;
                 continue;
             }
