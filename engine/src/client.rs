@@ -38,9 +38,27 @@ pub struct Client {
     /// MULTI/EXEC/WATCH: queued commands, watched keys, the dirty flags
     /// (see `exec/multi.rs`).
     pub tx: crate::exec::multi::TxState,
+    // Pub/Sub (see `pubsub.rs`): what it listens to, and Redis's
+    // CLIENT_PUBSUB flag: set by every (P|S)SUBSCRIBE, cleared when an
+    // unsubscribe leaves nothing. It picks the output buffer class and, for
+    // a RESP2 client, limits the commands it may send.
+    pub subs: crate::pubsub::ClientSubs,
+    pub subscriber: bool,
+    /// Output handed to its connection and not yet written (shared with
+    /// the connection; see `obuf.rs`).
+    pub out_gauge: crate::obuf::OutputGauge,
 }
 
 impl Client {
+    /// Which output buffer limits apply (Redis `getClientType`).
+    pub fn output_class(&self) -> crate::obuf::OutputClass {
+        if self.subscriber {
+            crate::obuf::OutputClass::Pubsub
+        } else {
+            crate::obuf::OutputClass::Normal
+        }
+    }
+
     pub fn new(id: ConnId, info: ClientInfo, route: Route, now_ms: u64) -> Client {
         Client {
             id,
@@ -58,6 +76,9 @@ impl Client {
             held: Vec::new(),
             held_until: 0,
             tx: Default::default(),
+            subs: Default::default(),
+            subscriber: false,
+            out_gauge: Default::default(),
         }
     }
 }

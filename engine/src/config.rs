@@ -17,6 +17,8 @@ pub struct Config {
     pub hz: u64,
     pub proto_max_bulk_len: u64,
     pub client_query_buffer_limit: usize,
+    /// `client-output-buffer-limit`, per client class (see [`crate::obuf`]).
+    pub client_output_buffer_limit: crate::obuf::OutputLimits,
     /// Seconds of idleness after which a client is closed; 0 = never.
     pub timeout_s: u64,
     pub tcp_keepalive_s: u64,
@@ -78,6 +80,7 @@ impl Default for Config {
             hz: 10,
             proto_max_bulk_len: limits::PROTO_MAX_BULK_LEN_DEFAULT,
             client_query_buffer_limit: limits::CLIENT_QUERY_BUFFER_LIMIT_DEFAULT,
+            client_output_buffer_limit: Default::default(),
             timeout_s: 0,
             tcp_keepalive_s: 300,
             tcp_backlog: 511,
@@ -284,6 +287,11 @@ pub static PARAMS: &[Param] = &[
     param!("bind", Runtime, |c| c.bind.clone(), |c, v| {
         c.bind = v.to_string();
         Ok(())
+    }),
+    // Several `<class> <hard> <soft> <seconds>` groups in one value; each
+    // config file line or CONFIG SET changes only the classes it names.
+    param!("client-output-buffer-limit", Runtime, |c| c.client_output_buffer_limit.format(), |c, v| {
+        c.client_output_buffer_limit.apply(v).map_err(|e| ConfigError::Invalid(e.into()))
     }),
     param!("client-query-buffer-limit", Runtime, |c| c.client_query_buffer_limit.to_string(), |c, v| {
         let n = parse_mem_arg(v)?;

@@ -22,10 +22,16 @@
 //!   Redis.
 //! - peer closed: complete commands still go to the executor, a partial one
 //!   is dropped, then `Close`.
+//! - `client-output-buffer-limit` (see [`crate::obuf`]): when the output not
+//!   yet written passes the client's limit, the output and the unparsed
+//!   input are dropped, `OutputLimit` is pushed instead of further
+//!   commands, later replies are discarded, and the socket closes, as
+//!   Redis frees such a client without flushing it.
 
 use bytes::BytesMut;
 
 use crate::limits;
+use crate::obuf::{OutputGauge, OutputLimits, ReplyTag};
 use crate::planted::{Plant, PlantedBug};
 use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
 use crate::ring::{ClientInfo, Request, RequestKind, Ring, Route};
@@ -39,6 +45,7 @@ pub struct ConnLimits {
     pub parser: ParserLimits,
     pub query_buffer_limit: usize,
     pub output_pause_bytes: usize,
+    pub output: OutputLimits,
 }
 
 impl ConnLimits {
@@ -47,6 +54,7 @@ impl ConnLimits {
             parser: ParserLimits { proto_max_bulk_len: c.proto_max_bulk_len },
             query_buffer_limit: c.client_query_buffer_limit,
             output_pause_bytes: limits::CONN_OUTPUT_PAUSE_BYTES,
+            output: c.client_output_buffer_limit,
         }
     }
 }
@@ -77,7 +85,7 @@ pub struct Pushed {
 pub struct Connection {
     pub id: ConnId,
     /// Pushed as the first request (`Open`), then `None`.
-    info: Option<Box<(ClientInfo, Route)>>,
+    info: Option<Box<(ClientInfo, Route, OutputGauge)>>,
     read_buf: BytesMut,
     parser: Parser,
     /// A request that did not fit in the ring; pushed first next time so
@@ -90,6 +98,17 @@ pub struct Connection {
     close_after_output: bool,
     limits: ConnLimits,
     plant: Plant,
+    /// When the output first reached the soft limit (Unix ms), while it stays there.
+    soft_limit_since_ms: Option<u64>,
+    /// The output passed its limit: everything after is discarded.
+    output_cut: bool,
+    /// Shared with the executor's client: the executor adds what it hands
+    /// over (replies for a live client), this connection subtracts those
+    /// bytes as they are written or dropped (see `obuf.rs`).
+    gauge: OutputGauge,
+    /// How many bytes of `out` (from its unwritten end) the gauge counts:
+    /// the last reply of a client the executor already forgot is not.
+    gauged: usize,
 }
 
 impl Connection {
@@ -101,9 +120,10 @@ impl Connection {
     }
 
     pub fn new(id: ConnId, info: ClientInfo, route: Route, limits: ConnLimits) -> Connection {
+        let gauge = OutputGauge::default();
         Connection {
             id,
-            info: Some(Box::new((info, route))),
+            info: Some(Box::new((info, route, gauge.clone()))),
             read_buf: BytesMut::new(),
             parser: Parser::new(limits.parser),
             stalled: None,
@@ -113,6 +133,10 @@ impl Connection {
             close_after_output: false,
             limits,
             plant: Plant::default(),
+            soft_limit_since_ms: None,
+            output_cut: false,
+            gauge,
+            gauged: 0,
         }
     }
 
@@ -176,19 +200,102 @@ impl Connection {
     /// copied into the output buffer, whose capacity is reused from reply
     /// to reply; a big one arriving with nothing pending is adopted whole
     /// instead of copied.
-    pub fn handle_reply(&mut self, bytes: &mut Vec<u8>, close_after: bool) {
+    ///
+    /// Returns true when these bytes took the output past the client's
+    /// limit (`tag` names its class and the time): the connection is cut
+    /// and has an `OutputLimit` request to push.
+    pub fn handle_reply(&mut self, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool {
+        // A live client's reply was counted by the executor as it was handed over.
+        let incoming_gauged = if close_after { 0 } else { bytes.len() };
+        if self.output_cut {
+            self.gauge.sub(incoming_gauged);
+            bytes.clear();
+            return false;
+        }
+        if tag.cut {
+            // The executor cut the client and forgot it: nothing to tell it.
+            bytes.clear();
+            self.cut_output();
+            self.phase = Phase::Done;
+            return false;
+        }
+        let pending = self.out.len() - self.out_pos;
+        if !close_after && self.limits.output.reaches_hard(tag.class, pending + bytes.len()) {
+            // Not appended: the buffer never grows past the hard limit.
+            self.gauge.sub(incoming_gauged);
+            bytes.clear();
+            self.cut_output();
+            return true;
+        }
+        self.gauged += incoming_gauged;
         if self.out_pos == self.out.len() && bytes.len() > limits::CONN_OUTPUT_RETAIN_BYTES {
             self.out.clear();
             std::mem::swap(&mut self.out, bytes);
             self.out_pos = 0;
         } else {
+            self.reserve_output(bytes.len(), tag);
             self.out.extend_from_slice(bytes);
             bytes.clear();
         }
         if close_after {
             self.close_after_output = true;
             self.phase = Phase::Done;
+            return false;
         }
+        let pending = self.out.len() - self.out_pos;
+        if !self.limits.output.exceeded(tag.class, pending, tag.now_ms, &mut self.soft_limit_since_ms) {
+            return false;
+        }
+        self.cut_output();
+        true
+    }
+
+    /// Past the output limit: output and unparsed input go, the socket
+    /// closes once the executor has been told (see `next_request`).
+    fn cut_output(&mut self) {
+        self.gauge.sub(self.gauged);
+        self.gauged = 0;
+        self.output_cut = true;
+        self.out = Vec::new();
+        self.out_pos = 0;
+        self.read_buf = BytesMut::new();
+        self.close_after_output = true;
+        if self.phase == Phase::Open {
+            self.phase = Phase::PeerClosed;
+        }
+    }
+
+    /// Makes room for `more` bytes of output. Past
+    /// [`limits::CONN_OUTPUT_RETAIN_BYTES`] of a class with a hard limit,
+    /// the written prefix is dropped and the buffer reserved up to the
+    /// limit in one step: doubling its way there would leave every smaller
+    /// buffer freed behind it, which the allocator may keep resident for a
+    /// while (a flooded subscriber then costs a multiple of its limit).
+    fn reserve_output(&mut self, more: usize, tag: ReplyTag) {
+        let needed = self.out.len() + more;
+        if needed <= self.out.capacity() || needed <= limits::CONN_OUTPUT_RETAIN_BYTES {
+            return;
+        }
+        let Some(cut_at) = self.limits.output.hard_reached_at(tag.class) else {
+            return;
+        };
+        self.out.drain(..self.out_pos);
+        self.out_pos = 0;
+        // The hard-limit check before appending keeps the output below
+        // `cut_at`: this is the last reservation.
+        let target = cut_at.max(self.out.len() + more);
+        self.out.reserve_exact(target - self.out.len());
+    }
+
+    /// Checks the output bookkeeping; panics on a broken invariant.
+    pub fn check_invariants(&self) {
+        assert!(self.gauged <= self.out.len() - self.out_pos, "more output gauged than pending");
+        assert!(self.gauge.get() >= self.gauged, "the shared gauge lost bytes this connection holds");
+    }
+
+    /// Whether the output passed its limit (see [`Connection::handle_reply`]).
+    pub fn output_cut(&self) -> bool {
+        self.output_cut
     }
 
     /// Parses what is buffered and pushes requests into `ring` (as side
@@ -234,6 +341,11 @@ impl Connection {
         match self.phase {
             Phase::Done | Phase::Errored => return None,
             Phase::Open | Phase::PeerClosed => {}
+        }
+        if self.output_cut {
+            // In place of every command not yet pushed.
+            self.phase = Phase::Done;
+            return make(RequestKind::OutputLimit);
         }
         if self.output_paused() && self.phase == Phase::Open {
             return None;
@@ -283,6 +395,11 @@ impl Connection {
     /// The driver wrote `n` bytes of [`Connection::pending_output`].
     pub fn consume_output(&mut self, n: usize) {
         assert!(n <= self.out.len() - self.out_pos, "consumed more than pending");
+        // The gauged bytes come first: a forgotten client's last reply,
+        // not gauged, is the last thing a connection gets.
+        let written_gauged = n.min(self.gauged);
+        self.gauge.sub(written_gauged);
+        self.gauged -= written_gauged;
         self.out_pos += n;
         if self.out_pos == self.out.len() {
             self.out_pos = 0;

@@ -43,6 +43,7 @@ use foldhash::fast::FixedState;
 
 use crate::conn::{ConnLimits, Connection};
 use crate::limits;
+use crate::obuf::ReplyTag;
 use crate::planted::{Plant, PlantedBug};
 use crate::ring::{ClientInfo, ConnMsg, Ring, Route};
 use crate::{Config, ConnId};
@@ -195,8 +196,8 @@ impl ConnSide {
     /// A message from the executor.
     pub fn handle_msg(&mut self, msg: ConnMsg) {
         match msg {
-            ConnMsg::Reply { conn, slot, mut bytes, close_after } => {
-                self.handle_reply(conn, slot, &mut bytes, close_after)
+            ConnMsg::Reply { conn, slot, mut bytes, close_after, tag } => {
+                self.handle_reply(conn, slot, &mut bytes, close_after, tag)
             }
             ConnMsg::Limits(limits) => self.set_limits(limits),
         }
@@ -207,7 +208,7 @@ impl ConnSide {
     /// calls this directly; drivers go through [`ConnSide::handle_msg`].
     ///
     /// [`Engine`]: crate::Engine
-    pub fn handle_reply(&mut self, conn: ConnId, slot: u32, bytes: &mut Vec<u8>, close_after: bool) {
+    pub fn handle_reply(&mut self, conn: ConnId, slot: u32, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) {
         let Some(Some(s)) = self.slots.get_mut(slot as usize) else {
             bytes.clear();
             return;
@@ -219,7 +220,11 @@ impl ConnSide {
             return;
         }
         let id = s.conn.id;
-        s.conn.handle_reply(bytes, close_after);
+        if s.conn.handle_reply(bytes, close_after, tag) {
+            // Past its output limit: tell the executor now.
+            self.push(slot);
+        }
+        let s = self.slot_mut(slot);
         if s.peer_gone {
             // Nobody will read it.
             let unread = s.conn.pending_output().len();
@@ -390,6 +395,7 @@ impl ConnSide {
             assert_eq!(s.conn.id, id, "index names the wrong connection");
             assert!(!s.peer_gone || s.conn.pending_output().is_empty(), "output kept for a gone peer");
             assert_eq!(s.stalled, self.stalled.contains(&slot), "stalled flag and list disagree");
+            s.conn.check_invariants();
         }
     }
 

@@ -87,6 +87,8 @@ pub struct Server {
     pub listen_change: Option<ListenChange>,
     /// The AOF: propagation, offsets, rewrite state (see `aof/`).
     pub aof: crate::aof::Aof,
+    /// Who listens to which channel and pattern (see `pubsub.rs`).
+    pub pubsub: crate::pubsub::PubSub,
 }
 
 /// What a handler sees: the server, the clients, which client is calling,
@@ -126,6 +128,10 @@ pub struct Effects {
     /// Clients (id, slot) whose output went from empty to not empty by
     /// [`Ctx::deliver`]; the executor schedules them for output.
     pub delivered: Vec<(ConnId, usize)>,
+    /// Clients whose output held here reached their hard
+    /// `client-output-buffer-limit` by [`Ctx::deliver`]; the executor cuts
+    /// them after the command (see `obuf.rs`).
+    pub over_limit: Vec<ConnId>,
 }
 
 /// What a blocking handler waits for.
@@ -181,6 +187,10 @@ impl Ctx<'_> {
     /// in Redis. False when `target` is not a client (any more).
     pub fn deliver(&mut self, target: ConnId, write: impl FnOnce(&mut Reply)) -> bool {
         let Some(slot) = self.clients.slot_of(&target) else { return false };
+        if self.effects.over_limit.contains(&target) {
+            // Cut after this command: nothing more is kept for it.
+            return true;
+        }
         let client = self.clients.at_mut(slot);
         let into_held = !client.held.is_empty();
         let buf = if into_held { &mut client.held } else { &mut client.out };
@@ -190,6 +200,11 @@ impl Ctx<'_> {
         *buf = r.buf;
         if !into_held && was_empty && !buf.is_empty() {
             self.effects.delivered.push((target, slot));
+        }
+        let limits = &self.srv.config.client_output_buffer_limit;
+        let whole = client.out.len() + client.held.len() + client.out_gauge.get();
+        if limits.reaches_hard(client.output_class(), whole) {
+            self.effects.over_limit.push(target);
         }
         true
     }

@@ -35,6 +35,9 @@
 //!   ring and the executor that `--io-threads 1` and the simulator drive.
 //! - [`memory`]: when the driver should hand freed memory back to the OS
 //!   (`MEMORY PURGE`, and a timed rule over the driver's memory figures).
+//! - [`pubsub`]: the Pub/Sub registry (channels, patterns, shard channels
+//!   and each client's subscriptions); [`obuf`]: output buffer limits
+//!   (`client-output-buffer-limit`) and the rule that cuts a client off.
 //! - [`planted`]: test-only planted bugs (feature `planted-bugs`).
 
 pub mod aof;
@@ -49,7 +52,9 @@ pub mod exec;
 pub mod limits;
 pub mod machine;
 pub mod memory;
+pub mod obuf;
 pub mod planted;
+pub mod pubsub;
 pub mod resp;
 pub mod ring;
 

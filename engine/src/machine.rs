@@ -129,11 +129,17 @@ impl Engine {
                 executed = true;
             }
             self.executor.poll_output(&mut self.side);
-            if !self.side.is_stalled() || self.executor.is_waiting() {
+            if self.executor.is_waiting() {
                 break;
             }
-            self.side.handle_ring_room();
-            assert!(executed || !self.ring.requests_empty(), "a stalled side with an empty ring");
+            if self.side.is_stalled() {
+                self.side.handle_ring_room();
+                assert!(executed || !self.ring.requests_empty(), "a stalled side with an empty ring");
+            } else if self.ring.requests_empty() {
+                break;
+            }
+            // Else a connection cut at its output limit by this output
+            // pushed its last request: the executor forgets it now.
         }
         self.side.poll_pushed();
     }

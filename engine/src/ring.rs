@@ -29,6 +29,7 @@ use bytes::Bytes;
 use crossbeam_queue::ArrayQueue;
 
 use crate::conn::ConnLimits;
+use crate::obuf::{OutputGauge, ReplyTag};
 use crate::resp::ProtocolError;
 use crate::ConnId;
 
@@ -52,7 +53,7 @@ pub struct Request {
 pub enum RequestKind {
     /// A new client; always the first request of a connection. Boxed so a
     /// request stays small: every command is moved through the ring.
-    Open(Box<(ClientInfo, Route)>),
+    Open(Box<(ClientInfo, Route, OutputGauge)>),
     /// One parsed command (never empty).
     Command(Vec<Bytes>),
     /// The client broke the protocol after its earlier commands: reply with
@@ -61,6 +62,10 @@ pub enum RequestKind {
     /// The peer went away (or the connection side gave up on it). The last
     /// request of a connection, unless the executor closed it first.
     Close,
+    /// The connection's output passed its `client-output-buffer-limit`: the
+    /// side dropped it and closes the socket; the executor logs it and
+    /// forgets the client as for `Close`. The last request of a connection.
+    OutputLimit,
 }
 
 /// What the executor knows of a client's transport.
@@ -79,8 +84,9 @@ pub struct ClientInfo {
 pub enum ConnMsg {
     /// Reply bytes for `conn`, in order. `close_after`: close the connection
     /// once these bytes are written (QUIT, protocol error); the executor has
-    /// already forgotten the client.
-    Reply { conn: ConnId, slot: u32, bytes: Vec<u8>, close_after: bool },
+    /// already forgotten the client. `tag`: the client's output buffer
+    /// class and the executor's time, for the output limit.
+    Reply { conn: ConnId, slot: u32, bytes: Vec<u8>, close_after: bool, tag: ReplyTag },
     /// CONFIG SET changed the connection limits: they apply to every live
     /// connection at once, as in Redis.
     Limits(ConnLimits),

@@ -16,6 +16,7 @@ fn limits() -> ConnLimits {
         parser: ParserLimits { proto_max_bulk_len: 512 * 1024 * 1024 },
         query_buffer_limit: 1024,
         output_pause_bytes: 100,
+        output: Default::default(),
     }
 }
 
@@ -41,7 +42,7 @@ fn push(c: &mut Connection, ring: &Ring) -> ferrodis_engine::conn::Pushed {
 
 /// A reply from the executor.
 fn reply(c: &mut Connection, mut bytes: Vec<u8>, close_after: bool) {
-    c.handle_reply(&mut bytes, close_after);
+    c.handle_reply(&mut bytes, close_after, Default::default());
     assert!(bytes.is_empty(), "the reply was taken");
 }
 
@@ -55,6 +56,7 @@ fn show(r: &Request) -> String {
         }
         RequestKind::ProtocolError(e) => format!("error: {}", e.message()),
         RequestKind::Close => "close".into(),
+        RequestKind::OutputLimit => "output-limit".into(),
     }
 }
 
@@ -295,4 +297,59 @@ fn engine_peer_close_with_buffered_commands() {
     e.handle_peer_closed(c, 1_000);
     e.check_invariants();
     assert_eq!(e.connection_count(), 0);
+}
+
+/// `client-output-buffer-limit`: a pubsub-class client whose unwritten
+/// output reaches the hard limit is cut: its output and unparsed input are
+/// dropped, `OutputLimit` takes the place of its next commands, later
+/// replies are discarded and the socket is to be closed. A normal client
+/// (limit 0) is never cut.
+#[test]
+fn output_past_the_hard_limit_cuts_the_connection() {
+    use ferrodis_engine::obuf::{OutputClass, ReplyTag, UNCOUNTED_BYTES as U};
+    let ring = ring(16);
+    let mut l = limits();
+    l.output.apply("pubsub 1000 0 0").unwrap();
+    let mut c = Connection::new(ID, ClientInfo::default(), Route { side: 0, slot: 0 }, l);
+    push(&mut c, &ring);
+    assert_eq!(drain(&ring), ["open"]);
+    let pubsub = ReplyTag { class: OutputClass::Pubsub, now_ms: 1_000, cut: false };
+    let normal = ReplyTag { class: OutputClass::Normal, now_ms: 1_000, cut: false };
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 999], false, normal));
+    assert!(!c.handle_reply(&mut vec![b'x'; 5000], false, normal), "normal clients have no limit by default");
+    c.consume_output(c.pending_output().len());
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 999], false, pubsub), "the first 16 KB are not counted, as in Redis");
+    feed(&mut c, b"PING\r\n*1\r\n$4\r\nPI");
+    assert!(c.handle_reply(&mut vec![b'x'; 1], false, pubsub), "1000 bytes counted reach the limit");
+    assert!(c.pending_output().is_empty(), "the output is dropped, not flushed");
+    assert!(!c.wants_read());
+    push(&mut c, &ring);
+    assert_eq!(drain(&ring), ["output-limit"], "unparsed commands are dropped");
+    let mut late = b"+OK\r\n".to_vec();
+    assert!(!c.handle_reply(&mut late, false, pubsub));
+    assert!(late.is_empty() && c.pending_output().is_empty(), "later replies are discarded");
+    assert!(c.is_finished() && c.close_when_flushed());
+}
+
+/// The soft limit cuts only after the output stayed at or above it for more
+/// than its seconds; going below resets the clock.
+#[test]
+fn output_over_the_soft_limit_for_too_long_cuts_the_connection() {
+    use ferrodis_engine::obuf::{OutputClass, ReplyTag, UNCOUNTED_BYTES as U};
+    let ring = ring(16);
+    let mut l = limits();
+    l.output.apply("pubsub 0 100 2").unwrap();
+    let mut c = Connection::new(ID, ClientInfo::default(), Route { side: 0, slot: 0 }, l);
+    push(&mut c, &ring);
+    drain(&ring);
+    let at = |s: u64| ReplyTag { class: OutputClass::Pubsub, now_ms: s * 1000, cut: false };
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 100], false, at(10)));
+    assert!(!c.handle_reply(&mut vec![b'x'; 1], false, at(12)));
+    c.consume_output(c.pending_output().len());
+    assert!(!c.handle_reply(&mut vec![b'x'; 1], false, at(13)), "below the soft limit: the clock stops");
+    assert!(!c.handle_reply(&mut vec![b'x'; U + 100], false, at(20)));
+    assert!(!c.handle_reply(&mut vec![b'x'; 1], false, at(22)));
+    assert!(c.handle_reply(&mut vec![b'x'; 1], false, at(23)), "over for 3 s > 2 s");
+    push(&mut c, &ring);
+    assert_eq!(drain(&ring), ["output-limit"]);
 }

@@ -234,6 +234,7 @@ proptest! {
             parser: ParserLimits { proto_max_bulk_len: 1000 },
             query_buffer_limit: 4096,
             output_pause_bytes: 1 << 20,
+            output: Default::default(),
         };
         let ring = Ring::new(1, 8, 1);
         let mut c = Connection::new(ConnId(1), ClientInfo::default(), Route { side: 0, slot: 0 }, limits);
@@ -248,7 +249,7 @@ proptest! {
                 while let Some(r) = ring.pop_request() {
                     match r.kind {
                         RequestKind::Command(args) => prop_assert!(!args.is_empty()),
-                        RequestKind::ProtocolError(_) | RequestKind::Close => {
+                        RequestKind::ProtocolError(_) | RequestKind::Close | RequestKind::OutputLimit => {
                             prop_assert!(!ended, "nothing after the last request");
                             ended = true;
                         }

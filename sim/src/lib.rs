@@ -73,6 +73,9 @@ pub struct RunConfig<'a> {
     /// AOF on a simulated disk, with crashes and restarts
     /// ([`world::aof`]); forces the one-thread composition.
     pub aof: bool,
+    /// Percent of commands drawn from the extra templates (introspection
+    /// and pub/sub) instead of the seed's own draw (`--extra-pct`).
+    pub extra_pct: Option<u32>,
 }
 
 impl RunConfig<'_> {
@@ -88,6 +91,7 @@ impl RunConfig<'_> {
             exclude: &[],
             mode: swarm::Mode::Seed,
             aof: false,
+            extra_pct: None,
         }
     }
 }
@@ -117,6 +121,9 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
 pub fn run(cfg: &RunConfig<'_>, replay: Option<&[trace::Event]>) -> RunOutcome {
     let mut world = World::new(cfg.seed, cfg.faults, cfg.tweak, cfg.exclude, cfg.mode, cfg.aof);
     world.check_every = cfg.check_every.max(1);
+    if let Some(pct) = cfg.extra_pct {
+        world.set_extra_pct(pct);
+    }
     if cfg.record {
         world.trace = Some(Vec::new());
     }
@@ -170,6 +177,9 @@ pub fn replay_command(cfg: &RunConfig<'_>) -> String {
     }
     if cfg.aof {
         s.push_str(" --aof");
+    }
+    if let Some(pct) = cfg.extra_pct {
+        s.push_str(&format!(" --extra-pct {pct}"));
     }
     match cfg.mode {
         swarm::Mode::Seed => {}

@@ -227,7 +227,7 @@ impl Split {
         let req = self.ring.pop_request()?;
         let kind = match req.kind {
             RequestKind::Command(_) => ReqKind::Command,
-            RequestKind::Close => ReqKind::Close,
+            RequestKind::Close | RequestKind::OutputLimit => ReqKind::Close,
             RequestKind::Open(_) | RequestKind::ProtocolError(_) => ReqKind::Other,
         };
         let conn = req.conn;

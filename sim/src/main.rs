@@ -13,6 +13,8 @@
 //!                                          seed chooses; half run split)
 //!              [--aof]                     AOF on a simulated disk: crashes at storage steps,
 //!                                          restarts, and the durability check (one-thread)
+//!              [--extra-pct N]             draw N% of commands from the extra templates
+//!                                          (introspection and pub/sub) instead of the seed's draw
 //! ferrodis-sim --oracle PORT [--seeds A..B] [--ops N]
 //!                                          check the model against a real redis-server
 //! ```
@@ -46,6 +48,7 @@ struct Args {
     exclude: Vec<String>,
     mode: Mode,
     aof: bool,
+    extra_pct: Option<u32>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -60,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
         exclude: Vec::new(),
         mode: Mode::Seed,
         aof: false,
+        extra_pct: None,
     };
     let mut seed_given = false;
     let mut it = std::env::args().skip(1);
@@ -91,6 +95,9 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--no-faults" => a.faults = false,
+            "--extra-pct" => {
+                a.extra_pct = Some(value("--extra-pct")?.parse().map_err(|e| format!("--extra-pct: {e}"))?)
+            }
             "--aof" => a.aof = true,
             "--no-shrink" => a.shrink = false,
             "--trace" => a.print_trace = true,
@@ -110,7 +117,7 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--exclude a,b] [--mode one|split] [--aof] [--oracle PORT]");
+            eprintln!("{e}\nusage: ferrodis-sim (--seed N | --seeds A..B) [--ops N] [--no-faults] [--check-every N] [--no-shrink] [--trace] [--exclude a,b] [--mode one|split] [--aof] [--extra-pct N] [--oracle PORT]");
             return ExitCode::from(2);
         }
     };
@@ -130,6 +137,7 @@ fn main() -> ExitCode {
             exclude: &exclude,
             mode: args.mode,
             aof: args.aof,
+            extra_pct: args.extra_pct,
             ..RunConfig::new(seed, args.ops)
         };
         let outcome = run(&cfg, None);

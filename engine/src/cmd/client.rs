@@ -11,6 +11,7 @@ use super::server::help_reply;
 use super::{CmdError, CmdResult, Handler};
 use crate::client::Client;
 use crate::ctx::{Ctx, UnblockHow};
+use crate::pubsub::Kind;
 use crate::ConnId;
 
 pub static HANDLERS: &[(&str, Handler)] = &[
@@ -111,21 +112,22 @@ fn client_getname(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 ///
 /// As Redis 7.0: exactly one filter, `TYPE` with one argument or `ID` with
 /// at least one; ids are listed in the order given (twice if given twice).
-/// Every client of ours is a normal one: no replication, and subscriptions
-/// are not tracked here yet.
+/// There is no replication: only `normal` and `pubsub` clients exist.
 fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let mut out = String::new();
     let now_ms = ctx.now_ms();
     if args.len() == 4 && args[2].eq_ignore_ascii_case(b"type") {
         let kind = args[3].to_ascii_lowercase();
         match kind.as_slice() {
-            b"normal" => {
-                for c in ctx.clients.values() {
+            // Redis's getClientType: a client in subscriber mode is `pubsub`.
+            b"normal" | b"pubsub" => {
+                let pubsub = kind == b"pubsub";
+                for c in ctx.clients.values().filter(|c| c.subscriber == pubsub) {
                     info_line(&mut out, c, now_ms);
                     out.push('\n');
                 }
             }
-            b"master" | b"replica" | b"slave" | b"pubsub" => {}
+            b"master" | b"replica" | b"slave" => {}
             _ => return Err(CmdError::msg(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(&args[3])))),
         }
     } else if args.len() > 3 && args[2].eq_ignore_ascii_case(b"id") {
@@ -172,7 +174,7 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
     let idle_s = now_ms.saturating_sub(c.last_interaction_ms) / 1000;
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} \
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
          qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} \
          user=default redir=-1 resp={}",
         c.id.0,
@@ -184,6 +186,9 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
         idle_s,
         flags_of(c),
         c.db,
+        c.subs.count(Kind::Channel),
+        c.subs.count(Kind::Pattern),
+        c.subs.count(Kind::Shard),
         c.tx.queued_count(),
         c.last_cmd,
         c.resp
@@ -194,6 +199,9 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
 /// d: a watched key changed; N: none).
 fn flags_of(c: &Client) -> String {
     let mut flags = String::new();
+    if c.subscriber {
+        flags.push('P');
+    }
     if c.tx.in_multi() {
         flags.push('x');
     }

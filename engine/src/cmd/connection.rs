@@ -20,7 +20,15 @@ pub static HANDLERS: &[(&str, Handler)] =
 /// ```text
 /// PING [message]
 /// ```
+///
+/// A RESP2 client in subscriber mode gets `["pong", message or ""]`.
 fn ping(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    if args.len() <= 2 && ctx.client().subscriber && ctx.client().resp == 2 {
+        ctx.reply.array(2);
+        ctx.reply.bulk(b"pong");
+        ctx.reply.bulk(args.get(1).map_or(&b""[..], |m| &m[..]));
+        return Ok(());
+    }
     match args.len() {
         1 => ctx.reply.simple("PONG"),
         2 => ctx.reply.bulk(&args[1]),
@@ -148,7 +156,8 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// ```
 ///
 /// Back to a fresh connection's state (database 0, no name, RESP2), replying
-/// `+RESET`. A transaction is discarded and every key unwatched.
+/// `+RESET`. A transaction is discarded, every key unwatched and every
+/// subscription dropped.
 fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     crate::cmd::multi::discard_transaction(ctx.srv, ctx.clients.at_mut(ctx.slot));
     ctx.db_index = 0;
@@ -156,6 +165,7 @@ fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     client.db = 0;
     client.name = None;
     client.resp = 2;
+    super::pubsub::reset_client(ctx);
     ctx.reply.simple("RESET");
     Ok(())
 }

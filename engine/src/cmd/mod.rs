@@ -35,6 +35,7 @@ pub mod lcs;
 pub mod list;
 pub mod memory;
 pub mod multi;
+pub mod pubsub;
 pub mod rows;
 pub mod server;
 pub mod set;
@@ -62,6 +63,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
         bits::HANDLERS,
         lcs::HANDLERS,
         memory::HANDLERS,
+        pubsub::HANDLERS,
         list::HANDLERS,
         hash::HANDLERS,
         set::HANDLERS,
@@ -77,8 +79,15 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
 /// Every family's rows: [`rows::COMMANDS`] for the families written before
 /// the data types, then one `ROWS` per data-type family (each sorted by
 /// name, in its own module so families grow without touching each other).
-pub static ROW_GROUPS: &[&[CommandDef]] =
-    &[rows::COMMANDS, list::rows::ROWS, hash::rows::ROWS, set::rows::ROWS, zset::rows::ROWS, multi::ROWS];
+pub static ROW_GROUPS: &[&[CommandDef]] = &[
+    rows::COMMANDS,
+    list::rows::ROWS,
+    hash::rows::ROWS,
+    set::rows::ROWS,
+    zset::rows::ROWS,
+    multi::ROWS,
+    pubsub::rows::ROWS,
+];
 
 /// Every row of every group, sorted by name (the order COMMAND lists them).
 pub fn all_rows() -> Vec<&'static CommandDef> {

@@ -283,7 +283,7 @@ impl Executor {
         let mut bytes = client.out;
         bytes.extend_from_slice(&client.held);
         let until = if client.held.is_empty() { 0 } else { client.held_until };
-        Closing { conn: client.id, route: client.route, bytes, safe_len, until }
+        Closing { conn: client.id, route: client.route, bytes, safe_len, until, cut: false }
     }
 
     pub(super) fn check_gate_invariants(&self) {

@@ -100,6 +100,7 @@ impl Executor {
                 replid,
                 listen_change: None,
                 aof: crate::aof::Aof::new(crate::aof::Manifest::empty(&aof_prefix)),
+                pubsub: Default::default(),
             },
             clients: Clients::new(),
             pending: Vec::new(),
@@ -126,13 +127,14 @@ impl Executor {
         self.srv.now_ms = now_ms;
         let args = self.process(req);
         self.resume_released();
+        self.cut_over_limit();
         args
     }
 
     /// One request, in its client's order: held while the client is
     /// blocked (see [`blocking`]), executed otherwise.
     fn process(&mut self, req: Request) -> Option<Vec<Bytes>> {
-        if self.blocking.holds(req.conn) && !matches!(req.kind, RequestKind::Close) {
+        if self.blocking.holds(req.conn) && !matches!(req.kind, RequestKind::Close | RequestKind::OutputLimit) {
             self.hold(req);
             return None;
         }
@@ -143,19 +145,25 @@ impl Executor {
     fn run(&mut self, req: Request) -> Option<Vec<Bytes>> {
         match req.kind {
             RequestKind::Open(opened) => {
-                let (info, route) = *opened;
+                let (info, route, gauge) = *opened;
                 assert!(self.opening > 0, "Open without an accept");
                 self.opening -= 1;
                 self.srv.stats.total_connections_received += 1;
-                let prev = self.clients.insert(req.conn, Client::new(req.conn, info, route, self.srv.now_ms));
+                let mut client = Client::new(req.conn, info, route, self.srv.now_ms);
+                client.out_gauge = gauge;
+                let prev = self.clients.insert(req.conn, client);
                 assert!(prev.is_none(), "connection id reused");
             }
-            RequestKind::Close => {
+            RequestKind::Close | RequestKind::OutputLimit => {
+                if matches!(req.kind, RequestKind::OutputLimit) {
+                    self.log_output_limit(req.conn);
+                }
                 // Replies not yet polled go nowhere: the peer is gone. A
                 // blocked client leaves its block and held requests too.
                 self.forget_blocked(req.conn);
                 self.forget_tx(req.conn);
-                if self.clients.remove(&req.conn).is_some() {
+                if let Some(mut client) = self.clients.remove(&req.conn) {
+                    self.srv.pubsub.remove_client(req.conn, &mut client.subs);
                     self.pending.retain(|&(c, _)| c != req.conn);
                 }
             }
@@ -208,6 +216,10 @@ impl Executor {
         };
         if let Some(msg) = durability::denied_by_aof(&self.srv.aof, flags, full_name) {
             self.reject(slot, &msg, full_name == "exec");
+            return;
+        }
+        if let Some(msg) = cmd::pubsub::denied_in_subscriber_context(self.clients.at(slot), full_name) {
+            self.reject(slot, msg.as_bytes(), full_name == "exec");
             return;
         }
         let client = self.clients.at_mut(slot);
@@ -287,7 +299,8 @@ impl Executor {
     fn close_client(&mut self, conn: ConnId) {
         self.forget_blocked(conn);
         self.forget_tx(conn);
-        let client = self.clients.remove(&conn).expect("closing a registered client");
+        let mut client = self.clients.remove(&conn).expect("closing a registered client");
+        self.srv.pubsub.remove_client(conn, &mut client.subs);
         self.pending.retain(|&(c, _)| c != conn);
         self.gated.retain(|&c| c != conn);
         self.closing.push(Executor::closing_of(client));
@@ -299,6 +312,7 @@ impl Executor {
         self.srv.now_ms = now_ms;
         self.handle_block_timeouts(now_ms);
         self.resume_released();
+        self.cut_over_limit();
         self.aof_tick(now_ms);
         if now_ms < self.next_tick_ms {
             return;
@@ -364,7 +378,9 @@ impl Executor {
         self.check_gate_invariants();
         self.check_tx_invariants();
         self.blocking.check_invariants(|c| self.clients.contains_key(&c));
+        self.srv.pubsub.check_invariants(self.clients.values().map(|c| (c.id, &c.subs)));
         for c in self.clients.values() {
+            assert!(c.subscriber || c.subs.total() == 0, "client {:?}: subscriptions outside subscriber mode", c.id);
             assert_eq!(c.blocked, self.blocking.is_parked(c.id), "client {:?}: blocked flag out of step", c.id);
         }
     }

@@ -5,6 +5,7 @@
 use crate::conn::ConnLimits;
 use crate::conn_side::ConnSide;
 use crate::limits;
+use crate::obuf::ReplyTag;
 use crate::ring::{ConnMsg, Ring, Route};
 use crate::ConnId;
 
@@ -39,6 +40,8 @@ pub(super) struct Closing {
     pub safe_len: usize,
     /// The AOF offset that must be fsynced before `bytes` go (0: none).
     pub until: u64,
+    /// Cut at its output limit: the connection drops what it holds.
+    pub cut: bool,
 }
 
 /// Where [`Executor::poll_output`] hands its output: a connection side
@@ -48,14 +51,14 @@ pub trait ConnSink {
     /// leaves `bytes` empty and returns true; one with no room now returns
     /// false and leaves them (the executor offers them again later, with
     /// whatever the client produced meanwhile appended).
-    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool) -> bool;
+    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool;
     /// New connection limits for side `side`; false when there is no room now.
     fn limits(&mut self, side: usize, limits: ConnLimits) -> bool;
 }
 
 impl ConnSink for ConnSide {
-    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool) -> bool {
-        self.handle_reply(conn, route.slot, bytes, close_after);
+    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool {
+        self.handle_reply(conn, route.slot, bytes, close_after, tag);
         true
     }
 
@@ -73,9 +76,9 @@ pub struct RingSink<'a, F: FnMut(usize)> {
 }
 
 impl<F: FnMut(usize)> ConnSink for RingSink<'_, F> {
-    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool) -> bool {
+    fn reply(&mut self, conn: ConnId, route: Route, bytes: &mut Vec<u8>, close_after: bool, tag: ReplyTag) -> bool {
         let side = route.side as usize;
-        let msg = ConnMsg::Reply { conn, slot: route.slot, bytes: std::mem::take(bytes), close_after };
+        let msg = ConnMsg::Reply { conn, slot: route.slot, bytes: std::mem::take(bytes), close_after, tag };
         match self.ring.push_msg(side, msg) {
             Ok(()) => {
                 (self.woken)(side);
@@ -140,7 +143,8 @@ impl Executor {
                 i += 1;
                 continue;
             }
-            if sink.reply(c.conn, c.route, &mut c.bytes, true) {
+            let tag = ReplyTag { cut: c.cut, ..ReplyTag::default() };
+            if sink.reply(c.conn, c.route, &mut c.bytes, true, tag) {
                 self.closing.swap_remove(i);
             } else {
                 i += 1;
@@ -150,7 +154,11 @@ impl Executor {
         while i < self.pending.len() {
             let (conn, slot) = self.pending[i];
             let client = self.clients.at_mut(slot);
-            if !sink.reply(conn, client.route, &mut client.out, false) {
+            let tag = ReplyTag { class: client.output_class(), now_ms: self.srv.now_ms, cut: false };
+            let handed = client.out.len();
+            client.out_gauge.add(handed);
+            if !sink.reply(conn, client.route, &mut client.out, false, tag) {
+                client.out_gauge.sub(handed);
                 i += 1;
                 continue;
             }
@@ -161,6 +169,35 @@ impl Executor {
                 client.out.clear();
             }
             self.pending.swap_remove(i);
+        }
+    }
+
+    /// Cuts the clients whose output held here reached their hard
+    /// `client-output-buffer-limit` (flagged by [`crate::ctx::Ctx::deliver`]):
+    /// logged and forgotten as Redis's closeClientAsync, and their
+    /// connection told to drop its output and close.
+    pub(super) fn cut_over_limit(&mut self) {
+        for conn in std::mem::take(&mut self.blocking.effects.over_limit) {
+            if !self.clients.contains_key(&conn) {
+                continue;
+            }
+            self.log_output_limit(conn);
+            self.forget_blocked(conn);
+            let mut client = self.clients.remove(&conn).expect("checked above");
+            self.srv.pubsub.remove_client(conn, &mut client.subs);
+            self.pending.retain(|&(c, _)| c != conn);
+            self.gated.retain(|&c| c != conn);
+            let route = client.route;
+            self.closing.push(Closing { conn, route, bytes: Vec::new(), safe_len: 0, until: 0, cut: true });
+        }
+    }
+
+    /// Redis's line for a client cut off by `client-output-buffer-limit`.
+    pub(super) fn log_output_limit(&mut self, conn: ConnId) {
+        if let Some(client) = self.clients.get(&conn) {
+            let mut line = String::new();
+            crate::cmd::client::info_line(&mut line, client, self.srv.now_ms);
+            self.log.push(format!("Client {line} scheduled to be closed ASAP for overcoming of output buffer limits."));
         }
     }
 

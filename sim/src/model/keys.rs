@@ -11,7 +11,13 @@ use crate::cmd::Cmd;
 const SAME_OBJECT: &str = "ERR source and destination objects are the same";
 const DB_RANGE: &str = "ERR DB index is out of range";
 
-pub fn ping(_m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
+pub fn ping(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    if cmd.argc() <= 2 && m.pubsub.is_subscriber(cx.sess.id) {
+        // In subscriber mode (RESP2): ["pong", message or ""].
+        out.w.array(2);
+        out.w.bulk(b"pong");
+        return out.w.bulk(if cmd.argc() == 2 { cmd.arg(1) } else { b"" });
+    }
     match cmd.argc() {
         1 => out.w.simple(b"PONG"),
         2 => out.w.bulk(cmd.arg(1)),
@@ -23,7 +29,9 @@ pub fn echo(_m: &mut Model, cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
     out.w.bulk(cmd.arg(1));
 }
 
-pub fn quit(_m: &mut Model, _cmd: &Cmd, _cx: &mut Exec<'_>, out: &mut Out<'_>) {
+pub fn quit(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    // The engine forgets the client as QUIT runs.
+    m.pubsub.forget(cx.sess.id);
     out.w.ok();
     out.close = true;
 }

@@ -44,6 +44,7 @@ pub mod keys;
 pub mod lcs;
 pub mod list;
 pub mod multi;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod sort;
@@ -371,6 +372,8 @@ pub struct Model {
     pub deny_blocking: bool,
     /// Every session's watched keys (see [`multi`]).
     pub watches: Vec<multi::WatchM>,
+    /// Subscriptions and the messages to deliver (see `pubsub.rs`).
+    pub pubsub: pubsub::PubSub,
 }
 
 impl Default for Model {
@@ -411,6 +414,7 @@ impl Model {
             blocks: blocking::Registry::default(),
             deny_blocking: false,
             watches: Vec::new(),
+            pubsub: Default::default(),
         }
     }
 
@@ -428,6 +432,9 @@ impl Model {
         };
         if !arity_ok(spec.arity, cmd.argc()) {
             return arity_error(spec.name.as_bytes(), out);
+        }
+        if pubsub::denied(self, spec, cmd, cx, out) {
+            return;
         }
         self.note_write(spec.name, cmd, cx.sess.db);
         (spec.run)(self, cmd, cx, out);
@@ -595,11 +602,18 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
 
 /// Every family's specs: [`SPECS`] here, then one `SPECS` per data-type
 /// family module (each family grows without touching the others).
-pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS, blocking::SPECS];
+pub static SPEC_GROUPS: &[&[Spec]] =
+    &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS, blocking::SPECS, pubsub::SPECS];
 
 /// Every family's [`NOT_MODELLED`] list.
-pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] =
-    &[NOT_MODELLED, list::NOT_MODELLED, hash::NOT_MODELLED, set::NOT_MODELLED, zset::NOT_MODELLED];
+pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] = &[
+    NOT_MODELLED,
+    list::NOT_MODELLED,
+    hash::NOT_MODELLED,
+    set::NOT_MODELLED,
+    zset::NOT_MODELLED,
+    pubsub::NOT_MODELLED,
+];
 
 /// Every spec of every group.
 pub fn all_specs() -> impl Iterator<Item = &'static Spec> {

@@ -59,10 +59,12 @@ pub fn client(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     }
 }
 
-/// `RESET`: back to database 0, unnamed (the other state RESET clears,
-/// MULTI, subscriptions, RESP3, the simulator does not create).
+/// `RESET`: back to database 0, unnamed, no transaction, no watches, no
+/// subscriptions (RESP3, the other state RESET clears, the simulator does
+/// not create).
 pub fn reset(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     super::multi::discard_transaction(m, cx);
+    m.pubsub.forget(cx.sess.id);
     cx.sess.db = 0;
     cx.sess.name = None;
     out.w.simple(b"RESET");

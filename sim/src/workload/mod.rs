@@ -19,6 +19,7 @@ use crate::cmd::Cmd;
 mod blocking;
 mod hash;
 mod list;
+mod pubsub;
 mod set;
 mod templates;
 mod zset;
@@ -169,6 +170,14 @@ pub use templates::{Template, EXTRA_TEMPLATES, TEMPLATES};
 /// own module so families grow without touching each other.
 pub static MAIN_TABLES: &[&[Template]] =
     &[TEMPLATES, list::TEMPLATES, hash::TEMPLATES, set::TEMPLATES, zset::TEMPLATES];
+
+/// The extra templates ([`EXTRA_TEMPLATES`], connection and server
+/// introspection) and the pub/sub ones, joined (built once): drawn from
+/// their own stream (see `World::new`).
+pub fn extra_templates() -> &'static [Template] {
+    static ALL: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| EXTRA_TEMPLATES.iter().chain(pubsub::TEMPLATES).copied().collect())
+}
 
 /// [`MAIN_TABLES`] joined into one table (built once).
 pub fn main_templates() -> &'static [Template] {

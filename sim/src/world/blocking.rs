@@ -135,6 +135,7 @@ impl World {
         let close = out.close;
         g.set_closing(close);
         self.pool.push(p.cmd);
+        self.deliver_outbox();
         self.record_state();
     }
 
@@ -249,7 +250,7 @@ impl World {
     }
 
     /// Split mode: one more reply of `conn` in the executor's buffers.
-    fn count_exec_reply(&mut self, conn: ConnId) {
+    pub(super) fn count_exec_reply(&mut self, conn: ConnId) {
         if self.split.is_some() {
             *self.exec_replies.entry(conn).or_default() += 1;
         }

@@ -21,6 +21,7 @@
 pub mod aof;
 mod blocking;
 pub mod durable;
+mod pubsub;
 mod replies;
 mod schedule;
 mod split;
@@ -59,7 +60,9 @@ const BLOCKING_STREAM: u64 = 5;
 /// the model (x87 long double), and a crash checks states by exact content;
 /// OBJECT shows encodings and shared integers, which a reload rebuilds its
 /// own way (Redis's too), not data.
-const AOF_EXCLUDED: &[&str] = &["incrbyfloat", "hincrbyfloat", "object"];
+/// Pub/sub: a crash loses subscriptions the model's history does not track.
+const AOF_EXCLUDED: &[&str] =
+    &["incrbyfloat", "hincrbyfloat", "object", "subscribe", "psubscribe", "ssubscribe", "publish", "spublish"];
 /// A scan session longer than this many calls has not terminated.
 const SCAN_CALLS_MAX: u32 = 100_000;
 
@@ -145,7 +148,7 @@ pub struct World {
     pub opts: Options,
     mix: Mix,
     rng: ChaCha8Rng,
-    /// The extra templates ([`workload::EXTRA_TEMPLATES`]) and their own
+    /// The extra templates ([`workload::extra_templates`]) and their own
     /// random stream: a seed whose `opts.extra_pct` is 0 never touches
     /// either, so it draws what it drew before they existed.
     extra_mix: Mix,
@@ -262,7 +265,7 @@ impl World {
         extra_rng.set_stream(EXTRA_STREAM);
         let mut opts = opts;
         opts.extra_pct = if faults { [0, 0, 1, 3][extra_rng.gen_range(0..4)] } else { 0 };
-        let extra_mix = Mix::over(workload::EXTRA_TEMPLATES, &available, &mut extra_rng, true);
+        let extra_mix = Mix::over(workload::extra_templates(), &available, &mut extra_rng, true);
         if extra_mix.is_empty() {
             opts.extra_pct = 0;
         }
@@ -563,6 +566,7 @@ impl World {
         let seq = self.model.seq;
         c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan, seq });
         c.closing |= close;
+        self.deliver_outbox();
         self.record_state();
     }
 
@@ -635,8 +639,10 @@ impl World {
         if self.split.is_some() {
             self.keep_gone(conn, ci);
         } else {
-            // One thread: the engine has executed the close already.
+            // One thread: the engine has executed the close already (its
+            // block, held requests and subscriptions are gone).
             self.forget_blocked(conn);
+            self.model.pubsub.forget(conn.0 as i64);
         }
         let c = &mut self.clients[ci];
         self.pool.extend(c.pending.drain(..).map(|p| p.cmd));

@@ -149,6 +149,7 @@ impl World {
         self.forget_blocked(conn);
         // The executor unwatches a client it closes.
         self.model.unwatch_session(conn.0 as i64);
+        self.model.pubsub.forget(conn.0 as i64);
         if let Some(g) = self.gone.remove(&conn) {
             if !g.closing && !g.parsed.is_empty() {
                 let first = g.parsed.front().map(|p| p.cmd.render()).unwrap_or_default();
