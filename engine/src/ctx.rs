@@ -87,6 +87,8 @@ pub struct Server {
     pub listen_change: Option<ListenChange>,
     /// The AOF: propagation, offsets, rewrite state (see `aof/`).
     pub aof: crate::aof::Aof,
+    /// CLIENT PAUSE in force, if any (see `exec/client_ctl.rs`).
+    pub pause: Option<crate::client::ClientPause>,
 }
 
 /// What a handler sees: the server, the clients, which client is calling,
@@ -126,6 +128,9 @@ pub struct Effects {
     /// Clients (id, slot) whose output went from empty to not empty by
     /// [`Ctx::deliver`]; the executor schedules them for output.
     pub delivered: Vec<(ConnId, usize)>,
+    /// CLIENT KILL: other clients to close after this command, dropping
+    /// their unsent output (the caller closes through `close_after_reply`).
+    pub kill: Vec<ConnId>,
 }
 
 /// What a blocking handler waits for.

@@ -14,6 +14,7 @@
 //! - checks: [`Executor::check_invariants`].
 
 pub mod blocking;
+mod client_ctl;
 pub mod durability;
 pub mod listen;
 pub mod output;
@@ -99,6 +100,7 @@ impl Executor {
                 replid,
                 listen_change: None,
                 aof: crate::aof::Aof::new(crate::aof::Manifest::empty(&aof_prefix)),
+                pause: None,
             },
             clients: Clients::new(),
             pending: Vec::new(),
@@ -148,6 +150,8 @@ impl Executor {
                 self.srv.stats.total_connections_received += 1;
                 let prev = self.clients.insert(req.conn, Client::new(req.conn, info, route, self.srv.now_ms));
                 assert!(prev.is_none(), "connection id reused");
+                let slot = self.clients.slot_of(&req.conn).expect("just inserted");
+                self.admit_opened(req.conn, slot);
             }
             RequestKind::Close => {
                 // Replies not yet polled go nowhere: the peer is gone. A
@@ -170,7 +174,12 @@ impl Executor {
                 // query buffer.
                 // One lookup by id; from here on the client is reached by slot.
                 if let Some(slot) = self.clients.slot_of(&req.conn) {
+                    self.note_request(slot, req.query_buf, &args);
                     self.execute(req.conn, slot, &args);
+                    if self.take_postponed(req.conn, &mut args, req.query_buf) {
+                        return None;
+                    }
+                    self.apply_reply_mode(slot);
                     let db = self.clients.at(slot).db;
                     if !self.settle(req.conn, slot, &args, false) {
                         self.finish_reply(req.conn, slot);
@@ -179,6 +188,8 @@ impl Executor {
                         }
                     }
                     self.after_command(db, &args);
+                    self.apply_kills();
+                    self.check_pause_end();
                     self.apply_appendonly(self.srv.now_ms);
                 }
                 args.clear();
@@ -205,6 +216,11 @@ impl Executor {
                 return;
             }
         };
+        if let Some(msg) = cmd::auth::gate(&self.srv.config, client, flags) {
+            self.srv.stats.count_error(msg);
+            self.reply.error_bytes(msg.as_bytes());
+            return;
+        }
         if let Some(msg) = durability::denied_by_aof(&self.srv.aof, flags, full_name) {
             self.srv.stats.count_error("MISCONF");
             self.reply.error_bytes(&msg);
@@ -212,6 +228,9 @@ impl Executor {
         }
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
+        if self.pause_gate(flags) {
+            return;
+        }
         // Keys expired since the last propagation (by the blocking layer's
         // lookups) are deleted before this command moves databases around.
         self.propagate_expired();
@@ -256,6 +275,7 @@ impl Executor {
             }
             client.out.extend_from_slice(&self.reply.buf);
         }
+        client.out_peak_bytes = client.out_peak_bytes.max(client.out.len());
         self.reply.buf.clear();
     }
 
@@ -272,6 +292,7 @@ impl Executor {
     pub fn handle_tick(&mut self, now_ms: u64) {
         self.srv.now_ms = now_ms;
         self.handle_block_timeouts(now_ms);
+        self.check_pause_end();
         self.resume_released();
         self.aof_tick(now_ms);
         if now_ms < self.next_tick_ms {
@@ -300,7 +321,8 @@ impl Executor {
 
     /// When [`Executor::handle_tick`] next has work, Unix ms.
     pub fn poll_deadline(&self) -> u64 {
-        self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms))
+        let at = self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms));
+        self.pause_deadline().map_or(at, |p| p.min(at))
     }
 
     /// Clients blocked now (BLPOP...), for tests and INFO.

@@ -30,6 +30,7 @@
 //! - [`server`]: TIME CLIENT RESET COMMAND;
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
+pub mod auth_client;
 pub mod bitfield;
 pub mod bits;
 pub mod expire;
@@ -565,8 +566,14 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
 pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS];
 
 /// Every family's [`NOT_MODELLED`] list.
-pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] =
-    &[NOT_MODELLED, list::NOT_MODELLED, hash::NOT_MODELLED, set::NOT_MODELLED, zset::NOT_MODELLED];
+pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] = &[
+    NOT_MODELLED,
+    list::NOT_MODELLED,
+    hash::NOT_MODELLED,
+    set::NOT_MODELLED,
+    zset::NOT_MODELLED,
+    auth_client::NOT_MODELLED,
+];
 
 /// Every spec of every group.
 pub fn all_specs() -> impl Iterator<Item = &'static Spec> {
