@@ -52,6 +52,9 @@ pub struct Client {
     pub query_cmd_bytes: usize,
     /// The largest reply buffer it has had (CLIENT LIST `rbp`).
     pub out_peak_bytes: usize,
+    /// Its command waits for CLIENT PAUSE to end (Redis counts it blocked:
+    /// flag `b`).
+    pub postponed: bool,
 }
 
 /// A CLIENT PAUSE in force (Redis `client_pause_type`, `client_pause_end_time`).
@@ -101,6 +104,7 @@ impl Client {
             query_buf: Default::default(),
             query_cmd_bytes: 0,
             out_peak_bytes: 0,
+            postponed: false,
         }
     }
 }

@@ -197,7 +197,7 @@ pub fn info_line(out: &mut String, c: &Client, caller: ConnId, now_ms: u64) {
         + c.held.capacity()
         + c.name.as_ref().map_or(0, |n| n.capacity());
     let mut flags = String::new();
-    if c.blocked {
+    if c.blocked || c.postponed {
         flags.push('b');
     }
     if c.close_after_reply {

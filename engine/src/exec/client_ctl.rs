@@ -13,9 +13,10 @@
 //! passes at a tick, or CLIENT UNPAUSE), the postponed clients run again in
 //! the order they were postponed, each command going through the gates
 //! again. A blocked client served by a write is not a new command and is
-//! not paused (no write runs under a pause anyway). Not done: Redis also
-//! stops key expiry during a pause, and postpones an EXEC whose queue holds
-//! writes.
+//! not paused (no write runs under a pause anyway). The tick's active
+//! expiry stops during a pause, as in Redis. Not done: Redis's lazy expiry
+//! also keeps expired keys (answering as if deleted) during a pause, and
+//! Redis postpones an EXEC whose queue holds writes.
 
 use bytes::Bytes;
 
@@ -75,6 +76,9 @@ impl Executor {
         }
         let args = std::mem::take(args);
         self.blocking.postpone(Request { conn, kind: RequestKind::Command(args), query_buf });
+        if let Some(c) = self.clients.get_mut(&conn) {
+            c.postponed = true;
+        }
         true
     }
 
@@ -87,7 +91,19 @@ impl Executor {
             }
             self.srv.pause = None;
         }
+        for conn in &self.blocking.postponed {
+            if let Some(c) = self.clients.get_mut(conn) {
+                c.postponed = false;
+            }
+        }
         self.blocking.release_postponed();
+    }
+
+    /// Each client's `postponed` flag agrees with the postponed queue.
+    pub(super) fn check_ctl_invariants(&self) {
+        for c in self.clients.values() {
+            assert_eq!(c.postponed, self.blocking.is_postponed(c.id), "client {:?}: postponed flag out of step", c.id);
+        }
     }
 
     /// When the pause ends by itself, if one is in force.

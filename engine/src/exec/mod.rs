@@ -299,8 +299,11 @@ impl Executor {
             return;
         }
         self.next_tick_ms = now_ms + 1000 / self.srv.config.hz.max(1);
+        // No key expires by the tick while clients are paused (Redis 7.0).
+        let expiring = self.srv.pause.is_none();
         for db in &mut self.srv.dbs {
-            let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
+            let removed =
+                if expiring { db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK) } else { 0 };
             self.srv.stats.expired_keys_active += removed as u64;
             db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
             db.lazy_free_step(limits::LAZYFREE_ELEMENTS_PER_TICK);
@@ -358,6 +361,7 @@ impl Executor {
         }
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
         self.check_gate_invariants();
+        self.check_ctl_invariants();
         self.blocking.check_invariants(|c| self.clients.contains_key(&c));
         for c in self.clients.values() {
             assert_eq!(c.blocked, self.blocking.is_parked(c.id), "client {:?}: blocked flag out of step", c.id);
