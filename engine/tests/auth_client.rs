@@ -349,6 +349,8 @@ fn client_pause_write_holds_writers_in_order() {
         // The postponed client shows as blocked in its SET.
         let line = d.call(admin, &format!("client list id {}", w.0));
         assert_eq!((field(&line, "flags"), field(&line, "cmd")), ("b", "set"), "{line}");
+        // ... and INFO counts it among the blocked clients, as Redis 7.0 does.
+        assert!(d.call(admin, "info clients").contains("\r\nblocked_clients:1\r\n"));
         d.tick(T0_MS + 999);
         assert_eq!(d.out(w), "");
         d.tick(T0_MS + 1000);
