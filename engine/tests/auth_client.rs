@@ -416,7 +416,19 @@ fn client_reply_off_skip_on() {
         assert_eq!(d.call(c, "get a"), "");
         assert_eq!(d.call(c, "client reply on"), "+OK\r\n");
         assert_eq!(d.call(c, "get a"), "$1\r\n2\r\n");
-        // RESET turns replies back on before it answers.
+        // A blocked command's reply is the one skipped, whenever it comes.
+        assert_eq!(d.call(c, "client reply skip"), "");
+        assert_eq!(d.call(c, "blpop l 1"), "");
+        assert_eq!(d.call(c, "ping"), "");
+        d.tick(T0_MS + 1000);
+        assert_eq!(d.out(c), "+PONG\r\n");
+        assert_eq!(d.call(c, "client reply skip"), "");
+        assert_eq!(d.call(c, "blpop l2 0"), "");
+        let pusher = d.open();
+        assert_eq!(d.call(pusher, "rpush l2 a"), ":1\r\n");
+        assert_eq!(d.out(c), "");
+        assert_eq!(d.call(c, "llen l2"), ":0\r\n");
+                // RESET turns replies back on before it answers.
         d.send(c, "client reply off");
         assert_eq!(d.call(c, "reset"), "+RESET\r\n");
         assert_eq!(d.call(c, "ping"), "+PONG\r\n");

@@ -343,6 +343,7 @@ impl Executor {
         self.blocking.effects.rerun = false;
         let db = self.clients.at(slot).db;
         if !self.settle(conn, slot, args, true) {
+            self.apply_reply_mode(slot);
             self.finish_reply(conn, slot);
             self.blocking.unpark(conn);
             self.clients.at_mut(slot).blocked = false;
@@ -367,6 +368,7 @@ impl Executor {
         } else {
             self.reply.buf.extend_from_slice(b"*-1\r\n");
         }
+        self.apply_reply_mode(slot);
         self.finish_reply(conn, slot);
         self.blocking.resumable.push_back(conn);
         true

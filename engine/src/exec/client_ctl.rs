@@ -112,7 +112,10 @@ impl Executor {
     }
 
     /// CLIENT REPLY: drops the reply of a client whose replies are off or
-    /// skipped, then moves SKIP on.
+    /// skipped, then moves SKIP on. Called when a command's reply is final:
+    /// a blocked command keeps its SKIP until it is served or times out,
+    /// and that reply is the one dropped (as Redis resets the client only
+    /// then).
     pub(super) fn apply_reply_mode(&mut self, slot: usize) {
         let client = self.clients.at_mut(slot);
         match client.reply_mode {

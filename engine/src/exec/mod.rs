@@ -179,9 +179,9 @@ impl Executor {
                     if self.take_postponed(req.conn, &mut args, req.query_buf) {
                         return None;
                     }
-                    self.apply_reply_mode(slot);
                     let db = self.clients.at(slot).db;
                     if !self.settle(req.conn, slot, &args, false) {
+                        self.apply_reply_mode(slot);
                         self.finish_reply(req.conn, slot);
                         if self.clients.at(slot).close_after_reply {
                             self.close_client(req.conn);
