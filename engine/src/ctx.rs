@@ -128,8 +128,8 @@ pub struct Effects {
     /// Clients (id, slot) whose output went from empty to not empty by
     /// [`Ctx::deliver`]; the executor schedules them for output.
     pub delivered: Vec<(ConnId, usize)>,
-    /// CLIENT KILL: other clients to close after this command, dropping
-    /// their unsent output (the caller closes through `close_after_reply`).
+    /// CLIENT KILL: other clients to close after this command (the caller
+    /// closes through `close_after_reply`).
     pub kill: Vec<ConnId>,
 }
 

@@ -428,7 +428,7 @@ fn client_reply_off_skip_on() {
         assert_eq!(d.call(pusher, "rpush l2 a"), ":1\r\n");
         assert_eq!(d.out(c), "");
         assert_eq!(d.call(c, "llen l2"), ":0\r\n");
-                // RESET turns replies back on before it answers.
+        // RESET turns replies back on before it answers.
         d.send(c, "client reply off");
         assert_eq!(d.call(c, "reset"), "+RESET\r\n");
         assert_eq!(d.call(c, "ping"), "+PONG\r\n");

@@ -90,8 +90,8 @@ impl KillFilter<'_> {
 /// The old form kills the client at that address (the caller included)
 /// and answers OK or `No such client`; the new form answers how many it
 /// killed and skips the caller unless `SKIPME no`. A killed caller gets its
-/// reply first, then is closed; the others are closed at once, their unsent
-/// output dropped. Redis 7.0 has no MAXAGE filter (7.4 added it): it is a
+/// reply first, then is closed; the others are closed at once (see
+/// `Executor::apply_kills` for what happens to their output). Redis 7.0 has no MAXAGE filter (7.4 added it): it is a
 /// syntax error here too.
 fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let old_form = args.len() == 3;

@@ -128,8 +128,10 @@ impl Executor {
         }
     }
 
-    /// CLIENT KILL's other victims: each is closed now, its unsent output
-    /// dropped (Redis `freeClient`).
+    /// CLIENT KILL's other victims: each is closed now (Redis `freeClient`).
+    /// Replies the executor still holds for it are dropped, as Redis drops
+    /// a freed client's buffers; bytes its connection side already has are
+    /// written before the socket closes (the side closes only when flushed).
     pub(super) fn apply_kills(&mut self) {
         for victim in std::mem::take(&mut self.blocking.effects.kill) {
             let Some(slot) = self.clients.slot_of(&victim) else { continue };
