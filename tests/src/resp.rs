@@ -22,13 +22,16 @@ pub struct RespConn {
     pending: Vec<u8>,
     /// The server closed the connection (read returned 0).
     closed: bool,
+    /// A reply did not come in time: whatever arrives later belongs to an
+    /// earlier request, so this connection's replies no longer line up.
+    stalled: bool,
 }
 
 impl RespConn {
     pub fn connect(addr: SocketAddr) -> io::Result<RespConn> {
         let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
         stream.set_nodelay(true)?;
-        Ok(RespConn { stream, pending: Vec::new(), closed: false })
+        Ok(RespConn { stream, pending: Vec::new(), closed: false, stalled: false })
     }
 
     /// Sends raw bytes as they are.
@@ -57,7 +60,13 @@ impl RespConn {
     /// Reads exactly one complete reply and returns its bytes; anything after
     /// it stays buffered for the next call.
     pub fn read_reply(&mut self) -> io::Result<Vec<u8>> {
-        let deadline = Instant::now() + REPLY_TIMEOUT;
+        self.read_reply_within(REPLY_TIMEOUT)
+    }
+
+    /// As [`RespConn::read_reply`], giving up after `wait`: for a reply that
+    /// may never come (a pub/sub message), so a missing one fails fast.
+    pub fn read_reply_within(&mut self, wait: Duration) -> io::Result<Vec<u8>> {
+        let deadline = Instant::now() + wait;
         loop {
             match reply_len(&self.pending) {
                 Ok(Some(len)) => return Ok(self.pending.drain(..len).collect()),
@@ -76,6 +85,7 @@ impl RespConn {
             }
             let now = Instant::now();
             if now >= deadline {
+                self.stalled = true;
                 let got = crate::args::escape(&self.pending);
                 return Err(io::Error::new(ErrorKind::TimedOut, format!("no complete reply; partial reply {got}")));
             }
@@ -154,6 +164,11 @@ impl RespConn {
 
     pub fn is_closed(&self) -> bool {
         self.closed
+    }
+
+    /// A [`RespConn::read_reply`] timed out on this connection.
+    pub fn is_stalled(&self) -> bool {
+        self.stalled
     }
 }
 
@@ -235,12 +250,68 @@ fn parse_len(header: &[u8]) -> Result<i64, String> {
         .ok_or_else(|| format!("bad length {}", crate::args::escape(header)))
 }
 
+/// The frames of a complete reply, in order: each is one header line with
+/// its CRLF, plus the payload and CRLF for a bulk, verbatim or blob error
+/// (`$`, `=`, `!`). Bytes that do not frame end the list (the caller has
+/// checked the reply with [`reply_len`]).
+pub fn frames(reply: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < reply.len() {
+        let Some(line_end) = find_crlf(reply, pos) else { break };
+        let mut end = line_end + 2;
+        if matches!(reply[pos], b'$' | b'=' | b'!') {
+            if let Ok(len) = parse_len(&reply[pos + 1..line_end]) {
+                if len >= 0 {
+                    end = (end + len as usize + 2).min(reply.len());
+                }
+            }
+        }
+        out.push(&reply[pos..end]);
+        pos = end;
+    }
+    out
+}
+
+/// The text a string frame carries (`+text`, `$n text`), or `None` for
+/// other frames.
+fn frame_text(frame: &[u8]) -> Option<&[u8]> {
+    let body = frame.strip_suffix(b"\r\n")?;
+    match body.first()? {
+        b'+' => Some(&body[1..]),
+        b'$' => Some(&body[find_crlf(frame, 0)? + 2..]),
+        _ => None,
+    }
+}
+
+/// A `HELLO` reply with the values that differ between any two servers
+/// replaced by `<masked>`: `version` (ours names the Redis version it
+/// follows, which may not be the oracle's patch level) and `id` (the
+/// connection counter). Everything else (the map or array header, server,
+/// proto, mode, role, modules) stays to be compared. Replies that are not a
+/// HELLO map (errors) come back unchanged.
+pub fn mask_hello(reply: &[u8]) -> Vec<u8> {
+    let parts = frames(reply);
+    let mut out = Vec::with_capacity(reply.len());
+    let mut mask_next = false;
+    for frame in parts {
+        if mask_next {
+            out.extend_from_slice(b"<masked>\r\n");
+            mask_next = false;
+            continue;
+        }
+        mask_next = matches!(frame_text(frame), Some(b"version" | b"id"));
+        out.extend_from_slice(frame);
+    }
+    out
+}
+
 /// The first byte of a reply and, for aggregates, the element count: what
 /// `!type-only` compares when the content itself varies (TIME, INFO, ...).
 pub fn reply_shape(reply: &[u8]) -> String {
     let Some(&kind) = reply.first() else { return "<empty>".to_string() };
     match kind {
-        b'*' | b'~' | b'>' | b'%' => {
+        b'*' | b'~' | b'>' | b'%' | b'|' => {
             let end = find_crlf(reply, 0).unwrap_or(reply.len());
             String::from_utf8_lossy(&reply[..end]).into_owned()
         }
@@ -267,6 +338,39 @@ mod tests {
     }
 
     #[test]
+    fn framing_of_resp3_types() {
+        assert_eq!(reply_len(b"_\r\nx"), Ok(Some(3)));
+        assert_eq!(reply_len(b",1.5\r\n"), Ok(Some(6)));
+        assert_eq!(reply_len(b",inf\r\n"), Ok(Some(6)));
+        assert_eq!(reply_len(b"#t\r\n"), Ok(Some(4)));
+        assert_eq!(reply_len(b"(12345678901234567890\r\n"), Ok(Some(23)));
+        assert_eq!(reply_len(b"=7\r\ntxt:a\r\n\r\n"), Ok(Some(13)));
+        assert_eq!(reply_len(b"!5\r\nERR x\r\n"), Ok(Some(11)));
+        assert_eq!(reply_len(b"~2\r\n:1\r\n:2\r\n"), Ok(Some(12)));
+        assert_eq!(reply_len(b"%0\r\n"), Ok(Some(4)));
+        assert_eq!(reply_len(b">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n"), Ok(Some(31)));
+        // A map of arrays of doubles: nesting counts pairs twice.
+        assert_eq!(reply_len(b"%1\r\n$1\r\nk\r\n*2\r\n,1\r\n,2\r\n"), Ok(Some(23)));
+        assert_eq!(reply_len(b"%1\r\n$1\r\nk\r\n*2\r\n,1\r\n"), Ok(None));
+        // An attribute annotates the reply after it, which belongs to it.
+        assert_eq!(reply_len(b"|1\r\n+a\r\n:1\r\n:7\r\n:8\r\n"), Ok(Some(16)));
+        assert_eq!(reply_len(b"|1\r\n+a\r\n:1\r\n"), Ok(None));
+        assert_eq!(reply_len(b"=7\r\ntxt:a\r"), Ok(None));
+    }
+
+    #[test]
+    fn hello_masks_version_and_id_only() {
+        let ours = b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:5\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
+        let theirs = String::from_utf8_lossy(ours).replace("$6\r\n7.0.15", "$5\r\n7.0.9").replace(":5\r\n", ":123\r\n");
+        assert_eq!(mask_hello(ours), mask_hello(theirs.as_bytes()));
+        let masked = String::from_utf8(mask_hello(ours)).unwrap();
+        assert!(masked.contains("$7\r\nversion\r\n<masked>\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n<masked>"), "{masked}");
+        let proto2 = String::from_utf8_lossy(ours).replace(":3\r\n", ":2\r\n");
+        assert_ne!(mask_hello(ours), mask_hello(proto2.as_bytes()));
+        assert_eq!(mask_hello(b"-NOPROTO x\r\n"), b"-NOPROTO x\r\n");
+    }
+
+    #[test]
     fn incomplete_and_bad() {
         assert_eq!(reply_len(b""), Ok(None));
         assert_eq!(reply_len(b"+OK\r"), Ok(None));
@@ -281,6 +385,8 @@ mod tests {
     fn shapes() {
         assert_eq!(reply_shape(b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"), "*2");
         assert_eq!(reply_shape(b"$3\r\nabc\r\n"), "$");
+        assert_eq!(reply_shape(b"%1\r\n+a\r\n:1\r\n"), "%1");
+        assert_eq!(reply_shape(b"=7\r\ntxt:a\r\n\r\n"), "=");
     }
 
     #[test]
