@@ -1,8 +1,14 @@
 //! The executor's side of connection control: admitting an opened client
-//! (authentication state, protected mode), the NOAUTH and CLIENT PAUSE
-//! gates of `execute`, CLIENT REPLY's suppression of replies, CLIENT KILL's
-//! closes, and the per-request figures CLIENT LIST prints. The commands
-//! themselves are in `cmd/auth.rs` and `cmd/client_ctl.rs`.
+//! (authentication state, protected mode), the CLIENT PAUSE gate of
+//! `execute` (its NOAUTH gate is `cmd::auth::gate`, called there), CLIENT
+//! REPLY's suppression of replies, CLIENT KILL's closes, and the
+//! per-request figures CLIENT LIST prints. The commands themselves are in
+//! `cmd/auth.rs` and `cmd/client_ctl.rs`.
+//!
+//! For the other gates and bookkeeping around `execute`: a postponed
+//! command returns from `execute` before it runs (no reply, not counted in
+//! `total_commands_processed`); it goes through everything again when it
+//! runs after the pause.
 //!
 //! # CLIENT PAUSE, as Redis 7.0 does it
 //! While a pause is in force, a command that must wait (every command
