@@ -47,6 +47,49 @@ pub struct Client {
     /// Output handed to its connection and not yet written (shared with
     /// the connection; see `obuf.rs`).
     pub out_gauge: crate::obuf::OutputGauge,
+    // Authentication and CLIENT controls (see cmd/auth.rs, cmd/client_ctl.rs).
+    /// Authenticated as the default user (Redis `c->authenticated`).
+    pub authenticated: bool,
+    /// CLIENT REPLY: whether this client's replies are sent.
+    pub reply_mode: ReplyMode,
+    /// CLIENT NO-EVICT on (Redis `CLIENT_NO_EVICT`; we never evict clients).
+    pub no_evict: bool,
+    /// Bytes of the arguments of the command it ran last (or runs now):
+    /// CLIENT LIST `argv-mem` while the command runs.
+    pub argv_bytes: usize,
+    /// What its connection side reported with its last command (CLIENT
+    /// LIST `qbuf`, `qbuf-free`).
+    pub query_buf: crate::ring::QueryBufStats,
+    /// Bytes of that command as the protocol carried it (multibulk form).
+    pub query_cmd_bytes: usize,
+    /// The largest reply buffer it has had (CLIENT LIST `rbp`).
+    pub out_peak_bytes: usize,
+    /// Its command waits for CLIENT PAUSE to end (Redis counts it blocked:
+    /// flag `b`).
+    pub postponed: bool,
+}
+
+/// A CLIENT PAUSE in force (Redis `client_pause_type`, `client_pause_end_time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientPause {
+    /// When it ends by itself, Unix ms.
+    pub end_ms: u64,
+    /// ALL (every command waits) rather than WRITE (commands that may
+    /// write or replicate wait).
+    pub all: bool,
+}
+
+/// CLIENT REPLY's modes (Redis `CLIENT_REPLY_OFF`, `CLIENT_REPLY_SKIP_NEXT`,
+/// `CLIENT_REPLY_SKIP`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReplyMode {
+    #[default]
+    On,
+    Off,
+    /// CLIENT REPLY SKIP is running: the next command's reply is dropped.
+    SkipNext,
+    /// The reply of the command running now is dropped.
+    Skip,
 }
 
 impl Client {
@@ -79,6 +122,14 @@ impl Client {
             subs: Default::default(),
             subscriber: false,
             out_gauge: Default::default(),
+            authenticated: true,
+            reply_mode: ReplyMode::On,
+            no_evict: false,
+            argv_bytes: 0,
+            query_buf: Default::default(),
+            query_cmd_bytes: 0,
+            out_peak_bytes: 0,
+            postponed: false,
         }
     }
 }

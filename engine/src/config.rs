@@ -28,6 +28,9 @@ pub struct Config {
     pub logfile: String,
     pub daemonize: bool,
     pub protected_mode: bool,
+    /// `requirepass`: the default user's password; empty means none (the
+    /// default user is `nopass`, and every new client starts authenticated).
+    pub requirepass: String,
     pub appendonly: bool,
     pub appendfsync: FsyncPolicy,
     /// `appenddirname`: the AOF directory inside `dir`.
@@ -88,6 +91,7 @@ impl Default for Config {
             logfile: String::new(),
             daemonize: false,
             protected_mode: true,
+            requirepass: String::new(),
             appendonly: false,
             appendfsync: FsyncPolicy::EverySec,
             appenddirname: "appendonlydir".into(),
@@ -394,6 +398,12 @@ pub static PARAMS: &[Param] = &[
             ));
         }
         c.proto_max_bulk_len = n;
+        Ok(())
+    }),
+    // Redis 7.0 applies it to the default user at once: later AUTHs check
+    // the new password; clients already authenticated stay so.
+    param!("requirepass", Runtime, |c| c.requirepass.clone(), |c, v| {
+        c.requirepass = v.to_string();
         Ok(())
     }),
     // Ours, not Redis's: the request ring's capacity (tests shrink it to

@@ -34,7 +34,7 @@ use crate::limits;
 use crate::obuf::{OutputGauge, OutputLimits, ReplyTag};
 use crate::planted::{Plant, PlantedBug};
 use crate::resp::parser::{ParseOutcome, Parser, ParserLimits};
-use crate::ring::{ClientInfo, Request, RequestKind, Ring, Route};
+use crate::ring::{ClientInfo, QueryBufStats, Request, RequestKind, Ring, Route};
 use crate::ConnId;
 
 /// Limits a connection enforces, from the config. The executor announces
@@ -334,7 +334,11 @@ impl Connection {
 
     fn next_request(&mut self, spare: &mut Vec<Vec<bytes::Bytes>>) -> Option<Request> {
         let id = self.id;
-        let make = |kind| Some(Request { conn: id, kind });
+        let query_buf = QueryBufStats {
+            bytes: u32::try_from(self.read_buf.len()).unwrap_or(u32::MAX),
+            free_bytes: u32::try_from(self.read_buf.capacity() - self.read_buf.len()).unwrap_or(u32::MAX),
+        };
+        let make = |kind| Some(Request { conn: id, kind, query_buf });
         if let Some(info) = self.info.take() {
             return make(RequestKind::Open(info));
         }

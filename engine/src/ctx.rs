@@ -89,6 +89,8 @@ pub struct Server {
     pub aof: crate::aof::Aof,
     /// Who listens to which channel and pattern (see `pubsub.rs`).
     pub pubsub: crate::pubsub::PubSub,
+    /// CLIENT PAUSE in force, if any (see `exec/client_ctl.rs`).
+    pub pause: Option<crate::client::ClientPause>,
 }
 
 /// What a handler sees: the server, the clients, which client is calling,
@@ -132,6 +134,9 @@ pub struct Effects {
     /// `client-output-buffer-limit` by [`Ctx::deliver`]; the executor cuts
     /// them after the command (see `obuf.rs`).
     pub over_limit: Vec<ConnId>,
+    /// CLIENT KILL: other clients to close after this command (the caller
+    /// closes through `close_after_reply`).
+    pub kill: Vec<ConnId>,
 }
 
 /// What a blocking handler waits for.

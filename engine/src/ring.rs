@@ -47,6 +47,19 @@ pub struct Route {
 pub struct Request {
     pub conn: ConnId,
     pub kind: RequestKind,
+    /// The connection's query buffer when it parsed this request (CLIENT
+    /// LIST `qbuf`, `qbuf-free`); zeros for requests that are not commands.
+    pub query_buf: QueryBufStats,
+}
+
+/// A connection's query buffer as its side saw it when it parsed a command.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueryBufStats {
+    /// Bytes buffered: the command itself and whatever was pipelined behind it
+    /// (Redis 7.0 keeps a command in its query buffer while it runs).
+    pub bytes: u32,
+    /// Bytes of the buffer's capacity not in use (`qbuf-free`).
+    pub free_bytes: u32,
 }
 
 #[derive(Debug)]
@@ -68,8 +81,10 @@ pub enum RequestKind {
     OutputLimit,
 }
 
-/// What the executor knows of a client's transport.
-#[derive(Debug, Clone, Default)]
+/// What the executor knows of a client's transport. The default is a
+/// loopback peer (what tests and the simulator stand for: protected mode
+/// admits it).
+#[derive(Debug, Clone)]
 pub struct ClientInfo {
     /// `ip:port` of the peer.
     pub addr: String,
@@ -77,6 +92,12 @@ pub struct ClientInfo {
     pub laddr: String,
     /// The socket's file descriptor number for CLIENT LIST (0 in the simulator).
     pub fd: i64,
+}
+
+impl Default for ClientInfo {
+    fn default() -> ClientInfo {
+        ClientInfo { addr: "127.0.0.1:0".into(), laddr: "127.0.0.1:0".into(), fd: 0 }
+    }
 }
 
 /// One input for a connection side, from the executor.

@@ -44,10 +44,10 @@ fn close_in_the_same_batch_as_replies_is_fine() {
     let mut x = Executor::new(Config::default(), 1, 1_000);
     let conn = x.handle_accept().expect("below maxclients").conn;
     let opened = Box::new((ClientInfo::default(), Route { side: 0, slot: 0 }, Default::default()));
-    x.handle_request(Request { conn, kind: RequestKind::Open(opened) }, 1_000);
+    x.handle_request(Request { conn, kind: RequestKind::Open(opened), query_buf: Default::default() }, 1_000);
     let ping = vec![bytes::Bytes::from_static(b"PING")];
-    x.handle_request(Request { conn, kind: RequestKind::Command(ping) }, 1_000);
-    x.handle_request(Request { conn, kind: RequestKind::Close }, 1_000);
+    x.handle_request(Request { conn, kind: RequestKind::Command(ping), query_buf: Default::default() }, 1_000);
+    x.handle_request(Request { conn, kind: RequestKind::Close, query_buf: Default::default() }, 1_000);
     assert!(!x.has_output());
     x.check_invariants();
 }

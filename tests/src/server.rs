@@ -175,7 +175,8 @@ impl Server {
             }
             if let Ok(mut conn) = RespConn::connect(self.addr) {
                 if let Ok(reply) = conn.cmd(&["PING"]) {
-                    if reply == b"+PONG\r\n" {
+                    // NOAUTH: up, started with `--requirepass`.
+                    if reply == b"+PONG\r\n" || reply.starts_with(b"-NOAUTH ") {
                         return Ok(());
                     }
                 }

@@ -1,12 +1,13 @@
-//! CLIENT ID / SETNAME / GETNAME / LIST / INFO / HELP / UNBLOCK.
-//!
-//! Only these subcommands are in the table (KILL, PAUSE, TRACKING, ... answer
-//! "unknown subcommand"); CLIENT HELP still prints Redis's whole text.
+//! CLIENT ID / SETNAME / GETNAME / LIST / INFO / HELP / UNBLOCK, and the
+//! CLIENT LIST line. KILL, PAUSE, UNPAUSE, REPLY, NO-EVICT and TRACKING are
+//! in `client_ctl.rs`; CACHING, GETREDIR and TRACKINGINFO answer "unknown
+//! subcommand" (CLIENT HELP still prints Redis's whole text).
 
 use std::fmt::Write;
 
 use bytes::Bytes;
 
+use super::client_ctl::ClientType;
 use super::server::help_reply;
 use super::{CmdError, CmdResult, Handler};
 use crate::client::Client;
@@ -112,29 +113,22 @@ fn client_getname(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 ///
 /// As Redis 7.0: exactly one filter, `TYPE` with one argument or `ID` with
 /// at least one; ids are listed in the order given (twice if given twice).
-/// There is no replication: only `normal` and `pubsub` clients exist.
+/// The type of a client is [`ClientType::of`].
 fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let mut out = String::new();
     let now_ms = ctx.now_ms();
+    let caller = ctx.conn;
     if args.len() == 4 && args[2].eq_ignore_ascii_case(b"type") {
-        let kind = args[3].to_ascii_lowercase();
-        match kind.as_slice() {
-            // Redis's getClientType: a client in subscriber mode is `pubsub`.
-            b"normal" | b"pubsub" => {
-                let pubsub = kind == b"pubsub";
-                for c in ctx.clients.values().filter(|c| c.subscriber == pubsub) {
-                    info_line(&mut out, c, now_ms);
-                    out.push('\n');
-                }
-            }
-            b"master" | b"replica" | b"slave" => {}
-            _ => return Err(CmdError::msg(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(&args[3])))),
+        let kind = ClientType::parse(&args[3]).ok_or_else(|| ClientType::unknown_error(&args[3]))?;
+        for c in ctx.clients.values().filter(|c| ClientType::of(c) == kind) {
+            info_line(&mut out, c, caller, now_ms);
+            out.push('\n');
         }
     } else if args.len() > 3 && args[2].eq_ignore_ascii_case(b"id") {
         for a in &args[3..] {
             let id = super::parse_i64(a).map_err(|_| CmdError::msg("ERR Invalid client ID"))?;
             if let Some(c) = u64::try_from(id).ok().and_then(|id| ctx.clients.get(&crate::ConnId(id))) {
-                info_line(&mut out, c, now_ms);
+                info_line(&mut out, c, caller, now_ms);
                 out.push('\n');
             }
         }
@@ -142,7 +136,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         return Err(CmdError::Syntax);
     } else {
         for c in ctx.clients.values() {
-            info_line(&mut out, c, now_ms);
+            info_line(&mut out, c, caller, now_ms);
             out.push('\n');
         }
     }
@@ -159,23 +153,54 @@ fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 fn client_info(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let mut out = String::new();
     let now_ms = ctx.now_ms();
-    info_line(&mut out, &ctx.clients[&ctx.conn], now_ms);
+    info_line(&mut out, &ctx.clients[&ctx.conn], ctx.conn, now_ms);
     out.push('\n');
     ctx.reply.verbatim("txt", out.as_bytes());
     Ok(())
 }
 
-/// One client's line, with Redis 7.0.15's fields in its order. Buffer and
-/// memory figures belong to the connection layer, which the executor does
-/// not see: they are zeros.
-pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
+/// One client's line, with Redis 7.0.15's fields in its order; `caller`
+/// is the client running CLIENT LIST / INFO. Where the figures come from:
+/// - `qbuf`, `qbuf-free`: what the client's connection side reported with
+///   its last command (the bytes buffered then, that command included, and
+///   the buffer's free capacity). For the caller that is its buffer now, as
+///   Redis shows it (a command stays in the buffer while it runs); for the
+///   others, what remained once their last command was taken out (bytes
+///   that arrived since are not known to the executor).
+/// - `argv-mem`: the bytes of the arguments of the command running now
+///   (the caller's, or a blocked client's); 0 for the others, whose
+///   arguments are freed, as in Redis.
+/// - `rbs`, `rbp`: capacity and peak of the reply buffer the executor keeps
+///   for the client; `obl`: bytes in it not yet handed to the connection
+///   side (replies the side holds, not yet written to the socket, are not
+///   counted); `oll`, `omem`: 0 (no reply list: one growable buffer).
+/// - `tot-mem`: the client's own struct, query buffer, arguments, reply
+///   buffers and name.
+/// - `multi-mem`: 0, `sub`/`psub`/`ssub`: 0 (no MULTI or subscriptions kept
+///   here yet); `events`: `rw` while output waits, else `r`.
+pub fn info_line(out: &mut String, c: &Client, caller: ConnId, now_ms: u64) {
     let name = c.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
     let age_s = now_ms.saturating_sub(c.created_ms) / 1000;
     let idle_s = now_ms.saturating_sub(c.last_interaction_ms) / 1000;
+    let (qbuf, qbuf_free) = if c.id == caller {
+        (c.query_buf.bytes as usize, c.query_buf.free_bytes as usize)
+    } else {
+        let taken = c.query_cmd_bytes.min(c.query_buf.bytes as usize);
+        (c.query_buf.bytes as usize - taken, c.query_buf.free_bytes as usize + taken)
+    };
+    let argv_mem = if c.id == caller || c.blocked { c.argv_bytes } else { 0 };
+    let obl = c.out.len() + c.held.len();
+    let tot_mem = std::mem::size_of::<Client>()
+        + qbuf
+        + qbuf_free
+        + argv_mem
+        + c.out.capacity()
+        + c.held.capacity()
+        + c.name.as_ref().map_or(0, |n| n.capacity());
     let _ = write!(
         out,
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
-         qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} \
+         qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} oll=0 omem=0 tot-mem={} events={} cmd={} \
          user=default redir=-1 resp={}",
         c.id.0,
         c.info.addr,
@@ -190,6 +215,14 @@ pub fn info_line(out: &mut String, c: &Client, now_ms: u64) {
         c.subs.count(Kind::Pattern),
         c.subs.count(Kind::Shard),
         c.tx.queued_count(),
+        qbuf,
+        qbuf_free,
+        argv_mem,
+        c.out.capacity(),
+        c.out_peak_bytes,
+        obl,
+        tot_mem,
+        if obl > 0 { "rw" } else { "r" },
         c.last_cmd,
         c.resp
     );
@@ -205,11 +238,18 @@ fn flags_of(c: &Client) -> String {
     if c.tx.in_multi() {
         flags.push('x');
     }
-    if c.blocked {
+    // A client postponed by CLIENT PAUSE counts as blocked, as in Redis.
+    if c.blocked || c.postponed {
         flags.push('b');
     }
     if c.tx.dirty_cas {
         flags.push('d');
+    }
+    if c.close_after_reply {
+        flags.push('c');
+    }
+    if c.no_evict {
+        flags.push('e');
     }
     if flags.is_empty() {
         flags.push('N');

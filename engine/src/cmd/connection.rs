@@ -2,9 +2,9 @@
 //!
 //! `HELLO 2|3` switches the connection's protocol (`Client::resp`, which
 //! the executor hands the reply encoder before each command); HELLO's own
-//! reply is already in the new one, RESET goes back to RESP2. There are no ACL users: the only user is `default`, with no password, so
-//! `HELLO ... AUTH default <anything>` succeeds and any other user fails as
-//! Redis's default configuration does.
+//! reply is already in the new one, RESET goes back to RESP2. There are no
+//! ACL users: the only user is `default`, whose password is `requirepass`
+//! (see `auth.rs`, which checks HELLO's AUTH option).
 
 use bytes::Bytes;
 
@@ -115,12 +115,7 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             return Err(CmdError::msg(format!("ERR Syntax error in HELLO option '{}'", String::from_utf8_lossy(opt))));
         }
     }
-    if let Some((user, _password)) = auth {
-        // The default user has no password, so any password opens it.
-        if user.as_ref() != b"default" {
-            return Err(CmdError::msg("WRONGPASS invalid username-password pair or user is disabled."));
-        }
-    }
+    super::auth::hello_auth(ctx, auth)?;
     let id = ctx.conn.0 as i64;
     let client = ctx.client();
     if let Some(name) = name {
@@ -166,6 +161,8 @@ fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     client.name = None;
     client.resp = 2;
     super::pubsub::reset_client(ctx);
+    super::auth::reset_auth(ctx);
+    super::client_ctl::reset_reply_mode(ctx);
     ctx.reply.simple("RESET");
     Ok(())
 }

@@ -181,7 +181,7 @@ fn clients_section(ctx: &Ctx<'_>, out: &mut String) {
         "maxclients" => ctx.srv.config.maxclients,
         "client_recent_max_input_buffer" => 0,
         "client_recent_max_output_buffer" => 0,
-        "blocked_clients" => ctx.clients.values().filter(|c| c.blocked).count(),
+        "blocked_clients" => ctx.clients.values().filter(|c| c.blocked || c.postponed).count(),
         "tracking_clients" => 0,
         "clients_in_timeout_table" => 0,
     );

@@ -19,8 +19,10 @@
 //! a row, a row without docs, a handler without `# Format`, and a command
 //! with neither a model function nor a reason each fail a test.
 
+pub mod auth;
 pub mod bits;
 pub mod client;
+pub mod client_ctl;
 pub mod command;
 pub mod connection;
 pub mod def;
@@ -54,6 +56,8 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     [
         connection::HANDLERS,
         client::HANDLERS,
+        client_ctl::HANDLERS,
+        auth::HANDLERS,
         command::HANDLERS,
         info::HANDLERS,
         server::HANDLERS,

@@ -20,9 +20,12 @@ use super::docs::{bitmap, connection, generic, server, string};
 
 /// Every command, alphabetically (the order COMMAND lists them).
 pub static COMMANDS: &[CommandDef] = &[
+    row("acl", -2, NONE, (0, 0, 0), &["@slow"]).subcommands(ACL_SUBCOMMANDS).docs(&server::ACL),
     row("append", 3, WRITE | DENYOOM | FAST, (1, 1, 1), &["@write", "@string", "@fast"])
         .key_specs(&[KeySpec::index(1, &["RW", "insert"])])
         .docs(&string::APPEND),
+    row("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), &["@fast", "@connection"])
+        .docs(&connection::AUTH),
     row("bgrewriteaof", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
         .docs(&server::BGREWRITEAOF),
     row("bitcount", -2, READONLY, (1, 1, 1), &["@read", "@bitmap", "@slow"])
@@ -290,6 +293,31 @@ static CLIENT_SUBCOMMANDS: &[CommandDef] = &[
         &["@admin", "@slow", "@dangerous", "@connection"],
     )
     .docs(&connection::CLIENT_UNBLOCK),
+    row("kill", -3, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous", "@connection"])
+        .docs(&connection::CLIENT_KILL),
+    row("pause", -3, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous", "@connection"])
+        .docs(&connection::CLIENT_PAUSE),
+    row("unpause", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous", "@connection"])
+        .docs(&connection::CLIENT_UNPAUSE),
+    row("reply", 3, NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@slow", "@connection"]).docs(&connection::CLIENT_REPLY),
+    row(
+        "no-evict",
+        3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        &["@admin", "@slow", "@dangerous", "@connection"],
+    )
+    .docs(&connection::CLIENT_NO_EVICT),
+    row("tracking", -3, NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@slow", "@connection"])
+        .docs(&connection::CLIENT_TRACKING),
+];
+
+/// ACL's subcommands we run (the only user is `default`; see `cmd/auth.rs`),
+/// in the order COMMAND lists them.
+static ACL_SUBCOMMANDS: &[CommandDef] = &[
+    row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::ACL_HELP),
+    row("cat", -2, NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::ACL_CAT),
+    row("whoami", 2, NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::ACL_WHOAMI),
 ];
 
 /// COMMAND's subcommands, in the order COMMAND lists them.

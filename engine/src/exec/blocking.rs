@@ -86,6 +86,12 @@ pub struct Blocking {
     ready: Vec<(usize, Vec<u8>)>,
     /// Effects of the command being executed (handed to its Ctx).
     pub(super) effects: Effects,
+    /// Clients whose command CLIENT PAUSE postponed, in the order they were
+    /// postponed; the command waits at the front of their `held` queue
+    /// (see `client_ctl.rs`).
+    pub(super) postponed: VecDeque<ConnId>,
+    /// Set by the pause gate: the command being executed is postponed.
+    pub(super) postpone_now: bool,
 }
 
 impl Blocking {
@@ -105,6 +111,15 @@ impl Blocking {
     /// held behind an earlier block have not all run yet).
     pub fn holds(&self, conn: ConnId) -> bool {
         self.parked.contains_key(&conn) || self.held.contains_key(&conn)
+    }
+
+    /// Whether `conn` waits: blocked on keys, or postponed by CLIENT PAUSE.
+    pub fn stops(&self, conn: ConnId) -> bool {
+        self.parked.contains_key(&conn) || self.postponed.contains(&conn)
+    }
+
+    pub fn is_postponed(&self, conn: ConnId) -> bool {
+        self.postponed.contains(&conn)
     }
 
     /// The earliest timeout, Unix ms.
@@ -150,14 +165,29 @@ impl Blocking {
     /// Holds `req` behind `conn`'s block; false when the held bytes would
     /// pass `limit_bytes` (the caller closes the client).
     fn hold(&mut self, req: Request, limit_bytes: usize) -> bool {
-        let bytes = match &req.kind {
-            RequestKind::Command(args) => args.iter().map(|a| a.len() + 16).sum(),
-            _ => 0,
-        };
         let (q, total) = self.held.entry(req.conn).or_default();
-        *total += bytes;
+        *total += held_bytes(&req);
         q.push_back(req);
         *total <= limit_bytes
+    }
+
+    /// Postpones `req`, the command `conn` was about to run: it goes back
+    /// in front of the requests held behind it.
+    pub(super) fn postpone(&mut self, req: Request) {
+        let conn = req.conn;
+        let (q, total) = self.held.entry(conn).or_default();
+        *total += held_bytes(&req);
+        q.push_front(req);
+        if !self.postponed.contains(&conn) {
+            self.postponed.push_back(conn);
+        }
+    }
+
+    /// Every postponed client may run again (the pause ended).
+    pub(super) fn release_postponed(&mut self) {
+        while let Some(conn) = self.postponed.pop_front() {
+            self.resumable.push_back(conn);
+        }
     }
 
     /// Drops everything about `conn` (it went away).
@@ -165,6 +195,7 @@ impl Blocking {
         self.unpark(conn);
         self.held.remove(&conn);
         self.resumable.retain(|&c| c != conn);
+        self.postponed.retain(|&c| c != conn);
     }
 
     /// Notes keys that a write command may have made ready.
@@ -201,6 +232,17 @@ impl Blocking {
         for c in self.held.keys() {
             assert!(is_client(*c), "requests held for a client that is gone");
         }
+        for c in &self.postponed {
+            assert!(self.held.get(c).is_some_and(|(q, _)| !q.is_empty()), "postponed without its command");
+        }
+    }
+}
+
+/// What a held request counts against `client-query-buffer-limit`.
+fn held_bytes(req: &Request) -> usize {
+    match &req.kind {
+        RequestKind::Command(args) => args.iter().map(|a| a.len() + 16).sum(),
+        _ => 0,
     }
 }
 
@@ -307,6 +349,7 @@ impl Executor {
         self.blocking.effects.rerun = false;
         let db = self.clients.at(slot).db;
         if !self.settle(conn, slot, args, true) {
+            self.apply_reply_mode(slot);
             self.finish_reply(conn, slot);
             self.blocking.unpark(conn);
             self.clients.at_mut(slot).blocked = false;
@@ -333,6 +376,7 @@ impl Executor {
         } else {
             self.reply.null_array();
         }
+        self.apply_reply_mode(slot);
         self.finish_reply(conn, slot);
         self.blocking.resumable.push_back(conn);
         true
@@ -369,15 +413,13 @@ impl Executor {
     /// has none left or blocks again.
     pub(super) fn resume_released(&mut self) {
         while let Some(conn) = self.blocking.resumable.pop_front() {
-            while !self.blocking.parked.contains_key(&conn) {
+            while !self.blocking.stops(conn) {
                 let Some((q, total)) = self.blocking.held.get_mut(&conn) else { break };
                 let Some(req) = q.pop_front() else {
                     self.blocking.held.remove(&conn);
                     break;
                 };
-                if let RequestKind::Command(args) = &req.kind {
-                    *total -= args.iter().map(|a| a.len() + 16).sum::<usize>();
-                }
+                *total -= held_bytes(&req);
                 if q.is_empty() {
                     self.blocking.held.remove(&conn);
                 }

@@ -14,6 +14,7 @@
 //! - checks: [`Executor::check_invariants`].
 
 pub mod blocking;
+mod client_ctl;
 pub mod durability;
 pub mod listen;
 pub mod multi;
@@ -101,6 +102,7 @@ impl Executor {
                 listen_change: None,
                 aof: crate::aof::Aof::new(crate::aof::Manifest::empty(&aof_prefix)),
                 pubsub: Default::default(),
+                pause: None,
             },
             clients: Clients::new(),
             pending: Vec::new(),
@@ -153,6 +155,8 @@ impl Executor {
                 client.out_gauge = gauge;
                 let prev = self.clients.insert(req.conn, client);
                 assert!(prev.is_none(), "connection id reused");
+                let slot = self.clients.slot_of(&req.conn).expect("just inserted");
+                self.admit_opened(req.conn, slot);
             }
             RequestKind::Close | RequestKind::OutputLimit => {
                 if matches!(req.kind, RequestKind::OutputLimit) {
@@ -180,15 +184,22 @@ impl Executor {
                 // query buffer.
                 // One lookup by id; from here on the client is reached by slot.
                 if let Some(slot) = self.clients.slot_of(&req.conn) {
+                    self.note_request(slot, req.query_buf, &args);
                     self.execute(req.conn, slot, &args);
+                    if self.take_postponed(req.conn, &mut args, req.query_buf) {
+                        return None;
+                    }
                     let db = self.clients.at(slot).db;
                     if !self.settle(req.conn, slot, &args, false) {
+                        self.apply_reply_mode(slot);
                         self.finish_reply(req.conn, slot);
                         if self.clients.at(slot).close_after_reply {
                             self.close_client(req.conn);
                         }
                     }
                     self.after_command(db, &args);
+                    self.apply_kills();
+                    self.check_pause_end();
                     self.apply_appendonly(self.srv.now_ms);
                 }
                 args.clear();
@@ -214,6 +225,10 @@ impl Executor {
                 return;
             }
         };
+        if let Some(msg) = cmd::auth::gate(&self.srv.config, client, flags) {
+            self.reject(slot, msg.as_bytes(), full_name == "exec");
+            return;
+        }
         if let Some(msg) = durability::denied_by_aof(&self.srv.aof, flags, full_name) {
             self.reject(slot, &msg, full_name == "exec");
             return;
@@ -226,6 +241,9 @@ impl Executor {
         client.last_cmd.clear();
         client.last_cmd.push_str(full_name);
         let role = multi::TxRole::of(full_name);
+        if self.pause_gate(flags) {
+            return;
+        }
         // Touches noted outside commands (the tick's expiry) reach the
         // watchers before this command looks at them.
         self.apply_touches();
@@ -293,6 +311,7 @@ impl Executor {
             }
             client.out.extend_from_slice(&self.reply.buf);
         }
+        client.out_peak_bytes = client.out_peak_bytes.max(client.out.len());
         self.reply.buf.clear();
     }
 
@@ -311,6 +330,7 @@ impl Executor {
     pub fn handle_tick(&mut self, now_ms: u64) {
         self.srv.now_ms = now_ms;
         self.handle_block_timeouts(now_ms);
+        self.check_pause_end();
         self.resume_released();
         self.cut_over_limit();
         self.aof_tick(now_ms);
@@ -318,8 +338,11 @@ impl Executor {
             return;
         }
         self.next_tick_ms = now_ms + 1000 / self.srv.config.hz.max(1);
+        // No key expires by the tick while clients are paused (Redis 7.0).
+        let expiring = self.srv.pause.is_none();
         for db in &mut self.srv.dbs {
-            let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
+            let removed =
+                if expiring { db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK) } else { 0 };
             self.srv.stats.expired_keys_active += removed as u64;
             db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
             db.lazy_free_step(limits::LAZYFREE_ELEMENTS_PER_TICK);
@@ -340,7 +363,8 @@ impl Executor {
 
     /// When [`Executor::handle_tick`] next has work, Unix ms.
     pub fn poll_deadline(&self) -> u64 {
-        self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms))
+        let at = self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms));
+        self.pause_deadline().map_or(at, |p| p.min(at))
     }
 
     /// Clients blocked now (BLPOP...), for tests and INFO.
@@ -377,6 +401,7 @@ impl Executor {
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
         self.check_gate_invariants();
         self.check_tx_invariants();
+        self.check_ctl_invariants();
         self.blocking.check_invariants(|c| self.clients.contains_key(&c));
         self.srv.pubsub.check_invariants(self.clients.values().map(|c| (c.id, &c.subs)));
         for c in self.clients.values() {

@@ -196,7 +196,7 @@ impl Executor {
     pub(super) fn log_output_limit(&mut self, conn: ConnId) {
         if let Some(client) = self.clients.get(&conn) {
             let mut line = String::new();
-            crate::cmd::client::info_line(&mut line, client, self.srv.now_ms);
+            crate::cmd::client::info_line(&mut line, client, client.id, self.srv.now_ms);
             self.log.push(format!("Client {line} scheduled to be closed ASAP for overcoming of output buffer limits."));
         }
     }

@@ -32,6 +32,7 @@
 //!   WATCH outcomes bounded, the engine's reply deciding in between);
 //! - [`glob`]: Redis `stringmatchlen` for KEYS and SCAN MATCH.
 
+pub mod auth_client;
 pub mod bitfield;
 pub mod bits;
 pub mod blocking;
@@ -613,6 +614,7 @@ pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] = &[
     set::NOT_MODELLED,
     zset::NOT_MODELLED,
     pubsub::NOT_MODELLED,
+    auth_client::NOT_MODELLED,
 ];
 
 /// Every spec of every group.

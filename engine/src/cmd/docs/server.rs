@@ -118,3 +118,16 @@ pub static SWAPDB: Docs = Docs::new("Swaps two Redis databases", "4.0.0", "serve
     .args(&[Arg::integer("index1"), Arg::integer("index2")]);
 
 pub static TIME: Docs = Docs::new("Return the current server time", "2.6.0", "server").complexity("O(1)");
+
+pub static ACL: Docs =
+    Docs::new("A container for Access List Control commands ", "6.0.0", "server").complexity("Depends on subcommand.");
+
+pub static ACL_CAT: Docs = Docs::new("List the ACL categories or the commands inside a category", "6.0.0", "server")
+    .complexity("O(1) since the categories and commands are a fixed set.")
+    .args(&[Arg::string("categoryname").optional()]);
+
+pub static ACL_WHOAMI: Docs =
+    Docs::new("Return the name of the user associated to the current connection", "6.0.0", "server").complexity("O(1)");
+
+pub static ACL_HELP: Docs =
+    Docs::new("Show helpful text about the different subcommands", "6.0.0", "server").complexity("O(1)");
