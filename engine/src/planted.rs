@@ -52,10 +52,13 @@ pub enum PlantedBug {
     /// complete command instead of its end (the command was loaded, but the
     /// file no longer holds it: the next crash loses it).
     AofTornTailOneTooFar,
+    /// `exec/blocking.rs`: a ready key's waiters are served newest first
+    /// (Redis serves them in the order they blocked).
+    BlockedServedNewestFirst,
 }
 
 impl PlantedBug {
-    pub const ALL: [PlantedBug; 10] = [
+    pub const ALL: [PlantedBug; 11] = [
         PlantedBug::ParserCrlfSplit,
         PlantedBug::GetrangeExclusiveEnd,
         PlantedBug::ExpiryBoundary,
@@ -66,6 +69,7 @@ impl PlantedBug {
         PlantedBug::AofReplyBeforeFsync,
         PlantedBug::AofManifestBeforeBase,
         PlantedBug::AofTornTailOneTooFar,
+        PlantedBug::BlockedServedNewestFirst,
     ];
 }
 

@@ -46,11 +46,25 @@ fn hello_and_reset() {
     );
     assert_eq!(h.call(c, &["HELLO", "2", "AUTH", "default", "pw", "SETNAME", "n1"]), expected);
     assert_eq!(h.call(c, &["client", "getname"]), "$2\r\nn1\r\n");
-    assert_eq!(h.call(c, &["hello", "3"]), "-NOPROTO unsupported protocol version\r\n");
+    // HELLO 3 answers in RESP3 already; the connection stays there until
+    // HELLO 2 or RESET, and CLIENT INFO shows it.
+    let resp3 = format!(
+        "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:{}\r\n\
+         $4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n",
+        c.0
+    );
+    assert_eq!(h.call(c, &["hello", "3"]), resp3);
+    assert_eq!(h.call(c, &["hello"]), resp3);
+    assert_eq!(h.call(c, &["get", "nokey"]), "_\r\n");
+    assert!(h.call(c, &["client", "info"]).contains(" resp=3\n"));
+    assert_eq!(h.call(c, &["hello", "4"]), "-NOPROTO unsupported protocol version\r\n");
     assert_eq!(h.call(c, &["select", "2"]), "+OK\r\n");
     assert_eq!(h.call(c, &["reset"]), "+RESET\r\n");
     assert_eq!(h.call(c, &["client", "getname"]), "$-1\r\n");
-    assert!(h.call(c, &["client", "info"]).contains(" db=0 "));
+    let info = h.call(c, &["client", "info"]);
+    assert!(info.starts_with('$') && info.contains(" db=0 ") && info.contains(" resp=2\n"), "{info}");
+    assert_eq!(h.call(c, &["hello", "3"]), resp3);
+    assert_eq!(h.call(c, &["hello", "2"]), expected);
 }
 
 #[test]

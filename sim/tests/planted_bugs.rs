@@ -78,6 +78,11 @@ fn reply_overwrites_pending() {
 /// Only the split path has replies in flight when a connection closes: the
 /// simulator catches the bug there, and one-thread runs cannot show it.
 #[test]
+fn blocked_served_newest_first() {
+    caught(PlantedBug::BlockedServedNewestFirst);
+}
+
+#[test]
 fn stale_reply_reaches_reused_slot() {
     let bug = PlantedBug::StaleReplyReachesReusedSlot;
     caught_in(bug, Mode::Split);

@@ -363,6 +363,15 @@ fn run_step(conns: &mut Conns, step: &Step, differences: &mut Vec<Difference>) -
         differences.push((what, state(pair.oracle.is_closed()), state(pair.target.is_closed())));
         return Ok(());
     }
+    if pair.oracle.is_stalled() || pair.target.is_stalled() {
+        // A reply that never came (reported at its step): later replies
+        // would not line up, and each would wait out its timeout, so the
+        // connection takes no more steps until `!reconnect`.
+        let state = |stalled: bool| if stalled { "<stalled>" } else { "<answering>" }.to_string();
+        let what = "(an earlier reply on this connection never came: skipped)".to_string();
+        differences.push((what, state(pair.oracle.is_stalled()), state(pair.target.is_stalled())));
+        return Ok(());
+    }
     match step {
         Step::Command(args) => {
             let oracle = exchange(&mut pair.oracle, args);
@@ -415,6 +424,14 @@ fn run_step(conns: &mut Conns, step: &Step, differences: &mut Vec<Difference>) -
             }
         }
         Step::Sleep(_) | Step::Protocols(_) | Step::Conn(_) | Step::Reconnect => unreachable!("handled above"),
+    }
+    let stalled = pair.oracle.is_stalled() || pair.target.is_stalled();
+    if stalled && differences.is_empty() && !matches!(step, Step::Read) {
+        // Even when both servers kept silent alike, a case that waits out
+        // the reply timeout is a broken case (a pop that blocks forever).
+        let state = |stalled: bool| if stalled { "<no reply>" } else { "<replied>" }.to_string();
+        let what = "(no reply in time: a blocking command with no timeout?)".to_string();
+        differences.push((what, state(pair.oracle.is_stalled()), state(pair.target.is_stalled())));
     }
     Ok(())
 }

@@ -22,13 +22,16 @@ pub struct RespConn {
     pending: Vec<u8>,
     /// The server closed the connection (read returned 0).
     closed: bool,
+    /// A reply did not come in time: whatever arrives later belongs to an
+    /// earlier request, so this connection's replies no longer line up.
+    stalled: bool,
 }
 
 impl RespConn {
     pub fn connect(addr: SocketAddr) -> io::Result<RespConn> {
         let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
         stream.set_nodelay(true)?;
-        Ok(RespConn { stream, pending: Vec::new(), closed: false })
+        Ok(RespConn { stream, pending: Vec::new(), closed: false, stalled: false })
     }
 
     /// Sends raw bytes as they are.
@@ -82,6 +85,7 @@ impl RespConn {
             }
             let now = Instant::now();
             if now >= deadline {
+                self.stalled = true;
                 let got = crate::args::escape(&self.pending);
                 return Err(io::Error::new(ErrorKind::TimedOut, format!("no complete reply; partial reply {got}")));
             }
@@ -160,6 +164,11 @@ impl RespConn {
 
     pub fn is_closed(&self) -> bool {
         self.closed
+    }
+
+    /// A [`RespConn::read_reply`] timed out on this connection.
+    pub fn is_stalled(&self) -> bool {
+        self.stalled
     }
 }
 

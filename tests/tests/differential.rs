@@ -174,3 +174,25 @@ fn connection_directives_drive_pubsub_and_blocking() {
     assert_eq!(found[0].1.len(), 1, "{:?}", found[0]);
     assert!(found[1].1.is_empty(), "{:?}", found[1]);
 }
+
+/// A command that blocks forever on both servers (a case-file mistake) is
+/// reported at its line once its reply timeout passes, and the connection
+/// takes no more steps, so the file ends in bounded time instead of
+/// waiting out a timeout per remaining line.
+#[test]
+fn a_reply_that_never_comes_stops_its_connection() {
+    require_redis();
+    let oracle = Server::start(Kind::Redis);
+    let target = Server::start(Kind::Redis);
+    let text = "# one protocol is enough to show it (each stalled read costs the reply timeout)\n!protocols 2\n\
+                BLPOP nokey 0\nPING\nPING\n!conn other\nPING\n";
+    let started = std::time::Instant::now();
+    let found = run_planted(text, &oracle, &target);
+    assert!(started.elapsed() < std::time::Duration::from_secs(40), "{:?}", started.elapsed());
+    let (_, mismatches) = &found[0];
+    let lines: Vec<usize> = mismatches.iter().map(|m| m.line).collect();
+    assert_eq!(lines, vec![3, 4, 5], "{mismatches:?}");
+    assert!(mismatches[0].what.contains("no reply in time"), "{}", mismatches[0]);
+    assert!(mismatches[1].what.contains("never came"), "{}", mismatches[1]);
+    assert!(found[1].1.is_empty(), "the file is RESP2 only: {:?}", found[1]);
+}

@@ -10,6 +10,10 @@
 //! as sorted multisets; commands whose replies are random by design (SPOP,
 //! SRANDMEMBER, RANDOMKEY, ...) or depend on the clock (TTL) are not
 //! generated. Everything else is compared as is.
+//!
+//! Each sequence picks its protocol: it starts with `HELLO 2` or `HELLO 3`
+//! on both connections, so RESP3's maps, sets, doubles and nulls are
+//! compared as often as RESP2's replies.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PropConfig, TestCaseError, TestRunner};
@@ -218,17 +222,20 @@ fn command() -> impl Strategy<Value = Cmd> {
     prop_oneof![string_cmd(), key_cmd(), list_cmd(), hash_cmd(), set_cmd(), zset_cmd()]
 }
 
-/// Splits a reply into its top-level array elements (each element's raw
-/// bytes); `None` when it is not an array.
+/// Splits a reply into its top-level aggregate elements (each element's raw
+/// bytes; a RESP3 map's keys and values in turn); `None` when it is not an
+/// array, set or map.
 fn array_elements(reply: &[u8]) -> Option<Vec<Vec<u8>>> {
-    if reply.first() != Some(&b'*') {
-        return None;
-    }
+    let per_entry = match reply.first() {
+        Some(b'*' | b'~') => 1,
+        Some(b'%') => 2,
+        _ => return None,
+    };
     let header_end = reply.windows(2).position(|w| w == b"\r\n")? + 2;
     let n: i64 = std::str::from_utf8(&reply[1..header_end - 2]).ok()?.parse().ok()?;
     let mut rest = &reply[header_end..];
     let mut out = Vec::new();
-    for _ in 0..n.max(0) {
+    for _ in 0..n.max(0) * per_entry {
         let len = ferrodis_tests::resp::reply_len(rest).ok()??;
         out.push(rest[..len].to_vec());
         rest = &rest[len..];
@@ -240,14 +247,19 @@ fn normalize(reply: Vec<u8>, unordered: Option<usize>) -> Vec<u8> {
     let (Some(group), Some(elems)) = (unordered, array_elements(&reply)) else { return reply };
     let mut groups: Vec<Vec<u8>> = elems.chunks(group).map(|g| g.concat()).collect();
     groups.sort();
-    let mut out = format!("*{}\r\n", elems.len()).into_bytes();
+    // The header as it came (type byte and count).
+    let header_end = reply.windows(2).position(|w| w == b"\r\n").map_or(0, |i| i + 2);
+    let mut out = reply[..header_end].to_vec();
     out.extend(groups.concat());
     out
 }
 
-fn run_sequence(oracle: &mut RespConn, target: &mut RespConn, cmds: &[Cmd]) -> Result<(), TestCaseError> {
+fn run_sequence(oracle: &mut RespConn, target: &mut RespConn, cmds: &[Cmd], resp3: bool) -> Result<(), TestCaseError> {
+    let protocol = if resp3 { "3" } else { "2" };
     for conn in [&mut *oracle, &mut *target] {
         conn.cmd(&["FLUSHALL"]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let hello = conn.cmd(&["HELLO", protocol]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(hello.starts_with(if resp3 { b"%" } else { b"*" }), "HELLO {}: {:?}", protocol, hello);
     }
     for (i, c) in cmds.iter().enumerate() {
         let args: Vec<Vec<u8>> = c.args.iter().map(|a| a.as_bytes().to_vec()).collect();
@@ -257,8 +269,9 @@ fn run_sequence(oracle: &mut RespConn, target: &mut RespConn, cmds: &[Cmd]) -> R
         prop_assert_eq!(
             String::from_utf8_lossy(&got),
             String::from_utf8_lossy(&want),
-            "command {} of the sequence: {:?}",
+            "command {} of the sequence (RESP{}): {:?}",
             i,
+            protocol,
             c.args
         );
     }
@@ -273,9 +286,9 @@ fn random_sequences_match_redis() {
     let conns = std::cell::RefCell::new((oracle_srv.connect(), target_srv.connect()));
     let cases = std::env::var("FERRODIS_RANDOM_DIFF_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     let mut runner = TestRunner::new(PropConfig { cases, failure_persistence: None, ..PropConfig::default() });
-    let result = runner.run(&prop::collection::vec(command(), 20..200), |cmds| {
+    let result = runner.run(&(prop::collection::vec(command(), 20..200), any::<bool>()), |(cmds, resp3)| {
         let (oracle, target) = &mut *conns.borrow_mut();
-        run_sequence(oracle, target, &cmds)
+        run_sequence(oracle, target, &cmds, resp3)
     });
     if let Err(e) = result {
         panic!("{e}");

@@ -144,7 +144,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
             out.push('\n');
         }
     }
-    ctx.reply.bulk(out.as_bytes());
+    ctx.reply.verbatim("txt", out.as_bytes());
     Ok(())
 }
 
@@ -159,7 +159,7 @@ fn client_info(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let now_ms = ctx.now_ms();
     info_line(&mut out, &ctx.clients[&ctx.conn], now_ms);
     out.push('\n');
-    ctx.reply.bulk(out.as_bytes());
+    ctx.reply.verbatim("txt", out.as_bytes());
     Ok(())
 }
 

@@ -333,23 +333,24 @@ fn info_reply(r: &mut Reply, cmd: &Command) {
     r.int(def.last_key as i64);
     r.int(def.key_step as i64);
     statuses(r, def.acl_categories);
-    r.array(def.tips.len());
+    r.set(def.tips.len());
     for t in def.tips {
         r.bulk(t.as_bytes());
     }
-    r.array(def.key_specs.len());
+    r.set(def.key_specs.len());
     for spec in def.key_specs {
         key_spec_reply(r, spec);
     }
     let subs: Vec<&Command> = cmd.subcommands_in_order().collect();
-    r.array(subs.len());
+    r.set(subs.len());
     for sub in subs {
         info_reply(r, sub);
     }
 }
 
+/// A set of flag names (Redis's addReplyCommandFlags: a set in RESP3).
 fn statuses(r: &mut Reply, items: &[&str]) {
-    r.array(items.len());
+    r.set(items.len());
     for s in items {
         r.simple(s);
     }
@@ -441,7 +442,7 @@ fn docs_reply(r: &mut Reply, cmd: &Command) {
     }
     if !d.history.is_empty() {
         r.bulk(b"history");
-        r.array(d.history.len());
+        r.set(d.history.len());
         for (version, what) in d.history {
             r.array(2);
             r.bulk(version.as_bytes());

@@ -1,8 +1,8 @@
 //! Connection commands: PING ECHO QUIT SELECT HELLO RESET.
 //!
-//! We speak RESP2 only: `HELLO 3` answers `-NOPROTO unsupported protocol
-//! version`, which every RESP3-capable client treats as "stay on RESP2".
-//! There are no ACL users: the only user is `default`, with no password, so
+//! `HELLO 2|3` switches the connection's protocol (`Client::resp`, which
+//! the executor hands the reply encoder before each command); HELLO's own
+//! reply is already in the new one, RESET goes back to RESP2. There are no ACL users: the only user is `default`, with no password, so
 //! `HELLO ... AUTH default <anything>` succeeds and any other user fails as
 //! Redis's default configuration does.
 
@@ -77,16 +77,18 @@ fn select(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// HELLO [protover [AUTH username password] [SETNAME clientname]]
 /// ```
 ///
-/// Replies with the server's handshake map (as a flat RESP2 array):
+/// Switches to protocol `protover` (2 or 3; without it the protocol stays)
+/// and replies with the server's handshake map, in the new protocol:
 /// server, version, proto, id, mode, role, modules.
 fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    let mut protocol: Option<u8> = None;
     if args.len() >= 2 {
         let version =
             parse_i64(&args[1]).map_err(|_| CmdError::msg("ERR Protocol version is not an integer or out of range"))?;
-        // 3 is a valid version we do not speak yet.
-        if version != 2 {
+        if !(2..=3).contains(&version) {
             return Err(CmdError::msg("NOPROTO unsupported protocol version"));
         }
+        protocol = Some(version as u8);
     }
     let mut auth: Option<(&Bytes, &Bytes)> = None;
     let mut name: Option<&Bytes> = None;
@@ -116,15 +118,19 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     if let Some(name) = name {
         set_name(client, name);
     }
-    client.resp = 2;
+    if let Some(protocol) = protocol {
+        client.resp = protocol;
+    }
+    let protocol = client.resp;
     let r = &mut *ctx.reply;
+    r.set_protocol(protocol);
     r.map(7);
     r.bulk(b"server");
     r.bulk(b"redis");
     r.bulk(b"version");
     r.bulk(REDIS_COMPAT_VERSION.as_bytes());
     r.bulk(b"proto");
-    r.int(2);
+    r.int(i64::from(protocol));
     r.bulk(b"id");
     r.int(id);
     r.bulk(b"mode");

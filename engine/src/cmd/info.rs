@@ -80,7 +80,7 @@ impl Sections {
 fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let sections = Sections::parse(&args[1..]);
     let text = render(ctx, &sections);
-    ctx.reply.bulk(text.as_bytes());
+    ctx.reply.verbatim("txt", text.as_bytes());
     Ok(())
 }
 

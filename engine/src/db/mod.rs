@@ -203,6 +203,9 @@ impl Db {
         self.watch.note(key);
         if let Some(mut e) = self.keys.get_mut(key) {
             let old = std::mem::replace(e.value_mut(), value);
+            // A new value is a new object: a small integer is the shared one
+            // again, even over a COPY-made private integer.
+            e.set_aux(e.aux() & !UNSHARED_INT_BIT);
             if !keep_ttl && e.flag() {
                 e.set_flag(false);
                 let had = self.expires.remove(key);

@@ -30,7 +30,7 @@
 //!   meanwhile is skipped. Commands run by served clients (BLMOVE pushing
 //!   onto its destination) make more keys ready, served in the same pass.
 //! - A timeout (`handle_tick`, at [`Blocking::next_deadline_ms`]) and CLIENT
-//!   UNBLOCK ... TIMEOUT reply a null array (`*-1`), as Redis 7.0 does for
+//!   UNBLOCK ... TIMEOUT reply a null array (`*-1`, RESP3 `_`), as Redis 7.0 does for
 //!   every list and sorted-set block; CLIENT UNBLOCK ... ERROR replies
 //!   `-UNBLOCKED client unblocked via CLIENT UNBLOCK`.
 //! - Per-client order: requests that arrive from a blocked client wait here,
@@ -276,7 +276,13 @@ impl Executor {
             let ready = std::mem::take(&mut self.blocking.ready);
             for (db, key) in ready {
                 let Some(queue) = self.blocking.waiters.get(&(db, key.clone())) else { continue };
-                for conn in queue.clone() {
+                let mut queue = queue.clone();
+                if crate::planted::Plant::from_config(&self.srv.config)
+                    .is(crate::planted::PlantedBug::BlockedServedNewestFirst)
+                {
+                    queue.make_contiguous().reverse();
+                }
+                for conn in queue {
                     let Some(p) = self.blocking.parked.get(&conn) else { continue };
                     let now = self.srv.now_ms;
                     let (kind, args) = (p.kind, p.args.clone());
@@ -319,11 +325,13 @@ impl Executor {
             return false;
         }
         self.clients.at_mut(slot).blocked = false;
+        // Outside the command that blocked: the reply is in the client's protocol.
+        self.reply.set_protocol(self.clients.at(slot).resp);
         if how == Some(UnblockHow::Error) {
             self.reply.error_bytes(UNBLOCKED_ERROR);
             self.srv.stats.count_error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
         } else {
-            self.reply.buf.extend_from_slice(b"*-1\r\n");
+            self.reply.null_array();
         }
         self.finish_reply(conn, slot);
         self.blocking.resumable.push_back(conn);

@@ -29,6 +29,14 @@ pub struct FaultCounts {
     /// Rewrites installed and restarts (each after a crash) in AOF runs.
     pub rewrites: u64,
     pub restarts: u64,
+    /// Blocking commands (not faults, coverage): clients that blocked, and
+    /// how each block ended (served by another client's write, timed out,
+    /// CLIENT UNBLOCK, or the connection closed while blocked).
+    pub blocks: u64,
+    pub blocks_served: u64,
+    pub blocks_timed_out: u64,
+    pub blocks_unblocked: u64,
+    pub blocks_closed: u64,
 }
 
 impl FaultCounts {
@@ -46,6 +54,11 @@ impl FaultCounts {
         self.aof_runs += o.aof_runs;
         self.rewrites += o.rewrites;
         self.restarts += o.restarts;
+        self.blocks += o.blocks;
+        self.blocks_served += o.blocks_served;
+        self.blocks_timed_out += o.blocks_timed_out;
+        self.blocks_unblocked += o.blocks_unblocked;
+        self.blocks_closed += o.blocks_closed;
         let (d, e) = (&mut self.disk, &o.disk);
         d.crashes += e.crashes;
         d.torn_tails += e.torn_tails;
@@ -81,6 +94,12 @@ impl FaultCounts {
             self.exec_steps,
             self.side_steps
         );
+        if self.blocks > 0 {
+            s.push_str(&format!(
+                " blocks={} (served={} timed_out={} unblocked={} closed={})",
+                self.blocks, self.blocks_served, self.blocks_timed_out, self.blocks_unblocked, self.blocks_closed
+            ));
+        }
         if self.aof_runs > 0 {
             let d = &self.disk;
             s.push_str(&format!(

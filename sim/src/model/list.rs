@@ -30,24 +30,8 @@ pub static SPECS: &[Spec] = &[
 ];
 
 /// The family's commands the model leaves out, each with the reason.
-pub static NOT_MODELLED: &[(&str, &str)] = &[
-    ("blpop", BLOCKING_REASON),
-    ("brpop", BLOCKING_REASON),
-    ("brpoplpush", BLOCKING_REASON),
-    ("blmove", BLOCKING_REASON),
-    ("blmpop", BLOCKING_REASON),
-    (
-        "client|unblock",
-        "no simulated client ever blocks (see the blocking commands), so it could only answer 0; its replies, \
-         errors and effects are checked by tests/diff/lists_blocking.txt and engine/tests/blocking.rs",
-    ),
-];
-
-/// Why the blocking list commands are not in the model yet.
-const BLOCKING_REASON: &str = "a blocked client gets no reply until another client pushes or its timeout passes: \
-    the world expects every command to be answered in turn, and the model does not yet decide who is served and \
-    what each blocked client receives; no template draws them. Covered by engine/tests/blocking.rs (both \
-    compositions) and tests/diff/lists_blocking.txt";
+/// Every list command is modelled (the blocking ones in [`super::blocking`]).
+pub static NOT_MODELLED: &[(&str, &str)] = &[];
 
 #[derive(Clone, Debug, Default)]
 pub struct ListM {

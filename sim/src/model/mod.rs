@@ -34,6 +34,7 @@
 
 pub mod bitfield;
 pub mod bits;
+pub mod blocking;
 pub mod expire;
 pub mod float;
 pub mod glob;
@@ -363,6 +364,11 @@ pub struct Model {
     pub command_count: i64,
     /// Every session's watched keys (see [`multi`]).
     pub watches: Vec<multi::WatchM>,
+    /// Set by a blocking command that found no data (see [`blocking`]):
+    /// the world takes it right after the command.
+    pub block_request: Option<blocking::BlockOn>,
+    /// Blocked sessions, their keys and deadlines (driven by the world).
+    pub blocks: blocking::Registry,
 }
 
 impl Default for Model {
@@ -395,7 +401,14 @@ pub fn observes(cmd: &Cmd) -> bool {
 
 impl Model {
     pub fn new() -> Model {
-        Model { dbs: vec![Db::default(); DATABASES], seq: 0, command_count: 0, watches: Vec::new() }
+        Model {
+            dbs: vec![Db::default(); DATABASES],
+            seq: 0,
+            command_count: 0,
+            block_request: None,
+            blocks: blocking::Registry::default(),
+            watches: Vec::new(),
+        }
     }
 
     /// Executes `cmd` and writes what it must reply into `out`.
@@ -579,7 +592,7 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
 
 /// Every family's specs: [`SPECS`] here, then one `SPECS` per data-type
 /// family module (each family grows without touching the others).
-pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS];
+pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS, blocking::SPECS];
 
 /// Every family's [`NOT_MODELLED`] list.
 pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] =

@@ -33,10 +33,11 @@ pub static CLIENT_SUBS: &[Sub] = &[
     Sub { full: "client|id", arity: 2 },
     Sub { full: "client|setname", arity: 3 },
     Sub { full: "client|getname", arity: 2 },
+    Sub { full: "client|unblock", arity: -3 },
 ];
 
 /// `CLIENT ID | SETNAME name | GETNAME`; other subcommands are not generated.
-pub fn client(_m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+pub fn client(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     let Some(sub) = subcommand("CLIENT", CLIENT_SUBS, cmd, out) else {
         return;
     };
@@ -46,6 +47,7 @@ pub fn client(_m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
             Some(name) => out.w.bulk(name),
             None => out.w.nil(),
         },
+        "client|unblock" => super::blocking::client_unblock(m, cmd, out),
         _ => {
             let name = cmd.arg(2);
             if !name_ok(name) {

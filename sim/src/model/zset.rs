@@ -59,14 +59,8 @@ pub static SPECS: &[Spec] = &[
 ];
 
 /// The family's commands the model leaves out, each with the reason.
-pub static NOT_MODELLED: &[(&str, &str)] =
-    &[("bzpopmin", BLOCKING_REASON), ("bzpopmax", BLOCKING_REASON), ("bzmpop", BLOCKING_REASON)];
-
-/// Why the blocking sorted-set commands are not in the model yet.
-const BLOCKING_REASON: &str = "a blocked client gets no reply until another client adds to the key or its \
-    timeout passes: the world expects every command to be answered in turn, and the model does not yet decide \
-    who is served and what each blocked client receives; no template draws them. Covered by \
-    engine/tests/blocking.rs (both compositions) and tests/diff/zsets_blocking.txt";
+/// Every sorted-set command is modelled (the blocking ones in [`super::blocking`]).
+pub static NOT_MODELLED: &[(&str, &str)] = &[];
 
 #[derive(Clone, Debug, Default)]
 pub struct ZSetM {

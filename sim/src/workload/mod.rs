@@ -16,6 +16,7 @@ use ferrodis_engine::cmd::CommandTable;
 
 use crate::cmd::Cmd;
 
+mod blocking;
 mod hash;
 mod list;
 mod set;
@@ -160,6 +161,7 @@ impl Gen<'_> {
     }
 }
 
+pub use blocking::TEMPLATES as BLOCKING_TEMPLATES;
 pub use templates::{Template, EXTRA_TEMPLATES, TEMPLATES};
 
 /// Every family's template table that joins the main mix: [`TEMPLATES`]

@@ -535,8 +535,13 @@ pub static TEMPLATES: &[Template] = &[
 /// A template for a subcommand (`name sub`), which must exist too.
 macro_rules! sub {
     ($name:literal, $sub:literal, $w:expr, $gen:expr) => {
-        Template { name: $name, sub: Some($sub), requires: None, weight: $w, gen: $gen }
+        sub_template($name, $sub, $w, $gen)
     };
+}
+
+/// A subcommand's template (`CLIENT SETNAME`): drawn only if both exist.
+pub(crate) const fn sub_template(name: &'static str, sub: &'static str, weight: u32, gen: GenFn) -> Template {
+    Template { name, sub: Some(sub), requires: None, weight, gen }
 }
 
 /// Connection and server introspection: drawn from their own mix, switched

@@ -19,6 +19,7 @@
 //! `durable.rs` holds what their checks compare.
 
 pub mod aof;
+mod blocking;
 pub mod durable;
 mod replies;
 mod schedule;
@@ -52,6 +53,8 @@ const SPLIT_STREAM: u64 = 3;
 /// The random stream AOF runs draw from (options, delays, the disk): a run
 /// without AOF never touches it.
 const AOF_STREAM: u64 = 4;
+/// The random stream the blocking templates draw from.
+const BLOCKING_STREAM: u64 = 5;
 /// Templates AOF runs leave out: INCRBYFLOAT's results may be uncertain in
 /// the model (x87 long double), and a crash checks states by exact content;
 /// OBJECT shows encodings and shared integers, which a reload rebuilds its
@@ -80,6 +83,13 @@ struct Pending {
     end: usize,
     cmd: Cmd,
     scan: ScanStep,
+}
+
+impl Pending {
+    /// A copy to run again (a parked blocking command).
+    fn clone_for_rerun(&self) -> Pending {
+        Pending { end: self.end, cmd: self.cmd.clone(), scan: self.scan }
+    }
 }
 
 enum ScanState {
@@ -177,6 +187,16 @@ pub struct World {
     /// the transactions draw from (see `txgen.rs`).
     tx_pct: u32,
     tx_rng: ChaCha8Rng,
+    /// Blocked connections' commands and held requests (`blocking.rs`).
+    waiting: blocking::Waiting,
+    /// Split mode: replies the model has produced per connection that are
+    /// still in the executor's buffers (`replies.rs`, observing a reply).
+    exec_replies: std::collections::BTreeMap<ConnId, usize>,
+    /// The blocking templates' share of sends (percent), their mix and
+    /// their own random stream: a seed that draws 0 never touches either.
+    blocking_pct: u32,
+    blocking_mix: Mix,
+    blocking_rng: ChaCha8Rng,
 }
 
 /// Whether this engine parses inline commands yet.
@@ -249,6 +269,17 @@ impl World {
         let mut tx_rng = ChaCha8Rng::seed_from_u64(seed);
         tx_rng.set_stream(txgen::TX_STREAM);
         let tx_pct = if table.lookup(b"multi").is_some() { [0, 2, 5, 10][tx_rng.gen_range(0..4)] } else { 0 };
+        // The blocking templates draw from a stream of their own (a seed
+        // drawing blocking_pct 0 runs as before they existed). Not in AOF
+        // runs: those execute by the engine's command count (`catch_up`),
+        // which re-runs of served clients and held requests would skew.
+        let mut blocking_rng = ChaCha8Rng::seed_from_u64(seed);
+        blocking_rng.set_stream(BLOCKING_STREAM);
+        let mut blocking_pct = if faults && !aof { [0, 3, 8, 20][blocking_rng.gen_range(0..4)] } else { 0 };
+        let blocking_mix = Mix::over(workload::BLOCKING_TEMPLATES, &available, &mut blocking_rng, false);
+        if blocking_mix.is_empty() {
+            blocking_pct = 0;
+        }
         let mut model = Model::new();
         model.command_count = table.len() as i64;
         let clients = (0..opts.clients).map(|_| Client::default()).collect();
@@ -288,6 +319,11 @@ impl World {
             unexec: VecDeque::new(),
             tx_pct,
             tx_rng,
+            waiting: Default::default(),
+            exec_replies: Default::default(),
+            blocking_pct,
+            blocking_mix,
+            blocking_rng,
         }
     }
 
@@ -312,6 +348,7 @@ impl World {
         if self.steps_since_check >= self.check_every {
             self.steps_since_check = 0;
             self.machine.check_invariants();
+            self.check_blocked()?;
         }
         if let Some(h) = &mut self.step_hashes {
             h.push(self.hash.0);
@@ -330,6 +367,7 @@ impl World {
             Event::Tick => {
                 self.hash.u64(7);
                 self.machine.tick(self.now_ms as u64);
+                self.block_timeouts(self.now_ms);
             }
             Event::Exec { n } => self.exec_step(n as usize)?,
             Event::SideStep { side, n } => self.side_step(side as usize, n as usize),
@@ -450,7 +488,6 @@ impl World {
         self.hash.u64(n as u64);
         c.delivered += n;
         let split = self.split.is_some();
-        let mut executed = 0u64;
         loop {
             let c = &mut self.clients[ci];
             if c.pending.front().is_none_or(|p| p.end > c.delivered) {
@@ -472,8 +509,7 @@ impl World {
                 self.unexec.push_back((ci, p));
                 continue;
             }
-            executed += 1;
-            self.execute(ci, p);
+            self.process_request(conn, p);
         }
         let c = &mut self.clients[ci];
         if c.pending.is_empty() && c.delivered == c.sendbuf.len() {
@@ -486,8 +522,6 @@ impl World {
         if self.aof.is_some() {
             return self.catch_up();
         }
-        self.stats.commands += executed;
-        self.commands_seen += executed;
         self.check_executed_count(ci)
     }
 
@@ -510,6 +544,14 @@ impl World {
         let mut out = Out { w: Writer { buf: &mut c.checker.exp }, prop: None, time_sensitive: false, close: false };
         let mut cx = Exec { sess: &mut c.sess, now_ms: now, scan: scan_ctx, observed };
         self.model.apply(&p.cmd, &mut cx, &mut out);
+        if self.model.block_request.is_some() {
+            // Blocked: its reply comes when it is served or released
+            // (`blocking.rs` keeps the command).
+            c.checker.exp.truncate(mark);
+            self.pool.push(p.cmd);
+            self.record_state();
+            return;
+        }
         let (prop, time_sensitive, close) = (out.prop.take(), out.time_sensitive, out.close);
         let expect = match prop {
             Some(prop) => {
@@ -592,6 +634,9 @@ impl World {
         self.hash.u64(4);
         if self.split.is_some() {
             self.keep_gone(conn, ci);
+        } else {
+            // One thread: the engine has executed the close already.
+            self.forget_blocked(conn);
         }
         let c = &mut self.clients[ci];
         self.pool.extend(c.pending.drain(..).map(|p| p.cmd));
@@ -620,6 +665,7 @@ impl World {
         self.hash.u64(next as u64);
         if self.now_ms as u64 >= self.machine.poll_deadline() {
             self.machine.tick(self.now_ms as u64);
+            self.block_timeouts(self.now_ms);
         }
     }
 

@@ -41,21 +41,45 @@ impl World {
         }
     }
 
-    /// Split mode: the last whole reply in the executor's output for
-    /// `conn` (the reply of the request it has just executed; the buffer
-    /// holds only whole replies not yet handed to the ring).
-    /// Under the durability gate the newest replies are the held ones.
+    /// Split mode: the reply of the request the executor has just run for
+    /// `conn`, in the executor's output for it (`out`, then the replies the
+    /// durability gate holds). It follows the connection's replies the
+    /// model counts as still there ([`World::exec_replies`]); replies after
+    /// it come from requests run in the same cascade (a client released
+    /// from a block runs its held requests).
     pub(super) fn observe_exec(&self, conn: ConnId) -> Option<crate::resp::Val> {
         let exec = self.machine.executor();
         let client = exec.clients.at(exec.clients.slot_of(&conn)?);
-        let out = if client.held.is_empty() { &client.out } else { &client.held };
-        let mut rest = &out[..];
-        let mut last = None;
-        while let crate::resp::Parsed::Done(v, used) = crate::resp::parse(rest) {
-            last = Some(v);
-            rest = &rest[used..];
+        let skip = self.exec_replies.get(&conn).copied().unwrap_or(0);
+        // Both buffers hold whole replies: `out` first, then `held`.
+        let in_out = count_replies(&client.out);
+        let (buf, skip) = if skip < in_out { (&client.out, skip) } else { (&client.held, skip - in_out) };
+        let mut rest = &buf[..];
+        for _ in 0..skip {
+            match crate::resp::parse(rest) {
+                crate::resp::Parsed::Done(_, used) => rest = &rest[used..],
+                _ => return None,
+            }
         }
-        last
+        match crate::resp::parse(rest) {
+            crate::resp::Parsed::Done(v, _) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Split mode: after the executor handed output to the ring, counts
+    /// the replies still in its buffers for the connections it holds some.
+    pub(super) fn recount_exec_replies(&mut self) {
+        if self.exec_replies.is_empty() {
+            return;
+        }
+        let exec = self.machine.executor();
+        self.exec_replies.retain(|conn, n| {
+            let Some(slot) = exec.clients.slot_of(conn) else { return false };
+            let c = exec.clients.at(slot);
+            *n = count_replies(&c.out) + count_replies(&c.held);
+            *n > 0
+        });
     }
 
     /// The engine's command counter must equal the model's.
@@ -160,4 +184,14 @@ impl World {
             self.pool.push(checked.item.cmd);
         }
     }
+}
+
+/// Whole replies at the start of `buf`.
+fn count_replies(mut buf: &[u8]) -> usize {
+    let mut n = 0;
+    while let crate::resp::Parsed::Done(_, used) = crate::resp::parse(buf) {
+        buf = &buf[used..];
+        n += 1;
+    }
+    n
 }

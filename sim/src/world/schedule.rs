@@ -112,7 +112,11 @@ impl World {
             short_expiry_pct: self.opts.short_expiry_pct,
         };
         let mut scan = ScanStep::None;
-        if self.opts.extra_pct > 0 && self.extra_rng.gen_range(0..100) < self.opts.extra_pct {
+        if self.blocking_pct > 0 && self.blocking_rng.gen_range(0..100) < self.blocking_pct {
+            let t = self.blocking_mix.draw(&mut self.blocking_rng);
+            let mut g = Gen { rng: &mut self.blocking_rng, ..g };
+            (t.gen)(&mut g, &mut cmd);
+        } else if self.opts.extra_pct > 0 && self.extra_rng.gen_range(0..100) < self.opts.extra_pct {
             let t = self.extra_mix.draw(&mut self.extra_rng);
             let mut g = Gen { rng: &mut self.extra_rng, ..g };
             (t.gen)(&mut g, &mut cmd);

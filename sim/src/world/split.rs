@@ -15,8 +15,7 @@ use ferrodis_engine::ConnId;
 
 use super::{Failure, Pending, World};
 use crate::machine::{Machine, ReqKind};
-use crate::model::{Exec, Out, Session};
-use crate::resp::Writer;
+use crate::model::Session;
 use crate::trace::Event;
 
 /// A closed connection with commands still to execute.
@@ -31,6 +30,23 @@ impl Gone {
     /// The commands it still held (a crash drops them).
     pub(super) fn into_cmds(self) -> impl Iterator<Item = crate::cmd::Cmd> {
         self.parsed.into_iter().map(|p| p.cmd)
+    }
+
+    pub(super) fn session(&self) -> &Session {
+        &self.sess
+    }
+
+    pub(super) fn session_mut(&mut self) -> &mut Session {
+        &mut self.sess
+    }
+
+    pub(super) fn is_closing(&self) -> bool {
+        self.closing
+    }
+
+    /// QUIT ran: the executor forgets the client and drops the rest.
+    pub(super) fn set_closing(&mut self, close: bool) {
+        self.closing |= close;
     }
 }
 
@@ -75,6 +91,7 @@ impl World {
         if let Machine::Split(sp) = &mut self.machine {
             sp.flush();
         }
+        self.recount_exec_replies();
         self.hash.u64(done as u64);
         Ok(())
     }
@@ -92,7 +109,8 @@ impl World {
         self.hash.u64(taken as u64);
     }
 
-    /// The executor ran a command of `conn`: the model runs the same one.
+    /// The executor ran a command of `conn`: the model runs the same one
+    /// (or holds it, as the executor does behind a block).
     fn executed_command(&mut self, conn: ConnId) -> Result<(), Failure> {
         if let Some(ci) = self.clients.iter().position(|c| c.conn == Some(conn)) {
             let c = &mut self.clients[ci];
@@ -104,11 +122,7 @@ impl World {
                 self.pool.push(p.cmd);
                 return Ok(());
             }
-            self.execute(ci, p);
-            self.stats.commands += 1;
-            self.commands_seen += 1;
-            // Split, each command's state gets its exact AOF offset.
-            self.record_end();
+            self.process_request(conn, p);
             return self.check_executed_count(ci);
         }
         let Some(g) = self.gone.get_mut(&conn) else {
@@ -118,32 +132,21 @@ impl World {
         let Some(p) = g.parsed.pop_front() else {
             return self.fail(format!("{conn:?}: the executor ran a command of a closed connection it never got"));
         };
-        let observed = if crate::model::observes(&p.cmd) { self.observe_exec(conn) } else { None };
-        let g = self.gone.get_mut(&conn).expect("found above");
-        let ran = !g.closing;
-        if ran {
-            let mut discarded = Vec::new();
-            let mut out = Out { w: Writer { buf: &mut discarded }, prop: None, time_sensitive: false, close: false };
-            let mut cx = Exec { sess: &mut g.sess, now_ms: self.now_ms, scan: None, observed };
-            self.model.apply(&p.cmd, &mut cx, &mut out);
-            g.closing |= out.close;
-            self.stats.commands += 1;
-            self.commands_seen += 1;
+        if g.closing {
+            self.pool.push(p.cmd);
+        } else {
+            self.process_request(conn, p);
         }
-        if g.parsed.is_empty() && g.closing {
+        if self.gone.get(&conn).is_some_and(|g| g.parsed.is_empty() && g.closing) {
             self.gone.remove(&conn);
         }
-        if ran {
-            self.record_state();
-            self.record_end();
-        }
-        self.pool.push(p.cmd);
         self.check_executed_count(0)
     }
 
     /// The executor ran `conn`'s `Close`: every command delivered whole
     /// before the disconnect must have run by now.
     fn executed_close(&mut self, conn: ConnId) -> Result<(), Failure> {
+        self.forget_blocked(conn);
         if let Some(g) = self.gone.remove(&conn) {
             if !g.closing && !g.parsed.is_empty() {
                 let first = g.parsed.front().map(|p| p.cmd.render()).unwrap_or_default();
@@ -157,9 +160,12 @@ impl World {
     /// Client `ci` closes `conn`: what it sent whole still runs (in its old
     /// session) unless QUIT already ran.
     pub(super) fn keep_gone(&mut self, conn: ConnId, ci: usize) {
+        let blocked = self.waiting.holds(conn);
         let c = &mut self.clients[ci];
         let parsed = std::mem::take(&mut c.parsed);
-        if c.closing || parsed.is_empty() {
+        // A blocked session stays until the executor runs the close: a
+        // write may still serve it (its reply goes nowhere).
+        if c.closing || (parsed.is_empty() && !blocked) {
             self.pool.extend(parsed.into_iter().map(|p| p.cmd));
             return;
         }

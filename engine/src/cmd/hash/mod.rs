@@ -245,17 +245,17 @@ enum Parts {
 }
 
 /// Redis `genericHgetallCommand`: the small form in insertion order, the big
-/// one in table order; an empty array for a missing key.
+/// one in table order; an empty array (HGETALL: map) for a missing key.
 fn get_all(ctx: &mut Ctx<'_>, key: &[u8], parts: Parts) -> CmdResult {
     let reply = &mut *ctx.reply;
+    let len = read_hash(ctx.srv, ctx.db_index, key)?.map_or(0, |h| h.len());
+    match parts {
+        Parts::Both => reply.map(len),
+        Parts::Fields | Parts::Values => reply.array(len),
+    }
     let Some(h) = read_hash(ctx.srv, ctx.db_index, key)? else {
-        reply.array(0);
         return Ok(());
     };
-    match parts {
-        Parts::Both => reply.map(h.len()),
-        Parts::Fields | Parts::Values => reply.array(h.len()),
-    }
     h.for_each(|f, v| match parts {
         Parts::Fields => reply.bulk(f),
         Parts::Values => reply.bulk(v),

@@ -58,7 +58,9 @@ pub fn hrandfield(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         ctx.reply.array(0);
         return Ok(());
     };
-    let per_pick = 1 + with_values as usize;
+    // RESP3 nests each field with its value (Redis `c->resp > 2`).
+    let pairs = with_values && ctx.reply.resp3;
+    let per_pick = if with_values && !pairs { 2 } else { 1 };
     let len = h.len();
     let unique = count > 0;
     let n = count.unsigned_abs();
@@ -66,11 +68,14 @@ pub fn hrandfield(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
         ctx.reply.array(0);
         return Ok(());
     }
-    if !unique && n.saturating_mul(per_pick as u64) > RANDOM_REPLY_ELEMENTS_MAX {
+    if !unique && n.saturating_mul(1 + with_values as u64) > RANDOM_REPLY_ELEMENTS_MAX {
         return Err(CmdError::msg("ERR value is out of range"));
     }
     let reply = &mut *ctx.reply;
     let emit = |reply: &mut Reply, f: &[u8], v: &[u8]| {
+        if pairs {
+            reply.array(2);
+        }
         reply.bulk(f);
         if with_values {
             reply.bulk(v);

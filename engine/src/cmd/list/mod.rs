@@ -69,9 +69,9 @@ pub(crate) fn write_list<'a>(db: &'a mut Db, key: &[u8], now_ms: u64) -> Result<
     Ok(db.lookup_mut(key, now_ms).and_then(Value::as_list_mut))
 }
 
-/// RESP2's null array, `*-1` (Redis `shared.nullarray[2]`).
+/// The null array, `*-1` / RESP3 `_` (Redis `shared.nullarray[c->resp]`).
 pub(crate) fn null_array(reply: &mut Reply) {
-    reply.buf.extend_from_slice(b"*-1\r\n");
+    reply.null_array();
 }
 
 /// A `LEFT`/`RIGHT` argument (Redis `getListPositionFromObjectOrReply`).

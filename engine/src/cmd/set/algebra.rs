@@ -62,7 +62,7 @@ fn inter(ctx: &mut Ctx<'_>, keys: &[Bytes], out: InterOut<'_>) -> Result<(Option
     let seed = db.hash_seed();
     if present.contains(&false) {
         if let InterOut::Reply(r) = out {
-            r.array(0);
+            r.set(0);
         }
         return Ok((None, 0));
     }
@@ -92,7 +92,7 @@ fn inter(ctx: &mut Ctx<'_>, keys: &[Bytes], out: InterOut<'_>) -> Result<(Option
     });
     match out {
         InterOut::Reply(r) => {
-            r.array(count);
+            r.set(count);
             r.buf.extend_from_slice(&body.buf);
             Ok((None, count))
         }
@@ -183,6 +183,7 @@ fn store(ctx: &mut Ctx<'_>, dst: &[u8], result: Option<SetValue>) {
 /// ```
 pub fn sinter(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let mut reply = Reply::new();
+    reply.resp3 = ctx.reply.resp3;
     inter(ctx, &args[1..], InterOut::Reply(&mut reply))?;
     ctx.reply.buf.extend_from_slice(&reply.buf);
     Ok(())
@@ -271,16 +272,24 @@ pub fn sdiffstore(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 
 /// The whole of one set as Redis's SUNION of it would reply (SPOP and
 /// SRANDMEMBER with a count covering the set): a fresh set built from it,
-/// in that set's order.
-pub(crate) fn reply_as_union(reply: &mut Reply, set: &SetValue, max_intset_entries: usize, seed: u64) {
-    if set.is_intset() {
-        // An intset copied into a fresh intset is itself.
-        reply_set(reply, set);
-        return;
-    }
+/// in that set's order. RESP3 gets a set reply `as_set` (SPOP: Redis
+/// replies with SUNION itself), else an array (SRANDMEMBER: its own array
+/// of SUNION's members).
+pub(crate) fn reply_as_union(reply: &mut Reply, set: &SetValue, max_intset_entries: usize, seed: u64, as_set: bool) {
     let mut copy = SetValue::new_intset();
-    set.for_each(|m| {
-        m.with_bytes(|b| copy.add(b, max_intset_entries, seed));
-    });
-    reply_set(reply, &copy);
+    let set = if set.is_intset() {
+        // An intset copied into a fresh intset is itself.
+        set
+    } else {
+        set.for_each(|m| {
+            m.with_bytes(|b| copy.add(b, max_intset_entries, seed));
+        });
+        &copy
+    };
+    if as_set {
+        reply_set(reply, set);
+    } else {
+        reply.array(set.len());
+        set.for_each(|m| reply_member(reply, m));
+    }
 }

@@ -76,9 +76,10 @@ pub(crate) fn reply_member(reply: &mut Reply, m: Member<'_>) {
     }
 }
 
-/// Every member of `set` as an array, in its iteration order.
+/// Every member of `set` as a set reply (an array in RESP2), in its
+/// iteration order.
 pub(crate) fn reply_set(reply: &mut Reply, set: &SetValue) {
-    reply.array(set.len());
+    reply.set(set.len());
     set.for_each(|m| reply_member(reply, m));
 }
 
@@ -171,7 +172,7 @@ fn smismember(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// An intset replies in ascending order, a hashtable in table order.
 fn smembers(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     match read_set(ctx.srv, ctx.db_index, &args[1])? {
-        None => ctx.reply.array(0),
+        None => ctx.reply.set(0),
         Some(set) => reply_set(ctx.reply, set),
     }
     Ok(())

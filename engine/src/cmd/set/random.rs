@@ -70,25 +70,28 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResult {
     let seed = db.hash_seed();
     let Some(set) = write_set(db, key, now)? else {
         ctx.propagate_nothing();
-        ctx.reply.array(0);
+        ctx.reply.set(0);
         return Ok(());
     };
     if count == 0 {
         ctx.propagate_nothing();
-        ctx.reply.array(0);
+        ctx.reply.set(0);
         return Ok(());
     }
-    ctx.srv.stats.dirty += count as u64;
     let size = set.len();
+    // Redis adds the count asked for, however large (its counter is a C
+    // long long that a huge count pushes toward overflow); we count the
+    // members that go, so SPOP s 9223372036854775807 twice cannot overflow.
+    ctx.srv.stats.dirty += count.min(size) as u64;
     if count >= size {
         // The whole set, as SUNION of it replies; then the key goes.
-        reply_as_union(ctx.reply, set, max, seed);
+        reply_as_union(ctx.reply, set, max, seed, true);
         db.remove(key);
         ctx.also_propagate(vec![Bytes::from_static(b"DEL"), Bytes::copy_from_slice(key)]);
         return Ok(());
     }
     let remaining = size - count;
-    ctx.reply.array(count);
+    ctx.reply.set(count);
     let mut srem = Vec::with_capacity(count);
     if remaining.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
         for _ in 0..count {
@@ -190,7 +193,7 @@ fn srandmember_count(ctx: &mut Ctx<'_>, key: &[u8], count_arg: &[u8]) -> CmdResu
     }
     let size = set.len();
     if count >= size {
-        reply_as_union(reply, set, max, seed);
+        reply_as_union(reply, set, max, seed, false);
         return Ok(());
     }
     // `count` distinct members: drop random ones from a copy of the whole

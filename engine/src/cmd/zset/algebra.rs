@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 
 use super::parse::parse_score;
-use super::{reply_pair, store_result};
+use super::{reply_scored, reply_scored_len, store_result};
 use crate::cmd::string::lookup_read;
 use crate::cmd::{parse_i64, CmdError, CmdResult};
 use crate::ctx::Ctx;
@@ -264,9 +264,9 @@ fn generic(
         None => {
             items
                 .sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.0.cmp(&b.0)));
-            ctx.reply.array(items.len() * if with_scores { 2 } else { 1 });
+            reply_scored_len(ctx.reply, items.len(), with_scores);
             for (m, s) in &items {
-                reply_pair(ctx.reply, m, *s, with_scores);
+                reply_scored(ctx.reply, m, *s, with_scores);
             }
         }
     }

@@ -125,10 +125,29 @@ pub(crate) fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], items: Vec<(Vec<u8>, f
     ctx.reply.int(count as i64);
 }
 
-/// Writes `member` and, if `with_scores`, its score (RESP2: flat).
+/// Writes `member` and, if `with_scores`, its score, flat (BZPOPMIN's
+/// `[key, member, score]`, ZPOPMIN without a count).
 pub(crate) fn reply_pair(reply: &mut crate::resp::Reply, member: &[u8], score: f64, with_scores: bool) {
     reply.bulk(member);
     if with_scores {
         reply.double(score);
     }
+}
+
+/// The array header of a reply of `n` members (ZRANGE, ZUNION,
+/// ZRANDMEMBER, ZPOPMIN with a count...): with scores, `2n` flat elements
+/// in RESP2 but `n` `[member, score]` pairs in RESP3, as Redis's
+/// `c->resp > 2` branches write them. Each member then goes through
+/// [`reply_scored`].
+pub(crate) fn reply_scored_len(reply: &mut crate::resp::Reply, n: usize, with_scores: bool) {
+    reply.array(if with_scores && !reply.resp3 { n * 2 } else { n });
+}
+
+/// One member of a [`reply_scored_len`] reply: in RESP3 with scores, a
+/// `[member, score]` pair.
+pub(crate) fn reply_scored(reply: &mut crate::resp::Reply, member: &[u8], score: f64, with_scores: bool) {
+    if with_scores && reply.resp3 {
+        reply.array(2);
+    }
+    reply_pair(reply, member, score, with_scores);
 }

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use rand::Rng;
 
-use super::{delete_if_empty, read_zset, reply_pair};
+use super::{delete_if_empty, read_zset, reply_pair, reply_scored, reply_scored_len};
 use crate::cmd::keys::{parse_cursor, parse_scan_options, reply_empty_scan, ScanOptions};
 use crate::cmd::{glob, parse_i64, CmdError, CmdResult};
 use crate::ctx::Ctx;
@@ -58,9 +58,19 @@ fn zpop_command(ctx: &mut Ctx<'_>, args: &[Bytes], max: bool) -> CmdResult {
     if popped.is_empty() {
         ctx.propagate_nothing();
     }
-    ctx.reply.array(popped.len() * 2);
+    // Without a count the reply is one flat [member, score] in both
+    // protocols; with one, RESP3 nests pairs (Redis `use_nested_array`).
+    if count.is_some() {
+        reply_scored_len(ctx.reply, popped.len(), true);
+    } else {
+        ctx.reply.array(popped.len() * 2);
+    }
     for (m, s) in &popped {
-        reply_pair(ctx.reply, m, *s, true);
+        if count.is_some() {
+            reply_scored(ctx.reply, m, *s, true);
+        } else {
+            reply_pair(ctx.reply, m, *s, true);
+        }
     }
     Ok(())
 }
@@ -97,7 +107,7 @@ pub fn zmpop(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     let m = parse_zmpop(args, 1)?;
     if !zmpop_first(ctx, &m)? {
         ctx.propagate_nothing();
-        ctx.reply.buf.extend_from_slice(b"*-1\r\n");
+        ctx.reply.null_array();
     }
     Ok(())
 }
@@ -206,29 +216,28 @@ pub fn zrandmember(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     };
     srv.stats.keyspace_hits += 1;
     let Value::ZSet(z) = v else { return Err(CmdError::WrongType) };
-    let per = if with_scores { 2 } else { 1 };
     let len = z.len();
     if count == 0 {
         ctx.reply.array(0);
     } else if count < 0 {
         let n = count.unsigned_abs() as usize;
-        ctx.reply.array(n * per);
+        reply_scored_len(ctx.reply, n, with_scores);
         for _ in 0..n {
             let (m, s) = z.at(srv.rng.gen_range(0..len));
-            reply_pair(ctx.reply, m, s, with_scores);
+            reply_scored(ctx.reply, m, s, with_scores);
         }
     } else if count as u64 >= len as u64 {
         // Redis walks the set from its tail here (`zuiInitIterator`).
-        ctx.reply.array(len * per);
+        reply_scored_len(ctx.reply, len, with_scores);
         for n in z.iter_from(0, true) {
-            reply_pair(ctx.reply, &n.member, n.score, with_scores);
+            reply_scored(ctx.reply, &n.member, n.score, with_scores);
         }
     } else {
         let n = count as usize;
-        ctx.reply.array(n * per);
+        reply_scored_len(ctx.reply, n, with_scores);
         for rank in distinct_ranks(&mut srv.rng, len, n) {
             let (m, s) = z.at(rank);
-            reply_pair(ctx.reply, m, s, with_scores);
+            reply_scored(ctx.reply, m, s, with_scores);
         }
     }
     Ok(())
@@ -297,7 +306,9 @@ pub fn zscan(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
     ctx.reply.bulk(next.to_string().as_bytes());
     ctx.reply.array(found.len() * 2);
     for (m, s) in &found {
-        reply_pair(ctx.reply, m, *s, true);
+        // Scores as bulk strings in both protocols (Redis 7.0's scan).
+        ctx.reply.bulk(m);
+        ctx.reply.bulk(crate::resp::reply::format_double_g17(*s).as_bytes());
     }
     Ok(())
 }

@@ -10,7 +10,7 @@
 use bytes::Bytes;
 
 use super::parse::{lex_range, score_range, LexRange, ScoreRange};
-use super::{read_zset, reply_pair, store_result};
+use super::{read_zset, reply_scored, reply_scored_len, store_result};
 use crate::cmd::{parse_i64, CmdError, CmdResult};
 use crate::ctx::Ctx;
 use crate::db::value::ZSetValue;
@@ -157,9 +157,9 @@ fn zrange_generic(
         Some(dst) => store_result(ctx, dst, items),
         None => {
             let with = with_scores;
-            ctx.reply.array(items.len() * if with { 2 } else { 1 });
+            reply_scored_len(ctx.reply, items.len(), with);
             for (m, s) in &items {
-                reply_pair(ctx.reply, m, *s, with);
+                reply_scored(ctx.reply, m, *s, with);
             }
         }
     }
