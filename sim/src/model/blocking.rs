@@ -189,7 +189,18 @@ fn first_ready<'k>(m: &mut Model, cx: &Exec<'_>, keys: &[&'k [u8]], kind: Kind) 
     Ok(None)
 }
 
-fn block(m: &mut Model, keys: Vec<Vec<u8>>, kind: Kind, deadline_ms: Option<i64>) {
+/// Asks the world to block the session, or inside EXEC (Redis
+/// `CLIENT_DENY_BLOCKING`) replies as a timeout would: a null bulk for
+/// BRPOPLPUSH/BLMOVE (`null_bulk`), a null array for the others.
+fn block(m: &mut Model, out: &mut Out<'_>, keys: Vec<Vec<u8>>, kind: Kind, deadline_ms: Option<i64>, null_bulk: bool) {
+    if m.deny_blocking {
+        if null_bulk {
+            out.w.nil();
+        } else {
+            out.w.buf.extend_from_slice(b"*-1\r\n");
+        }
+        return;
+    }
     m.block_request = Some(BlockOn { keys, kind, deadline_ms });
 }
 
@@ -210,7 +221,7 @@ fn pop_first(
     let keys: Vec<&[u8]> = (1..cmd.argc() - 1).map(|i| cmd.arg(i)).collect();
     match first_ready(m, cx, &keys, kind) {
         Err(()) => out.w.err(WRONGTYPE),
-        Ok(None) => block(m, keys.iter().map(|k| k.to_vec()).collect(), kind, deadline_ms),
+        Ok(None) => block(m, out, keys.iter().map(|k| k.to_vec()).collect(), kind, deadline_ms, false),
         Ok(Some(key)) => {
             let popped = twin(m, run, &cmd_of(&[twin_name, key]), cx);
             match kind {
@@ -256,7 +267,7 @@ fn move_from(m: &mut Model, cx: &mut Exec<'_>, out: &mut Out<'_>, twin_cmd: Cmd,
     };
     let src = twin_cmd.arg(1).to_vec();
     if m.db(cx).get(&src, cx.now_ms).is_none() {
-        return block(m, vec![src], Kind::List, deadline_ms);
+        return block(m, out, vec![src], Kind::List, deadline_ms, true);
     }
     run(m, &twin_cmd, cx, out);
 }
@@ -304,7 +315,7 @@ fn mpop(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>, kind: Ki
     // Nothing to pop, so numkeys parsed and names its keys.
     let numkeys = parse_ll(cmd.arg(2)).expect("the twin parsed numkeys") as usize;
     let keys = (3..3 + numkeys).map(|i| cmd.arg(i).to_vec()).collect();
-    block(m, keys, kind, deadline_ms);
+    block(m, out, keys, kind, deadline_ms, false);
 }
 
 /// The errors `NAME timeout numkeys key ... <where> [COUNT n]` gets before

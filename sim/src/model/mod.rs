@@ -362,13 +362,15 @@ pub struct Model {
     /// configuration (what is implemented), not behaviour; the world reads
     /// it from the engine once at the start.
     pub command_count: i64,
-    /// Every session's watched keys (see [`multi`]).
-    pub watches: Vec<multi::WatchM>,
     /// Set by a blocking command that found no data (see [`blocking`]):
     /// the world takes it right after the command.
     pub block_request: Option<blocking::BlockOn>,
     /// Blocked sessions, their keys and deadlines (driven by the world).
     pub blocks: blocking::Registry,
+    /// Inside EXEC: a blocking command replies as a timeout instead.
+    pub deny_blocking: bool,
+    /// Every session's watched keys (see [`multi`]).
+    pub watches: Vec<multi::WatchM>,
 }
 
 impl Default for Model {
@@ -407,6 +409,7 @@ impl Model {
             command_count: 0,
             block_request: None,
             blocks: blocking::Registry::default(),
+            deny_blocking: false,
             watches: Vec::new(),
         }
     }

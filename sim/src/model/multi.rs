@@ -312,6 +312,7 @@ pub fn exec(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     };
     out.w.array(queued.len());
     let mut by_prop = false;
+    m.deny_blocking = true;
     for (q, obs) in queued.iter().zip(inner.iter_mut()) {
         cx.observed = obs.take();
         m.apply(q, cx, out);
@@ -319,6 +320,7 @@ pub fn exec(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
             by_prop = true;
         }
     }
+    m.deny_blocking = false;
     cx.observed = None;
     if by_prop {
         // A reply inside is checked by a property: the transaction's reply

@@ -410,9 +410,15 @@ impl World {
         for ci in 0..self.clients.len() {
             self.forget_client(ci);
         }
-        // Closed connections' commands still in the old ring died with it.
+        // Closed connections' commands still in the old ring died with it,
+        // and every session's watches, blocks and held requests with them
+        // (ids restart from 1 after a crash).
         let gone = std::mem::take(&mut self.gone);
         self.pool.extend(gone.into_values().flat_map(|g| g.into_cmds()));
+        self.model.watches.clear();
+        self.model.blocks = Default::default();
+        self.reset_waiting();
+        self.exec_replies.clear();
         self.opened = 0;
         self.commands_seen = self.machine.executor().srv.stats.total_commands_processed;
         let a = self.aof.as_mut().expect("an AOF run");

@@ -300,6 +300,13 @@ impl World {
         self.waiting.resumable.retain(|&c| c != conn);
     }
 
+    /// A crash: every parked command and held request is gone.
+    pub(super) fn reset_waiting(&mut self) {
+        let w = std::mem::take(&mut self.waiting);
+        self.pool.extend(w.parked.into_values().map(|p| p.cmd));
+        self.pool.extend(w.held.into_values().flatten().map(|p| p.cmd));
+    }
+
     /// The engine's blocked clients are exactly the model's parked sessions.
     pub(super) fn check_blocked(&self) -> Result<(), super::Failure> {
         let engine = self.machine.executor().blocked_clients();

@@ -183,10 +183,6 @@ pub struct World {
     /// them, that it has not executed yet (it executes nothing while a
     /// rewrite waits for its fork).
     unexec: VecDeque<(usize, Pending)>,
-    /// Percent of sends that start a transaction, and the stream it and
-    /// the transactions draw from (see `txgen.rs`).
-    tx_pct: u32,
-    tx_rng: ChaCha8Rng,
     /// Blocked connections' commands and held requests (`blocking.rs`).
     waiting: blocking::Waiting,
     /// Split mode: replies the model has produced per connection that are
@@ -197,6 +193,10 @@ pub struct World {
     blocking_pct: u32,
     blocking_mix: Mix,
     blocking_rng: ChaCha8Rng,
+    /// Percent of sends that start a transaction, and the stream it and
+    /// the transactions draw from (see `txgen.rs`).
+    tx_pct: u32,
+    tx_rng: ChaCha8Rng,
 }
 
 /// Whether this engine parses inline commands yet.
@@ -266,9 +266,6 @@ impl World {
         if extra_mix.is_empty() {
             opts.extra_pct = 0;
         }
-        let mut tx_rng = ChaCha8Rng::seed_from_u64(seed);
-        tx_rng.set_stream(txgen::TX_STREAM);
-        let tx_pct = if table.lookup(b"multi").is_some() { [0, 2, 5, 10][tx_rng.gen_range(0..4)] } else { 0 };
         // The blocking templates draw from a stream of their own (a seed
         // drawing blocking_pct 0 runs as before they existed). Not in AOF
         // runs: those execute by the engine's command count (`catch_up`),
@@ -280,6 +277,9 @@ impl World {
         if blocking_mix.is_empty() {
             blocking_pct = 0;
         }
+        let mut tx_rng = ChaCha8Rng::seed_from_u64(seed);
+        tx_rng.set_stream(txgen::TX_STREAM);
+        let tx_pct = if table.lookup(b"multi").is_some() { [0, 2, 5, 10][tx_rng.gen_range(0..4)] } else { 0 };
         let mut model = Model::new();
         model.command_count = table.len() as i64;
         let clients = (0..opts.clients).map(|_| Client::default()).collect();
@@ -317,13 +317,13 @@ impl World {
             steps_since_check: 0,
             aof: aof_sim,
             unexec: VecDeque::new(),
-            tx_pct,
-            tx_rng,
             waiting: Default::default(),
             exec_replies: Default::default(),
             blocking_pct,
             blocking_mix,
             blocking_rng,
+            tx_pct,
+            tx_rng,
         }
     }
 

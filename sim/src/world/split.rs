@@ -147,6 +147,8 @@ impl World {
     /// before the disconnect must have run by now.
     fn executed_close(&mut self, conn: ConnId) -> Result<(), Failure> {
         self.forget_blocked(conn);
+        // The executor unwatches a client it closes.
+        self.model.unwatch_session(conn.0 as i64);
         if let Some(g) = self.gone.remove(&conn) {
             if !g.closing && !g.parsed.is_empty() {
                 let first = g.parsed.front().map(|p| p.cmd.render()).unwrap_or_default();
