@@ -10,7 +10,8 @@
 //! - EXEC must abort (null array) when a watched key visibly changed since
 //!   WATCH: alive then and expired or gone now (an expiry after WATCH, as
 //!   Redis's `isWatchedKeyExpired`), gone then and alive now, another
-//!   type, another string value or another expire time;
+//!   type, another string value (but for zero padding: see
+//!   [`surely_touched`]) or another expire time;
 //! - EXEC must run when no command that may write named the key since
 //!   WATCH (any command of any client outside a read-only list, naming it
 //!   among its arguments in the key's database; FLUSHALL, FLUSHDB, SWAPDB,
@@ -63,6 +64,23 @@ fn seen(m: &Model, db: usize, key: &[u8], now_ms: i64) -> Seen {
             },
             expire_ms: e.expire_ms,
         },
+    }
+}
+
+/// Whether a key that looked like `then` at WATCH and like `now` at EXEC
+/// was surely touched. A string only padded with zero bytes may not have
+/// been: Redis's BITFIELD grows the string for a write that then fails
+/// (OVERFLOW FAIL) and counts no change, so it signals nothing.
+fn surely_touched(then: &Seen, now: &Seen) -> bool {
+    if then == now {
+        return false;
+    }
+    match (then, now) {
+        (
+            Seen::Alive { type_name: t0, string: Some(s0), expire_ms: e0 },
+            Seen::Alive { type_name: t1, string: Some(s1), expire_ms: e1 },
+        ) if t0 == t1 && e0 == e1 && s1.starts_with(s0) => s1[s0.len()..].iter().any(|&b| b != 0),
+        _ => true,
     }
 }
 
@@ -280,7 +298,7 @@ pub fn exec(m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
     if dirty_exec {
         return out.w.err("EXECABORT Transaction discarded because of previous errors.");
     }
-    let must_abort = mine.iter().any(|w| seen(m, w.db, &w.key, now) != w.seen);
+    let must_abort = mine.iter().any(|w| surely_touched(&w.seen, &seen(m, w.db, &w.key, now)));
     let may_abort = must_abort || mine.iter().any(|w| w.touched);
     let observed = cx.observed.take();
     let engine_aborted = matches!(observed, Some(Val::Array(None)));

@@ -18,7 +18,7 @@ use crate::cmd::Cmd;
 use crate::workload::{self, Gen};
 
 /// The random stream transactions draw from.
-pub(super) const TX_STREAM: u64 = 5;
+pub(super) const TX_STREAM: u64 = 6;
 
 /// Where a client is in the transaction it is sending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
