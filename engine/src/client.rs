@@ -35,6 +35,8 @@ pub struct Client {
     /// `held_until` (see `exec/durability.rs`); they follow `out`.
     pub held: Vec<u8>,
     pub held_until: u64,
+    /// In MONITOR mode (see `observe/monitor.rs`).
+    pub monitor: bool,
 }
 
 impl Client {
@@ -54,6 +56,7 @@ impl Client {
             blocked: false,
             held: Vec::new(),
             held_until: 0,
+            monitor: false,
         }
     }
 }

@@ -150,6 +150,7 @@ fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     client.db = 0;
     client.name = None;
     client.resp = 2;
+    super::diag::reset_client(ctx);
     ctx.reply.simple("RESET");
     Ok(())
 }

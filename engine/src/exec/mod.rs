@@ -14,6 +14,7 @@
 //! - checks: [`Executor::check_invariants`].
 
 pub mod blocking;
+pub mod config_file;
 pub mod durability;
 pub mod listen;
 pub mod output;
@@ -98,6 +99,9 @@ impl Executor {
                 run_id,
                 replid,
                 listen_change: None,
+                config_rewrite: None,
+                observe: Default::default(),
+                debug: Default::default(),
                 aof: crate::aof::Aof::new(crate::aof::Manifest::empty(&aof_prefix)),
             },
             clients: Clients::new(),
@@ -200,14 +204,21 @@ impl Executor {
         let (handler, full_name, flags) = match resolve(&self.srv.table, args) {
             Ok(found) => found,
             Err(e) => {
+                crate::observe::rejected_lookup(&mut self.srv, args);
                 self.srv.stats.count_error(e.message());
                 self.reply.error_bytes(e.message_bytes());
                 return;
             }
         };
         if let Some(msg) = durability::denied_by_aof(&self.srv.aof, flags, full_name) {
+            self.srv.observe.reject(full_name);
             self.srv.stats.count_error("MISCONF");
             self.reply.error_bytes(&msg);
+            return;
+        }
+        if let Err(e) = crate::observe::before_call(&mut self.srv.observe, self.srv.now_ms, client, full_name, flags) {
+            self.srv.stats.count_error(e.message());
+            self.reply.error_bytes(e.message_bytes());
             return;
         }
         client.last_cmd.clear();
@@ -234,6 +245,7 @@ impl Executor {
                 true
             }
         };
+        crate::observe::after_call(&mut ctx, args, flags, failed);
         // Output delivered to clients with none pending (pub/sub, MONITOR).
         self.pending.append(&mut self.blocking.effects.delivered);
         // SELECT and MOVE change which database the command ends in; what
@@ -271,6 +283,7 @@ impl Executor {
     /// rehash steps, each within its budget.
     pub fn handle_tick(&mut self, now_ms: u64) {
         self.srv.now_ms = now_ms;
+        self.end_debug_sleep(now_ms);
         self.handle_block_timeouts(now_ms);
         self.resume_released();
         self.aof_tick(now_ms);
@@ -278,9 +291,12 @@ impl Executor {
             return;
         }
         self.next_tick_ms = now_ms + 1000 / self.srv.config.hz.max(1);
+        let active_expire = !self.srv.debug.active_expire_off;
         for db in &mut self.srv.dbs {
-            let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
-            self.srv.stats.expired_keys_active += removed as u64;
+            if active_expire {
+                let removed = db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK);
+                self.srv.stats.expired_keys_active += removed as u64;
+            }
             db.rehash_step(limits::REHASH_BUCKETS_PER_TICK);
             db.lazy_free_step(limits::LAZYFREE_ELEMENTS_PER_TICK);
         }
@@ -298,9 +314,31 @@ impl Executor {
         self.srv.host = HostStats { used_memory_peak_bytes: peak, ..host };
     }
 
+    /// The driver's monotonic microsecond clock, read before and after each
+    /// command to time it (INFO commandstats, SLOWLOG, LATENCY; see
+    /// `observe/`). Without one, durations are 0.
+    pub fn set_clock_us(&mut self, clock: fn() -> u64) {
+        self.srv.observe.set_clock_us(clock);
+    }
+
     /// When [`Executor::handle_tick`] next has work, Unix ms.
     pub fn poll_deadline(&self) -> u64 {
-        self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms))
+        let next = self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms));
+        self.srv.debug.sleep.map_or(next, |(_, until)| until.min(next))
+    }
+
+    /// DEBUG SLEEP's end: its `+OK` once the deadline has passed (until
+    /// then [`Executor::is_waiting`] holds every request back).
+    fn end_debug_sleep(&mut self, now_ms: u64) {
+        let Some((conn, until_ms)) = self.srv.debug.sleep else { return };
+        if now_ms < until_ms {
+            return;
+        }
+        self.srv.debug.sleep = None;
+        if let Some(slot) = self.clients.slot_of(&conn) {
+            self.reply.ok();
+            self.finish_reply(conn, slot);
+        }
     }
 
     /// Clients blocked now (BLPOP...), for tests and INFO.

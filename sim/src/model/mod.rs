@@ -565,8 +565,14 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
 pub static SPEC_GROUPS: &[&[Spec]] = &[SPECS, list::SPECS, hash::SPECS, set::SPECS, zset::SPECS];
 
 /// Every family's [`NOT_MODELLED`] list.
-pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] =
-    &[NOT_MODELLED, list::NOT_MODELLED, hash::NOT_MODELLED, set::NOT_MODELLED, zset::NOT_MODELLED];
+pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] = &[
+    NOT_MODELLED,
+    server::NOT_MODELLED,
+    list::NOT_MODELLED,
+    hash::NOT_MODELLED,
+    set::NOT_MODELLED,
+    zset::NOT_MODELLED,
+];
 
 /// Every spec of every group.
 pub fn all_specs() -> impl Iterator<Item = &'static Spec> {
