@@ -145,9 +145,11 @@ fn slowlog_get_len_reset_and_thresholds() {
 fn latency_monitor_latest_history_reset_doctor() {
     let mut e = engine_with(Config::default());
     let c = open(&mut e, "127.0.0.1:5000");
+    let off = call(&mut e, c, "latency doctor");
+    assert!(off.starts_with("$288\r\nI'm sorry, Dave, I can't do that. Latency monitoring is disabled"), "{off}");
+    call(&mut e, c, "config set latency-monitor-threshold 2");
     let none = call(&mut e, c, "latency doctor");
     assert!(none.starts_with("$196\r\nDave, no latency spike was observed"), "{none}");
-    call(&mut e, c, "config set latency-monitor-threshold 2");
     STEP_US.with(|s| s.set(3_000));
     call(&mut e, c, "set k v");
     call(&mut e, c, "ping");

@@ -168,13 +168,19 @@ fn latency_reset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// LATENCY DOCTOR
 /// ```
 ///
-/// A verbatim text. With no spike recorded it is Redis's text exactly;
+/// A verbatim text. With the monitor off and nothing recorded, or no
+/// spike recorded, it is Redis's text exactly;
 /// otherwise a brief report: Redis's header, one line per event with its
 /// spike count, average, mean deviation and worst (Redis's wording), and
 /// no advice section.
 fn latency_doctor(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let events = &ctx.srv.observe.latency.events;
-    let text = if events.is_empty() {
+    let text = if events.is_empty() && ctx.srv.config.latency_monitor_threshold_ms == 0 {
+        "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \
+         \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep \
+         space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n"
+            .to_string()
+    } else if events.is_empty() {
         "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. \
          I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n"
             .to_string()
