@@ -133,7 +133,7 @@ fn errorstats_section(ctx: &Ctx<'_>, out: &mut String) {
 /// `cmdstat_<name>:calls=,usec=,usec_per_call=,rejected_calls=,failed_calls=`
 /// for every command called, rejected or failed since the last RESETSTAT.
 fn commandstats_section(ctx: &Ctx<'_>, out: &mut String) {
-    for (name, st) in &ctx.srv.observe.commands {
+    for (name, st) in ctx.srv.observe.commands_sorted() {
         if st.calls == 0 && st.rejected_calls == 0 && st.failed_calls == 0 {
             continue;
         }
@@ -150,7 +150,7 @@ fn commandstats_section(ctx: &Ctx<'_>, out: &mut String) {
 /// `latency-tracking-info-percentiles`) for every command timed.
 fn latencystats_section(ctx: &Ctx<'_>, out: &mut String) {
     let percentiles = &ctx.srv.config.latency_tracking_info_percentiles;
-    for (name, st) in &ctx.srv.observe.commands {
+    for (name, st) in ctx.srv.observe.commands_sorted() {
         if st.hist.is_empty() {
             continue;
         }

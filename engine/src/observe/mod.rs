@@ -23,7 +23,9 @@ pub mod latency;
 pub mod monitor;
 pub mod slowlog;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
 
 use bytes::Bytes;
 
@@ -51,8 +53,9 @@ pub struct Observe {
     /// full name (a buffer reused for every command).
     started_us: u64,
     current: String,
-    /// By full name ("client|list"), as INFO prints them.
-    pub commands: BTreeMap<String, CommandStats>,
+    /// By full name ("client|list"), as INFO prints them (a fixed-seed
+    /// hash: one lookup per command; [`Observe::commands_sorted`] orders).
+    pub commands: HashMap<String, CommandStats, FixedState>,
     pub slowlog: slowlog::SlowLog,
     pub latency: latency::LatencyMonitor,
     /// Clients in MONITOR mode, in the order they entered it.
@@ -78,6 +81,13 @@ impl Observe {
             self.commands.insert(full_name.to_string(), CommandStats::default());
         }
         self.commands.get_mut(full_name).expect("inserted")
+    }
+
+    /// Every command's stats, by name.
+    pub fn commands_sorted(&self) -> Vec<(&str, &CommandStats)> {
+        let mut all: Vec<(&str, &CommandStats)> = self.commands.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        all.sort_unstable_by_key(|&(k, _)| k);
+        all
     }
 
     /// CONFIG RESETSTAT: the per-command counters and histograms.
