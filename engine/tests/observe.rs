@@ -188,6 +188,7 @@ fn monitor_feeds_later_commands_of_every_client() {
         "admin commands, unknown ones and rejected ones are not fed"
     );
     assert_eq!(call(&mut e, m, "get k"), "-ERR Replica can't interact with the keyspace\r\n");
+    assert_eq!(call(&mut e, m, "ping"), "+PONG\r\n+1700000000.000000 [0 127.0.0.1:4000] \"ping\"\r\n");
     assert_eq!(call(&mut e, m, "reset"), "+RESET\r\n");
     call(&mut e, c, "ping");
     assert!(common::take_output(&mut e, m, T0_MS).is_empty(), "RESET left MONITOR mode");

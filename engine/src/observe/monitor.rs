@@ -50,7 +50,12 @@ pub fn feed(ctx: &mut Ctx<'_>, args: &[Bytes]) {
     let monitors = std::mem::take(&mut ctx.srv.observe.monitors);
     let mut kept = Vec::with_capacity(monitors.len());
     for m in monitors {
-        if ctx.deliver(m, |r| r.buf.extend_from_slice(&text)) {
+        if m == ctx.conn {
+            // The monitor's own command: its line follows its reply, as
+            // Redis feeds monitors after the command wrote its reply.
+            ctx.reply.buf.extend_from_slice(&text);
+            kept.push(m);
+        } else if ctx.deliver(m, |r| r.buf.extend_from_slice(&text)) {
             kept.push(m);
         }
     }
