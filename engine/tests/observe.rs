@@ -307,3 +307,21 @@ fn lastsave_wait_role_lolwut() {
     assert!(call(&mut e, c, "lolwut version 5")
         .ends_with("Georg Nees - schotter, plotter on paper, 1968. Redis ver. 7.0.15\n\r\n"));
 }
+
+#[test]
+fn instantaneous_ops_per_sec_is_the_mean_of_sixteen_100ms_samples() {
+    let mut e = engine_with(Config::default());
+    let c = open(&mut e, "127.0.0.1:5000");
+    let mut now = T0_MS;
+    e.handle_tick(now);
+    for _ in 0..16 {
+        for _ in 0..10 {
+            common::exchange(&mut e, c, &common::encode(&["ping"]), now);
+        }
+        now += 100;
+        e.handle_tick(now);
+    }
+    let text = String::from_utf8(common::exchange(&mut e, c, &common::encode(&["info", "stats"]), now)).unwrap();
+    assert!(text.contains("\r\ninstantaneous_ops_per_sec:100\r\n"), "{text}");
+    assert!(text.contains("\r\ninstantaneous_input_kbps:0.00\r\n"), "no driver byte counts here: {text}");
+}

@@ -227,6 +227,8 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     ctx.srv.stats.net_input_bytes_base = ctx.srv.host.total_net_input_bytes;
     ctx.srv.stats.net_output_bytes_base = ctx.srv.host.total_net_output_bytes;
     ctx.srv.observe.reset_stats();
+    let now_ms = ctx.srv.now_ms;
+    ctx.srv.observe.instant.reset(now_ms);
     for db in &mut ctx.srv.dbs {
         db.expired_keys = 0;
     }

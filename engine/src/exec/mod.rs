@@ -304,6 +304,13 @@ impl Executor {
         // now: a SWAPDB or FLUSHALL next would change what they mean.
         self.propagate_expired();
         self.srv.memory.handle_tick(now_ms);
+        let (st, host) = (&self.srv.stats, &self.srv.host);
+        // Since the last RESETSTAT, as INFO's totals.
+        let net = (
+            host.total_net_input_bytes.saturating_sub(st.net_input_bytes_base),
+            host.total_net_output_bytes.saturating_sub(st.net_output_bytes_base),
+        );
+        self.srv.observe.instant.sample(now_ms, st.total_commands_processed, net.0, net.1);
     }
 
     /// The driver's latest facts about the host process (memory, pid, ...),

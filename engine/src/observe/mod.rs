@@ -16,9 +16,11 @@
 //! # Hooks
 //! [`before_call`] (the start time; a MONITOR client may not touch the
 //! keyspace) and [`after_call`] run from `Executor::execute`;
-//! [`Observe::reject`] counts a command refused before it ran.
+//! [`Observe::reject`] counts a command refused before it ran; the tick
+//! samples the instantaneous rates ([`instant`]).
 
 pub mod hist;
+pub mod instant;
 pub mod latency;
 pub mod monitor;
 pub mod slowlog;
@@ -58,6 +60,8 @@ pub struct Observe {
     pub commands: HashMap<String, CommandStats, FixedState>,
     pub slowlog: slowlog::SlowLog,
     pub latency: latency::LatencyMonitor,
+    /// INFO's instantaneous rates, sampled by the tick.
+    pub instant: instant::Instantaneous,
     /// Clients in MONITOR mode, in the order they entered it.
     pub monitors: Vec<crate::ConnId>,
 }
