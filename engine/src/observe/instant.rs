@@ -20,7 +20,7 @@ impl Metric {
     fn track(&mut self, now_ms: u64, count: u64) {
         let dt = now_ms.saturating_sub(self.last_sample_ms);
         let delta = count.saturating_sub(self.last_count);
-        self.samples[self.idx] = if dt > 0 { delta * 1000 / dt } else { 0 };
+        self.samples[self.idx] = (delta * 1000).checked_div(dt).unwrap_or(0);
         self.idx = (self.idx + 1) % SAMPLES;
         self.last_sample_ms = now_ms;
         self.last_count = count;
