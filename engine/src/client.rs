@@ -37,6 +37,9 @@ pub struct Client {
     pub held_until: u64,
     /// In MONITOR mode (see `observe/monitor.rs`).
     pub monitor: bool,
+    /// When the command it is blocked in started (µs of the driver's
+    /// clock): its stats are counted when it is served or released.
+    pub block_started_us: u64,
 }
 
 impl Client {
@@ -57,6 +60,7 @@ impl Client {
             held: Vec::new(),
             held_until: 0,
             monitor: false,
+            block_started_us: 0,
         }
     }
 }

@@ -325,3 +325,30 @@ fn instantaneous_ops_per_sec_is_the_mean_of_sixteen_100ms_samples() {
     assert!(text.contains("\r\ninstantaneous_ops_per_sec:100\r\n"), "{text}");
     assert!(text.contains("\r\ninstantaneous_input_kbps:0.00\r\n"), "no driver byte counts here: {text}");
 }
+
+#[test]
+fn a_blocked_command_is_counted_once_when_it_ends_with_the_time_it_waited() {
+    let mut e = engine_with(Config::default());
+    let c = open(&mut e, "127.0.0.1:5000");
+    let other = open(&mut e, "127.0.0.1:5001");
+    call(&mut e, other, "config set slowlog-log-slower-than 0");
+    assert_eq!(call(&mut e, c, "blpop l 0"), "");
+    assert!(!info(&mut e, other, "commandstats").contains("cmdstat_blpop"), "not counted while blocked");
+    call(&mut e, other, "rpush l a");
+    assert_eq!(String::from_utf8(common::take_output(&mut e, c, T0_MS)).unwrap(), "*2\r\n$1\r\nl\r\n$1\r\na\r\n");
+    let text = info(&mut e, other, "commandstats");
+    // The fake clock moves 5 µs per reading: after its start, 2 readings
+    // per command the other client ran (INFO, RPUSH), 1 as the served
+    // BLPOP runs again, 1 at its end: 30 µs, the time it waited.
+    assert!(
+        text.contains("\r\ncmdstat_blpop:calls=1,usec=30,usec_per_call=30.00,rejected_calls=0,failed_calls=0"),
+        "{text}"
+    );
+    let log = call(&mut e, other, "slowlog get 2");
+    assert!(log.contains("\r\n:30\r\n*3\r\n$5\r\nblpop\r\n"), "{log}");
+    // A timeout ends it too.
+    call(&mut e, c, "blpop l 0.1");
+    e.handle_tick(T0_MS + 200);
+    assert_eq!(common::take_output(&mut e, c, T0_MS + 200), b"*-1\r\n");
+    assert!(info(&mut e, other, "commandstats").contains("\r\ncmdstat_blpop:calls=2,"));
+}

@@ -301,6 +301,8 @@ impl Executor {
         self.blocking.effects.rerun = false;
         let db = self.clients.at(slot).db;
         if !self.settle(conn, slot, args, true) {
+            let failed = self.reply.buf.first() == Some(&b'-');
+            crate::observe::unblocked(&mut self.srv, self.clients.at(slot), args, failed);
             self.finish_reply(conn, slot);
             self.blocking.unpark(conn);
             self.clients.at_mut(slot).blocked = false;
@@ -315,9 +317,9 @@ impl Executor {
     /// passed, or as CLIENT UNBLOCK asked. False if it was not blocked.
     pub(super) fn release(&mut self, conn: ConnId, how: Option<UnblockHow>) -> bool {
         let Some(slot) = self.clients.slot_of(&conn) else { return false };
-        if self.blocking.unpark(conn).is_none() {
+        let Some(parked) = self.blocking.unpark(conn) else {
             return false;
-        }
+        };
         self.clients.at_mut(slot).blocked = false;
         if how == Some(UnblockHow::Error) {
             self.reply.error_bytes(UNBLOCKED_ERROR);
@@ -325,6 +327,8 @@ impl Executor {
         } else {
             self.reply.buf.extend_from_slice(b"*-1\r\n");
         }
+        let failed = how == Some(UnblockHow::Error);
+        crate::observe::unblocked(&mut self.srv, self.clients.at(slot), &parked.args, failed);
         self.finish_reply(conn, slot);
         self.blocking.resumable.push_back(conn);
         true

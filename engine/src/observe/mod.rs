@@ -120,6 +120,43 @@ pub fn before_call(
     Ok(())
 }
 
+/// Counts one call of `full_name` by `client` that took `duration_us`:
+/// stats, latency histogram, slow log.
+fn count(
+    srv: &mut Server,
+    client: &Client,
+    full_name: &str,
+    args: &[Bytes],
+    flags: u32,
+    duration_us: u64,
+    failed: bool,
+) {
+    let tracking = srv.config.latency_tracking;
+    let st = srv.observe.stats_of(full_name);
+    st.calls += 1;
+    st.usec += duration_us;
+    if failed {
+        st.failed_calls += 1;
+    }
+    if tracking {
+        st.hist.record_ns(duration_us.saturating_mul(1000));
+    }
+    if flags & flag::SKIP_SLOWLOG == 0 {
+        let name = client.name.as_deref().unwrap_or_default();
+        let (slower_than, max_len) = (srv.config.slowlog_log_slower_than_us, srv.config.slowlog_max_len);
+        srv.observe.slowlog.push_if_slow(slower_than, max_len, duration_us, srv.now_ms, args, &client.info.addr, name);
+    }
+}
+
+/// A blocked command's end (served, timed out, or CLIENT UNBLOCK): its
+/// call, with the time since it started (see [`after_call`]).
+pub fn unblocked(srv: &mut Server, client: &Client, args: &[Bytes], failed: bool) {
+    let duration_us = srv.observe.now_us(srv.now_ms).saturating_sub(client.block_started_us);
+    let flags = srv.table.lookup(&args[0]).map_or(0, |c| c.def.flags);
+    let name = client.last_cmd.clone();
+    count(srv, client, &name, args, flags, duration_us, failed);
+}
+
 /// A command that failed lookup: when the name (and subcommand) exist,
 /// it was the arity, and Redis counts a rejected call for it.
 pub fn rejected_lookup(srv: &mut Server, args: &[Bytes]) {
@@ -145,28 +182,19 @@ pub fn after_call(ctx: &mut Ctx<'_>, args: &[Bytes], flags: u32, failed: bool) {
         return;
     }
     let srv = &mut *ctx.srv;
-    let duration_us = srv.observe.now_us(srv.now_ms).saturating_sub(srv.observe.started_us);
-    let tracking = srv.config.latency_tracking;
-    let full_name = std::mem::take(&mut srv.observe.current);
-    let st = srv.observe.stats_of(&full_name);
-    st.calls += 1;
-    st.usec += duration_us;
-    if failed {
-        st.failed_calls += 1;
+    if ctx.effects.block.is_some() {
+        // Blocked: counted once, when served or released ([`unblocked`]),
+        // with the time it waited, as Redis's updateStatsOnUnblock.
+        ctx.clients.at_mut(ctx.slot).block_started_us = srv.observe.started_us;
+    } else {
+        let duration_us = srv.observe.now_us(srv.now_ms).saturating_sub(srv.observe.started_us);
+        let full_name = std::mem::take(&mut srv.observe.current);
+        count(srv, ctx.clients.at(ctx.slot), &full_name, args, flags, duration_us, failed);
+        let event = if flags & flag::FAST != 0 { "fast-command" } else { "command" };
+        let threshold_ms = srv.config.latency_monitor_threshold_ms;
+        srv.observe.latency.add_if_needed(threshold_ms, event, duration_us / 1000, srv.now_ms);
+        srv.observe.current = full_name;
     }
-    if tracking {
-        st.hist.record_ns(duration_us.saturating_mul(1000));
-    }
-    let event = if flags & flag::FAST != 0 { "fast-command" } else { "command" };
-    let threshold_ms = srv.config.latency_monitor_threshold_ms;
-    srv.observe.latency.add_if_needed(threshold_ms, event, duration_us / 1000, srv.now_ms);
-    if flags & flag::SKIP_SLOWLOG == 0 {
-        let client = ctx.clients.at(ctx.slot);
-        let name = client.name.as_deref().unwrap_or_default();
-        let (slower_than, max_len) = (srv.config.slowlog_log_slower_than_us, srv.config.slowlog_max_len);
-        srv.observe.slowlog.push_if_slow(slower_than, max_len, duration_us, srv.now_ms, args, &client.info.addr, name);
-    }
-    srv.observe.current = full_name;
     if !srv.observe.monitors.is_empty() && flags & (flag::SKIP_MONITOR | flag::ADMIN) == 0 {
         monitor::feed(ctx, args);
     }
