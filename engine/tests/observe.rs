@@ -73,6 +73,12 @@ fn commandstats_errorstats_latencystats_and_resetstat() {
     assert!(text.contains("\r\nlatency_percentiles_usec_set:p50=5.023,p99=5.023,p99.9=5.023\r\n"), "{text}");
     assert_eq!(call(&mut e, c, "config set latency-tracking-info-percentiles \"0 50.5\""), "+OK\r\n");
     assert!(info(&mut e, c, "latencystats").contains("latency_percentiles_usec_set:p0=4.992,p50.5=5.023\r\n"));
+    // 5 µs: hdr's 8192 ns level, whose bucket tops at 8223 ns.
+    assert_eq!(
+        call(&mut e, c, "latency histogram set nosuch SET"),
+        "*2\r\n$3\r\nset\r\n*4\r\n$5\r\ncalls\r\n:2\r\n$14\r\nhistogram_usec\r\n*2\r\n:8\r\n:2\r\n"
+    );
+    assert_eq!(call(&mut e, c, "latency histogram nosuch"), "*0\r\n");
     // Not in the default sections, as in Redis.
     let default = call(&mut e, c, "info");
     assert!(!default.contains("Commandstats") && !default.contains("Latencystats") && default.contains("Errorstats"));

@@ -17,6 +17,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("latency|reset", latency_reset),
     ("latency|doctor", latency_doctor),
     ("latency|help", latency_help),
+    ("latency|histogram", latency_histogram),
     ("monitor", monitor),
 ];
 
@@ -210,11 +211,53 @@ fn latency_doctor(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 
 /// # Format
 /// ```text
+/// LATENCY HISTOGRAM [command ...]
+/// ```
+///
+/// A map: for each named command (all, by name, when none is named) that
+/// has latency samples, `{calls, histogram_usec: {µs: cumulative count}}`
+/// (see [`crate::observe::hist::Histogram::log2_cdf_us`]). Unknown names
+/// and commands without samples are left out.
+fn latency_histogram(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    let observe = &ctx.srv.observe;
+    let picked: Vec<(&str, &crate::observe::hist::Histogram)> = if args.len() == 2 {
+        observe.commands_sorted().into_iter().map(|(n, s)| (n, &s.hist)).filter(|(_, h)| !h.is_empty()).collect()
+    } else {
+        let mut v = Vec::new();
+        for a in &args[2..] {
+            let lower = String::from_utf8_lossy(a).to_ascii_lowercase();
+            if let Some((name, st)) = observe.commands.get_key_value(lower.as_str()) {
+                if !st.hist.is_empty() && !v.iter().any(|(n, _)| *n == name.as_str()) {
+                    v.push((name.as_str(), &st.hist));
+                }
+            }
+        }
+        v
+    };
+    ctx.reply.map(picked.len());
+    for (name, hist) in picked {
+        ctx.reply.bulk(name.as_bytes());
+        ctx.reply.map(2);
+        ctx.reply.bulk(b"calls");
+        ctx.reply.int(hist.total() as i64);
+        ctx.reply.bulk(b"histogram_usec");
+        let cdf = hist.log2_cdf_us();
+        ctx.reply.map(cdf.len());
+        for (us, n) in cdf {
+            ctx.reply.int(us as i64);
+            ctx.reply.int(n as i64);
+        }
+    }
+    Ok(())
+}
+
+/// # Format
+/// ```text
 /// LATENCY HELP
 /// ```
 ///
-/// Redis 7.0.15's text, line for line (GRAPH and HISTOGRAM are listed
-/// there but not implemented here).
+/// Redis 7.0.15's text, line for line (GRAPH is listed there but not
+/// implemented here).
 fn latency_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     help_reply(
         ctx,

@@ -390,7 +390,7 @@ static SLOWLOG_SUBCOMMANDS: &[CommandDef] = &[
 ];
 
 /// LATENCY's subcommands we have, in the order COMMAND lists them (Redis
-/// 7.0 also has GRAPH and HISTOGRAM).
+/// 7.0 also has GRAPH).
 static LATENCY_SUBCOMMANDS: &[CommandDef] = &[
     row("latest", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
         .tips(&["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"])
@@ -405,4 +405,7 @@ static LATENCY_SUBCOMMANDS: &[CommandDef] = &[
     row("doctor", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
         .tips(&["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"])
         .docs(&server::LATENCY_DOCTOR),
+    row("histogram", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"])
+        .docs(&server::LATENCY_HISTOGRAM),
 ];

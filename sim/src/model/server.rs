@@ -19,6 +19,7 @@ pub static NOT_MODELLED: &[(&str, &str)] = &[
     ("latency|reset", "clears latency events, which the model does not keep"),
     ("latency|doctor", "a report over latency events, which the model does not keep"),
     ("latency|help", "fixed text: compared with Redis's by the differential suite"),
+    ("latency|histogram", "reports measured command durations; the simulator's clock gives every command 0 µs"),
     ("monitor", "turns the connection into a feed of every client's commands; checked by engine tests and redis-cli"),
     ("debug", "refused unless enable-debug-command is set; DEBUG SLEEP stops the whole server for wall-clock time"),
     ("memory|usage", "an estimate of Redis's allocation sizes, which the model does not keep; checked against Redis's figures in engine tests"),

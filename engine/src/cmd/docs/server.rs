@@ -155,6 +155,11 @@ pub static LATENCY_RESET: Docs = Docs::new("Reset latency data for one or more e
 pub static LATENCY_HELP: Docs =
     Docs::new("Show helpful text about the different subcommands.", "2.8.13", "server").complexity("O(1)");
 
+pub static LATENCY_HISTOGRAM: Docs =
+    Docs::new("Return the cumulative distribution of latencies of a subset of commands or all.", "7.0.0", "server")
+        .complexity("O(N) where N is the number of commands with latency information being retrieved.")
+        .args(&[Arg::string("command").optional().multiple()]);
+
 pub static LATENCY_DOCTOR: Docs =
     Docs::new("Return a human readable latency analysis report.", "2.8.13", "server").complexity("O(1)");
 
