@@ -67,6 +67,11 @@ pub struct Client {
     /// Its command waits for CLIENT PAUSE to end (Redis counts it blocked:
     /// flag `b`).
     pub postponed: bool,
+    /// In MONITOR mode (see `observe/monitor.rs`).
+    pub monitor: bool,
+    /// When the command it is blocked in started (µs of the driver's
+    /// clock): its stats are counted when it is served or released.
+    pub block_started_us: u64,
 }
 
 /// A CLIENT PAUSE in force (Redis `client_pause_type`, `client_pause_end_time`).
@@ -130,6 +135,8 @@ impl Client {
             query_cmd_bytes: 0,
             out_peak_bytes: 0,
             postponed: false,
+            monitor: false,
+            block_started_us: 0,
         }
     }
 }

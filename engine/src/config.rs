@@ -61,6 +61,17 @@ pub struct Config {
     /// limit does not convert existing intsets, so this bounds them all
     /// (the invariant checks hold intsets to it).
     pub set_max_intset_entries_peak: usize,
+    /// Server observation (see `crate::observe`): the slow log's
+    /// threshold (µs; -1 logs nothing, 0 everything) and length, the
+    /// latency monitor's threshold (ms; 0 is off), per-command latency
+    /// histograms and the percentiles INFO latencystats prints, and who
+    /// may run DEBUG ("no", "yes", "local").
+    pub slowlog_log_slower_than_us: i64,
+    pub slowlog_max_len: usize,
+    pub latency_monitor_threshold_ms: u64,
+    pub latency_tracking: bool,
+    pub latency_tracking_info_percentiles: Vec<f64>,
+    pub enable_debug_command: String,
     /// Capacity of the request ring (not a Redis parameter; ours).
     pub ring_capacity: usize,
     /// Seeds the executor's RNG and the hash tables. Production draws it
@@ -109,6 +120,12 @@ impl Default for Config {
             hash_max_listpack_value_bytes: 64,
             set_max_intset_entries: crate::db::value::SET_MAX_INTSET_ENTRIES_DEFAULT,
             set_max_intset_entries_peak: crate::db::value::SET_MAX_INTSET_ENTRIES_DEFAULT,
+            slowlog_log_slower_than_us: 10_000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold_ms: 0,
+            latency_tracking: true,
+            latency_tracking_info_percentiles: vec![50.0, 99.0, 99.9],
+            enable_debug_command: "no".into(),
             ring_capacity: limits::RING_CAPACITY_DEFAULT,
             seed: 0,
             #[cfg(feature = "planted-bugs")]
@@ -324,6 +341,15 @@ pub static PARAMS: &[Param] = &[
         c.dir = v.to_string();
         Ok(())
     }),
+    param!("enable-debug-command", StartupOnly, |c| c.enable_debug_command.clone(), |c, v| {
+        match v.to_ascii_lowercase().as_str() {
+            w @ ("no" | "yes" | "local") => {
+                c.enable_debug_command = w.to_string();
+                Ok(())
+            }
+            _ => Err(ConfigError::Invalid("argument(s) must be one of the following: no, yes, local".into())),
+        }
+    }),
     // Redis 7.0 keeps the 6.x `ziplist` names as aliases: CONFIG GET lists
     // both, and setting both in one CONFIG SET is not a duplicate.
     param!("hash-max-listpack-entries", Runtime, |c| c.hash_max_listpack_entries.to_string(), |c, v| {
@@ -351,6 +377,23 @@ pub static PARAMS: &[Param] = &[
         c.io_threads = n;
         Ok(())
     }),
+    param!("latency-monitor-threshold", Runtime, |c| c.latency_monitor_threshold_ms.to_string(), |c, v| {
+        c.latency_monitor_threshold_ms = parse_ranged(v, 0, i64::MAX)? as u64;
+        Ok(())
+    }),
+    param!("latency-tracking", Runtime, |c| yes_no(c.latency_tracking), |c, v| {
+        c.latency_tracking = parse_bool(v)?;
+        Ok(())
+    }),
+    param!(
+        "latency-tracking-info-percentiles",
+        Runtime,
+        |c| c.latency_tracking_info_percentiles.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "),
+        |c, v| {
+            c.latency_tracking_info_percentiles = parse_percentiles(v)?;
+            Ok(())
+        }
+    ),
     param!("logfile", StartupOnly, |c| c.logfile.clone(), |c, v| {
         c.logfile = v.to_string();
         Ok(())
@@ -429,6 +472,14 @@ pub static PARAMS: &[Param] = &[
         c.set_max_intset_entries_peak = c.set_max_intset_entries_peak.max(n);
         Ok(())
     }),
+    param!("slowlog-log-slower-than", Runtime, |c| c.slowlog_log_slower_than_us.to_string(), |c, v| {
+        c.slowlog_log_slower_than_us = parse_ranged(v, -1, i64::MAX)?;
+        Ok(())
+    }),
+    param!("slowlog-max-len", Runtime, |c| c.slowlog_max_len.to_string(), |c, v| {
+        c.slowlog_max_len = parse_ranged(v, 0, i64::MAX)? as usize;
+        Ok(())
+    }),
     param!("tcp-backlog", StartupOnly, |c| c.tcp_backlog.to_string(), |c, v| {
         c.tcp_backlog = parse_ranged(v, 0, i32::MAX as i64)? as u32;
         Ok(())
@@ -460,6 +511,24 @@ pub static PARAMS: &[Param] = &[
         Ok(())
     }),
 ];
+
+/// `latency-tracking-info-percentiles`: space-separated doubles in
+/// 0..=100 (none is allowed), with Redis's two error texts.
+fn parse_percentiles(v: &str) -> Result<Vec<f64>, ConfigError> {
+    let mut out = Vec::new();
+    for word in v.split(' ').filter(|w| !w.is_empty()) {
+        let p: f64 = word
+            .parse()
+            .map_err(|_| ConfigError::Invalid("Invalid latency-tracking-info-percentiles parameters".into()))?;
+        if !(0.0..=100.0).contains(&p) {
+            return Err(ConfigError::Invalid(
+                "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into(),
+            ));
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
 
 /// `zset-max-listpack-value`: a memory value (`1kb`) up to LONG_MAX.
 fn parse_zset_value_bytes(v: &str) -> Result<u64, ConfigError> {

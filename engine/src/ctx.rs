@@ -42,6 +42,10 @@ pub struct Stats {
     /// errorstats. At most [`limits::ERROR_CODES_TRACKED_MAX`] codes, as
     /// Redis caps its table: further codes are counted only in the total.
     pub error_codes: BTreeMap<String, u64>,
+    /// What the driver's byte counters read at the last CONFIG RESETSTAT
+    /// (INFO reports the difference).
+    pub net_input_bytes_base: u64,
+    pub net_output_bytes_base: u64,
 }
 
 impl Stats {
@@ -85,6 +89,13 @@ pub struct Server {
     /// A CONFIG SET of `port` or `bind` waiting for the driver to rebind
     /// (see `exec/listen.rs`); the executor takes no request meanwhile.
     pub listen_change: Option<ListenChange>,
+    /// A CONFIG REWRITE waiting for the driver (see `exec/config_file.rs`).
+    pub config_rewrite: Option<crate::config_rewrite::ConfigRewrite>,
+    /// Per-command stats, slow log, latency monitor, MONITOR clients
+    /// (see `observe/`).
+    pub observe: crate::observe::Observe,
+    /// DEBUG SLEEP in progress, DEBUG SET-ACTIVE-EXPIRE (see `cmd/debug.rs`).
+    pub debug: crate::cmd::debug::DebugState,
     /// The AOF: propagation, offsets, rewrite state (see `aof/`).
     pub aof: crate::aof::Aof,
     /// Who listens to which channel and pattern (see `pubsub.rs`).

@@ -33,6 +33,8 @@
 //!   [`Engine::poll_resumed`]: a connection that may read again.
 //! - [`Engine::poll_listen`]: listeners to switch to (CONFIG SET port or
 //!   bind); the driver answers with [`Engine::handle_listen_result`].
+//! - [`Engine::poll_config_rewrite`]: the config file to rewrite (CONFIG
+//!   REWRITE); the driver answers with [`Engine::handle_config_rewrite_result`].
 //! - [`Engine::poll_storage`]: AOF work (append, fsync, rewrite steps);
 //!   the driver answers with [`Engine::handle_storage`]. Before serving,
 //!   [`Engine::handle_load_command`] replays the AOF and
@@ -180,6 +182,30 @@ impl Engine {
     /// The driver's answer to [`Engine::poll_listen`].
     pub fn handle_listen_result(&mut self, result: Result<(), ListenFailure>, now_ms: u64) {
         self.executor.handle_listen_result(result, now_ms);
+        self.pump(now_ms);
+    }
+
+    /// The driver's monotonic µs clock (see [`Executor::set_clock_us`]).
+    pub fn set_clock_us(&mut self, clock: fn() -> u64) {
+        self.executor.set_clock_us(clock);
+    }
+
+    /// The config file to rewrite now (CONFIG REWRITE): read it, write
+    /// [`Engine::config_rewrite_text`] of it, then answer with
+    /// [`Engine::handle_config_rewrite_result`]. Until then the engine
+    /// executes nothing.
+    pub fn poll_config_rewrite(&mut self) -> Option<String> {
+        self.executor.poll_config_rewrite()
+    }
+
+    /// The new text of the config file whose old text is `old`.
+    pub fn config_rewrite_text(&self, old: &str) -> String {
+        self.executor.config_rewrite_text(old)
+    }
+
+    /// The driver's answer to [`Engine::poll_config_rewrite`].
+    pub fn handle_config_rewrite_result(&mut self, result: Result<(), String>, now_ms: u64) {
+        self.executor.handle_config_rewrite_result(result, now_ms);
         self.pump(now_ms);
     }
 

@@ -240,7 +240,8 @@ fn command_table_replies() {
     let listed = h.call(c, &["command", "list", "filterby", "pattern", "config|*"]);
     assert_eq!(
         listed,
-        "*4\r\n$10\r\nconfig|get\r\n$10\r\nconfig|set\r\n$16\r\nconfig|resetstat\r\n$11\r\nconfig|help\r\n"
+        "*5\r\n$10\r\nconfig|get\r\n$10\r\nconfig|set\r\n$16\r\nconfig|resetstat\r\n$14\r\nconfig|rewrite\r\n\
+         $11\r\nconfig|help\r\n"
     );
     assert_eq!(h.call(c, &["command", "nosuch"]), "-ERR unknown subcommand 'nosuch'. Try COMMAND HELP.\r\n");
     assert_eq!(h.call(c, &["config"]), "-ERR wrong number of arguments for 'config' command\r\n");

@@ -61,7 +61,7 @@ impl fmt::Display for StartupError {
 /// Parameters that take several arguments on one line; their arguments are
 /// joined with spaces before reaching [`Config::set_startup`]. Every other
 /// parameter takes exactly one, as in Redis.
-const MULTI_ARG_PARAMS: &[&str] = &["bind", "save", "client-output-buffer-limit"];
+const MULTI_ARG_PARAMS: &[&str] = &["bind", "client-output-buffer-limit", "latency-tracking-info-percentiles", "save"];
 
 /// Parses the process arguments (without `argv[0]`). `read_file` reads a
 /// config file (`-` means stdin); it is a parameter so tests need no files.

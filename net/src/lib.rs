@@ -36,6 +36,7 @@
 pub mod aof;
 pub mod args;
 pub mod check_aof;
+pub mod config_file;
 pub mod host;
 pub mod listen;
 pub mod log;

@@ -73,7 +73,11 @@ impl SingleThread {
         let backlog = config.tcp_backlog;
         Ok(SingleThread {
             poll,
-            engine: Engine::new(config.clone(), now_ms),
+            engine: {
+                let mut engine = Engine::new(config.clone(), now_ms);
+                engine.set_clock_us(sock::monotonic_us);
+                engine
+            },
             listeners,
             signals,
             socks: HashMap::with_hasher(FixedState::default()),
@@ -157,6 +161,10 @@ impl SingleThread {
             while let Some(req) = self.engine.poll_listen() {
                 let result = crate::listen::switch(self.poll.registry(), &mut self.listeners, &req, self.backlog);
                 self.engine.handle_listen_result(result, self.now_ms);
+            }
+            while let Some(path) = self.engine.poll_config_rewrite() {
+                let result = crate::config_file::rewrite(&path, |old| self.engine.config_rewrite_text(old));
+                self.engine.handle_config_rewrite_result(result, self.now_ms);
             }
             if self.now_ms >= self.engine.poll_deadline() {
                 self.engine.handle_host_stats(self.host.sample());

@@ -201,6 +201,13 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// Microseconds of a monotonic clock (since its first reading): the
+/// engine times each command with it (`Executor::set_clock_us`).
+pub fn monotonic_us() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed().as_micros() as u64
+}
+
 /// Poll timeout until `deadline_ms`.
 pub fn timeout_until(deadline_ms: u64, now_ms: u64) -> std::time::Duration {
     std::time::Duration::from_millis(deadline_ms.saturating_sub(now_ms))

@@ -77,6 +77,7 @@ pub fn run(
     ready: &str,
 ) -> io::Result<StopReason> {
     let mut executor = Executor::new(config.clone(), config.io_threads.max(1), sock::now_ms());
+    executor.set_clock_us(sock::monotonic_us);
     let storage = match crate::aof::load(&config, &mut executor, sock::now_ms()) {
         Ok(s) => s,
         Err(e) => {
@@ -255,11 +256,16 @@ impl ExecLoop {
         }
     }
 
-    /// A CONFIG SET port/bind waits for new listeners: switch them now.
+    /// A CONFIG SET port/bind waits for new listeners: switch them now;
+    /// a CONFIG REWRITE waits for its file: rewrite it.
     fn answer_listen(&mut self, now_ms: u64) {
         if let Some(req) = self.executor.poll_listen() {
             let result = crate::listen::switch(self.poll.registry(), &mut self.listeners, &req, self.backlog);
             self.executor.handle_listen_result(result, now_ms);
+        }
+        if let Some(path) = self.executor.poll_config_rewrite() {
+            let result = crate::config_file::rewrite(&path, |old| self.executor.config_rewrite_text(old));
+            self.executor.handle_config_rewrite_result(result, now_ms);
         }
     }
 

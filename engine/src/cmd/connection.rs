@@ -163,6 +163,7 @@ fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     super::pubsub::reset_client(ctx);
     super::auth::reset_auth(ctx);
     super::client_ctl::reset_reply_mode(ctx);
+    super::diag::reset_client(ctx);
     ctx.reply.simple("RESET");
     Ok(())
 }

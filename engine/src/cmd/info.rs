@@ -9,8 +9,9 @@
 //! backlog, forks, defrag, Lua) is a constant zero.
 //!
 //! Sections: server clients memory persistence stats replication cpu modules
-//! errorstats cluster keyspace. `commandstats` and `latencystats` are not
-//! kept yet: asked for (or with `all`), they print nothing.
+//! commandstats errorstats latencystats cluster keyspace (the last three
+//! from [`crate::observe`]). Commands appear in name order where Redis
+//! walks its command dict.
 
 use std::fmt::Write;
 
@@ -31,6 +32,8 @@ struct Sections {
     names: Vec<String>,
 }
 
+/// What `INFO` alone and `INFO default` print (not commandstats nor
+/// latencystats, as Redis).
 const DEFAULT_SECTIONS: &[&str] = &[
     "server",
     "clients",
@@ -98,7 +101,9 @@ const SECTIONS: &[(&[&str], &str, SectionFn)] = &[
     (&["replication"], "Replication", replication_section),
     (&["cpu"], "CPU", cpu_section),
     (&["module_list", "modules"], "Modules", |_, _| {}),
+    (&["commandstats"], "Commandstats", commandstats_section),
     (&["errorstats"], "Errorstats", errorstats_section),
+    (&["latencystats"], "Latencystats", latencystats_section),
     (&["cluster"], "Cluster", |_, out| out.push_str("cluster_enabled:0\r\n")),
     (&["keyspace"], "Keyspace", keyspace_section),
 ];
@@ -122,6 +127,39 @@ fn render(ctx: &Ctx<'_>, sections: &Sections) -> String {
 fn errorstats_section(ctx: &Ctx<'_>, out: &mut String) {
     for (code, n) in &ctx.srv.stats.error_codes {
         let _ = write!(out, "errorstat_{code}:count={n}\r\n");
+    }
+}
+
+/// `cmdstat_<name>:calls=,usec=,usec_per_call=,rejected_calls=,failed_calls=`
+/// for every command called, rejected or failed since the last RESETSTAT.
+fn commandstats_section(ctx: &Ctx<'_>, out: &mut String) {
+    for (name, st) in ctx.srv.observe.commands_sorted() {
+        if st.calls == 0 && st.rejected_calls == 0 && st.failed_calls == 0 {
+            continue;
+        }
+        let per_call = if st.calls == 0 { 0.0 } else { st.usec as f64 / st.calls as f64 };
+        let _ = write!(
+            out,
+            "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}\r\n",
+            st.calls, st.usec, st.rejected_calls, st.failed_calls
+        );
+    }
+}
+
+/// `latency_percentiles_usec_<name>:p50=,p99=,p99.9=` (the percentiles of
+/// `latency-tracking-info-percentiles`) for every command timed.
+fn latencystats_section(ctx: &Ctx<'_>, out: &mut String) {
+    let percentiles = &ctx.srv.config.latency_tracking_info_percentiles;
+    for (name, st) in ctx.srv.observe.commands_sorted() {
+        if st.hist.is_empty() {
+            continue;
+        }
+        let _ = write!(out, "latency_percentiles_usec_{name}:");
+        for (i, p) in percentiles.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "," };
+            let _ = write!(out, "{sep}p{p}={:.3}", st.hist.value_at_percentile(*p) as f64 / 1000.0);
+        }
+        out.push_str("\r\n");
     }
 }
 
@@ -334,13 +372,13 @@ fn stats_section(ctx: &Ctx<'_>, out: &mut String) {
     fields!(out,
         "total_connections_received" => st.total_connections_received,
         "total_commands_processed" => st.total_commands_processed,
-        "instantaneous_ops_per_sec" => 0,
-        "total_net_input_bytes" => srv.host.total_net_input_bytes,
-        "total_net_output_bytes" => srv.host.total_net_output_bytes,
+        "instantaneous_ops_per_sec" => srv.observe.instant.ops.per_sec(),
+        "total_net_input_bytes" => srv.host.total_net_input_bytes.saturating_sub(st.net_input_bytes_base),
+        "total_net_output_bytes" => srv.host.total_net_output_bytes.saturating_sub(st.net_output_bytes_base),
         "total_net_repl_input_bytes" => 0,
         "total_net_repl_output_bytes" => 0,
-        "instantaneous_input_kbps" => "0.00",
-        "instantaneous_output_kbps" => "0.00",
+        "instantaneous_input_kbps" => format!("{:.2}", srv.observe.instant.net_input.per_sec() as f64 / 1024.0),
+        "instantaneous_output_kbps" => format!("{:.2}", srv.observe.instant.net_output.per_sec() as f64 / 1024.0),
         "instantaneous_input_repl_kbps" => "0.00",
         "instantaneous_output_repl_kbps" => "0.00",
         "rejected_connections" => st.rejected_connections,

@@ -25,7 +25,9 @@ pub mod client;
 pub mod client_ctl;
 pub mod command;
 pub mod connection;
+pub mod debug;
 pub mod def;
+pub mod diag;
 pub mod docs;
 pub mod error;
 pub mod expire;
@@ -36,10 +38,12 @@ pub mod keys;
 pub mod lcs;
 pub mod list;
 pub mod memory;
+pub mod memory_usage;
 pub mod multi;
 pub mod pubsub;
 pub mod rows;
 pub mod server;
+pub mod server_facts;
 pub mod set;
 pub mod sort;
 pub mod string;
@@ -61,6 +65,9 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
         command::HANDLERS,
         info::HANDLERS,
         server::HANDLERS,
+        diag::HANDLERS,
+        debug::HANDLERS,
+        server_facts::HANDLERS,
         keys::HANDLERS,
         expire::HANDLERS,
         string::HANDLERS,

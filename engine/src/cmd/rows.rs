@@ -56,6 +56,8 @@ pub static COMMANDS: &[CommandDef] = &[
     row("dbsize", 1, READONLY | FAST, (0, 0, 0), &["@keyspace", "@read", "@fast"])
         .tips(&["request_policy:all_shards", "response_policy:agg_sum"])
         .docs(&server::DBSIZE),
+    row("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .docs(&server::DEBUG),
     row("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), &["@write", "@string", "@fast"])
         .key_specs(&[KeySpec::index(1, &["RW", "access", "update"])])
         .docs(&string::DECR),
@@ -121,14 +123,21 @@ pub static COMMANDS: &[CommandDef] = &[
     row("keys", 2, READONLY, (0, 0, 0), &["@keyspace", "@read", "@slow", "@dangerous"])
         .tips(&["request_policy:all_shards", "nondeterministic_output_order"])
         .docs(&generic::KEYS),
+    row("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), &["@admin", "@fast", "@dangerous"])
+        .tips(&["nondeterministic_output"])
+        .docs(&server::LASTSAVE),
+    row("latency", -2, NONE, (0, 0, 0), &["@slow"]).subcommands(LATENCY_SUBCOMMANDS).docs(&server::LATENCY),
     row("lcs", -3, READONLY, (1, 2, 1), &["@read", "@string", "@slow"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"]).range(1, 1, 0)])
         .docs(&string::LCS),
+    row("lolwut", -1, READONLY | FAST, (0, 0, 0), &["@read", "@fast"]).docs(&server::LOLWUT),
     row("memory", -2, NONE, (0, 0, 0), &["@slow"]).subcommands(MEMORY_SUBCOMMANDS).docs(&server::MEMORY),
     row("mget", -2, READONLY | FAST, (1, -1, 1), &["@read", "@string", "@fast"])
         .tips(&["request_policy:multi_shard"])
         .key_specs(&[KeySpec::index(1, &["RO", "access"]).range(-1, 1, 0)])
         .docs(&string::MGET),
+    row("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .docs(&server::MONITOR),
     row("move", 3, WRITE | FAST, (1, 1, 1), &["@keyspace", "@write", "@fast"])
         .key_specs(&[KeySpec::index(1, &["RW", "access", "update"])])
         .docs(&generic::MOVE),
@@ -176,6 +185,8 @@ pub static COMMANDS: &[CommandDef] = &[
         .docs(&generic::RENAMENX),
     row("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), &["@fast", "@connection"])
         .docs(&connection::RESET),
+    row("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), &["@admin", "@fast", "@dangerous"])
+        .docs(&server::ROLE),
     row("scan", -2, READONLY, (0, 0, 0), &["@keyspace", "@read", "@slow"])
         .tips(&["nondeterministic_output", "request_policy:special"])
         .docs(&generic::SCAN),
@@ -204,6 +215,7 @@ pub static COMMANDS: &[CommandDef] = &[
         &["@admin", "@slow", "@dangerous"],
     )
     .docs(&server::SHUTDOWN),
+    row("slowlog", -2, NONE, (0, 0, 0), &["@slow"]).subcommands(SLOWLOG_SUBCOMMANDS).docs(&server::SLOWLOG),
     row(
         "sort",
         -2,
@@ -263,6 +275,9 @@ pub static COMMANDS: &[CommandDef] = &[
         .tips(&["request_policy:multi_shard", "response_policy:agg_sum"])
         .key_specs(&[KeySpec::index(1, &["RM", "delete"]).range(-1, 1, 0)])
         .docs(&generic::UNLINK),
+    row("wait", 3, NOSCRIPT, (0, 0, 0), &["@slow", "@connection"])
+        .tips(&["request_policy:all_shards", "response_policy:agg_min"])
+        .docs(&generic::WAIT),
 ];
 
 /// A key spec Redis marks unknown (SORT's BY/GET keys, named by the data,
@@ -345,14 +360,22 @@ static CONFIG_SUBCOMMANDS: &[CommandDef] = &[
         .docs(&server::CONFIG_SET),
     row("resetstat", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
         .docs(&server::CONFIG_RESETSTAT),
+    row("rewrite", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .docs(&server::CONFIG_REWRITE),
     row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::CONFIG_HELP),
 ];
 
 /// MEMORY's subcommands, in the order COMMAND lists them. Redis 7.0 also
-/// has DOCTOR, MALLOC-STATS, STATS and USAGE, whose figures come from its
-/// own allocator (jemalloc) and object layout: they are not here, so they
-/// answer "unknown subcommand" (MEMORY HELP still prints Redis's full text).
+/// has DOCTOR and MALLOC-STATS, which print its own allocator's (jemalloc)
+/// reports: they are not here, so they answer "unknown subcommand" (MEMORY
+/// HELP still prints Redis's full text).
 static MEMORY_SUBCOMMANDS: &[CommandDef] = &[
+    row("usage", -3, READONLY, (2, 2, 1), &["@read", "@slow"])
+        .key_specs(&[KeySpec::index(2, &["RO"])])
+        .docs(&server::MEMORY_USAGE),
+    row("stats", 2, NONE, (0, 0, 0), &["@slow"])
+        .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
+        .docs(&server::MEMORY_STATS),
     row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::MEMORY_HELP),
     row("purge", 2, NONE, (0, 0, 0), &["@slow"])
         .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
@@ -378,4 +401,39 @@ static OBJECT_SUBCOMMANDS: &[CommandDef] = &[
         .key_specs(&[KeySpec::index(2, &["RO"])])
         .docs(&generic::OBJECT_REFCOUNT),
     row("help", 2, LOADING | STALE, (0, 0, 0), &["@keyspace", "@slow"]).docs(&generic::OBJECT_HELP),
+];
+
+/// SLOWLOG's subcommands, in the order COMMAND lists them.
+static SLOWLOG_SUBCOMMANDS: &[CommandDef] = &[
+    row("get", -2, ADMIN | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["request_policy:all_nodes", "nondeterministic_output"])
+        .docs(&server::SLOWLOG_GET),
+    row("len", 2, ADMIN | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"])
+        .docs(&server::SLOWLOG_LEN),
+    row("reset", 2, ADMIN | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .docs(&server::SLOWLOG_RESET),
+    row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::SLOWLOG_HELP),
+];
+
+/// LATENCY's subcommands we have, in the order COMMAND lists them (Redis
+/// 7.0 also has GRAPH).
+static LATENCY_SUBCOMMANDS: &[CommandDef] = &[
+    row("latest", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"])
+        .docs(&server::LATENCY_LATEST),
+    row("history", 3, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"])
+        .docs(&server::LATENCY_HISTORY),
+    row("reset", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .docs(&server::LATENCY_RESET),
+    row("help", 2, LOADING | STALE, (0, 0, 0), &["@slow"]).docs(&server::LATENCY_HELP),
+    row("doctor", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"])
+        .docs(&server::LATENCY_DOCTOR),
+    row("histogram", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), &["@admin", "@slow", "@dangerous"])
+        .tips(&["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"])
+        .docs(&server::LATENCY_HISTOGRAM),
 ];

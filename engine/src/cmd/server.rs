@@ -1,8 +1,7 @@
 //! Server commands: TIME, SHUTDOWN, CONFIG GET/SET/RESETSTAT/HELP.
 //!
-//! CONFIG works over the parameter table in [`crate::config`]; only the
-//! subcommands we implement are in the command table, so `CONFIG REWRITE`
-//! answers "unknown subcommand" (CONFIG HELP still prints Redis's full text).
+//! CONFIG works over the parameter table in [`crate::config`]; CONFIG
+//! REWRITE asks the driver to rewrite the file (`exec/config_file.rs`).
 
 use bytes::Bytes;
 
@@ -17,6 +16,7 @@ pub static HANDLERS: &[(&str, Handler)] = &[
     ("config|get", config_get),
     ("config|set", config_set),
     ("config|resetstat", config_resetstat),
+    ("config|rewrite", config_rewrite),
     ("config|help", config_help),
 ];
 
@@ -215,15 +215,41 @@ fn set_failed(name: &str, why: &str) -> CmdError {
 /// CONFIG RESETSTAT
 /// ```
 ///
-/// Zeroes the counters INFO reports (not the dirty count, as Redis).
+/// Zeroes the counters INFO reports, as Redis's resetServerStats,
+/// resetCommandTableStats and resetErrorTableStats: stats (not the dirty
+/// count), errorstats, commandstats and latencystats, the network byte
+/// counts. The slow log and the latency monitor stay (they have RESET
+/// subcommands of their own).
 fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
     let dirty = ctx.srv.stats.dirty;
     ctx.srv.stats = Default::default();
     ctx.srv.stats.dirty = dirty;
+    ctx.srv.stats.net_input_bytes_base = ctx.srv.host.total_net_input_bytes;
+    ctx.srv.stats.net_output_bytes_base = ctx.srv.host.total_net_output_bytes;
+    ctx.srv.observe.reset_stats();
+    let now_ms = ctx.srv.now_ms;
+    ctx.srv.observe.instant.reset(now_ms);
     for db in &mut ctx.srv.dbs {
         db.expired_keys = 0;
     }
     ctx.reply.ok();
+    Ok(())
+}
+
+/// # Format
+/// ```text
+/// CONFIG REWRITE
+/// ```
+///
+/// `+OK` once the driver has rewritten the config file the server was
+/// started with ([`crate::config_rewrite`] makes the text); Redis's errors
+/// when there is none or it cannot be written.
+fn config_rewrite(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    let path = ctx.srv.host.config_file.clone();
+    if path.is_empty() {
+        return Err(CmdError::msg("ERR The server is running without a config file"));
+    }
+    ctx.srv.config_rewrite = Some(crate::config_rewrite::ConfigRewrite { conn: ctx.conn, path, polled: false });
     Ok(())
 }
 

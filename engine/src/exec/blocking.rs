@@ -349,6 +349,8 @@ impl Executor {
         self.blocking.effects.rerun = false;
         let db = self.clients.at(slot).db;
         if !self.settle(conn, slot, args, true) {
+            let failed = self.reply.buf.first() == Some(&b'-');
+            crate::observe::unblocked(&mut self.srv, self.clients.at(slot), args, failed);
             self.apply_reply_mode(slot);
             self.finish_reply(conn, slot);
             self.blocking.unpark(conn);
@@ -364,9 +366,9 @@ impl Executor {
     /// passed, or as CLIENT UNBLOCK asked. False if it was not blocked.
     pub(super) fn release(&mut self, conn: ConnId, how: Option<UnblockHow>) -> bool {
         let Some(slot) = self.clients.slot_of(&conn) else { return false };
-        if self.blocking.unpark(conn).is_none() {
+        let Some(parked) = self.blocking.unpark(conn) else {
             return false;
-        }
+        };
         self.clients.at_mut(slot).blocked = false;
         // Outside the command that blocked: the reply is in the client's protocol.
         self.reply.set_protocol(self.clients.at(slot).resp);
@@ -376,6 +378,8 @@ impl Executor {
         } else {
             self.reply.null_array();
         }
+        let failed = how == Some(UnblockHow::Error);
+        crate::observe::unblocked(&mut self.srv, self.clients.at(slot), &parked.args, failed);
         self.apply_reply_mode(slot);
         self.finish_reply(conn, slot);
         self.blocking.resumable.push_back(conn);

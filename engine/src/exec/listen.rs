@@ -18,7 +18,10 @@ impl Executor {
     /// Whether the executor waits for the driver (a listener change): take
     /// no request from the ring until it is answered.
     pub fn is_waiting(&self) -> bool {
-        self.srv.listen_change.is_some() || self.srv.aof.is_waiting()
+        self.srv.listen_change.is_some()
+            || self.srv.config_rewrite.is_some()
+            || self.srv.debug.sleep.is_some()
+            || self.srv.aof.is_waiting()
     }
 
     /// The listeners the driver must switch to now, once per change.

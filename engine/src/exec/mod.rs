@@ -15,6 +15,7 @@
 
 pub mod blocking;
 mod client_ctl;
+pub mod config_file;
 pub mod durability;
 pub mod listen;
 pub mod multi;
@@ -100,6 +101,9 @@ impl Executor {
                 run_id,
                 replid,
                 listen_change: None,
+                config_rewrite: None,
+                observe: Default::default(),
+                debug: Default::default(),
                 aof: crate::aof::Aof::new(crate::aof::Manifest::empty(&aof_prefix)),
                 pubsub: Default::default(),
                 pause: None,
@@ -221,20 +225,31 @@ impl Executor {
         let (handler, full_name, flags) = match resolve(&self.srv.table, args) {
             Ok(found) => found,
             Err(e) => {
+                crate::observe::rejected_lookup(&mut self.srv, args);
                 self.reject(slot, e.message_bytes(), args[0].eq_ignore_ascii_case(b"exec"));
                 return;
             }
         };
         if let Some(msg) = cmd::auth::gate(&self.srv.config, client, flags) {
+            self.srv.observe.reject(full_name);
             self.reject(slot, msg.as_bytes(), full_name == "exec");
             return;
         }
         if let Some(msg) = durability::denied_by_aof(&self.srv.aof, flags, full_name) {
+            self.srv.observe.reject(full_name);
             self.reject(slot, &msg, full_name == "exec");
             return;
         }
         if let Some(msg) = cmd::pubsub::denied_in_subscriber_context(self.clients.at(slot), full_name) {
+            self.srv.observe.reject(full_name);
             self.reject(slot, msg.as_bytes(), full_name == "exec");
+            return;
+        }
+        let now_ms = self.srv.now_ms;
+        if let Err(e) =
+            crate::observe::before_call(&mut self.srv.observe, now_ms, self.clients.at(slot), full_name, flags)
+        {
+            self.reject(slot, e.message_bytes(), full_name == "exec");
             return;
         }
         let client = self.clients.at_mut(slot);
@@ -285,6 +300,11 @@ impl Executor {
                 true
             }
         };
+        // Inside EXEC the queued commands are not timed or fed to MONITOR
+        // one by one (EXEC is, as a whole).
+        if !in_exec {
+            crate::observe::after_call(&mut ctx, args, flags, failed);
+        }
         if in_exec {
             self.deny_block(args);
         }
@@ -329,6 +349,7 @@ impl Executor {
     /// rehash steps, each within its budget.
     pub fn handle_tick(&mut self, now_ms: u64) {
         self.srv.now_ms = now_ms;
+        self.end_debug_sleep(now_ms);
         self.handle_block_timeouts(now_ms);
         self.check_pause_end();
         self.resume_released();
@@ -338,8 +359,9 @@ impl Executor {
             return;
         }
         self.next_tick_ms = now_ms + 1000 / self.srv.config.hz.max(1);
-        // No key expires by the tick while clients are paused (Redis 7.0).
-        let expiring = self.srv.pause.is_none();
+        // No key expires by the tick while clients are paused (Redis 7.0),
+        // nor while DEBUG SET-ACTIVE-EXPIRE 0 is in force.
+        let expiring = self.srv.pause.is_none() && !self.srv.debug.active_expire_off;
         for db in &mut self.srv.dbs {
             let removed =
                 if expiring { db.active_expire_cycle(now_ms, limits::ACTIVE_EXPIRE_VISITS_PER_TICK) } else { 0 };
@@ -351,6 +373,13 @@ impl Executor {
         // now: a SWAPDB or FLUSHALL next would change what they mean.
         self.propagate_expired();
         self.srv.memory.handle_tick(now_ms);
+        let (st, host) = (&self.srv.stats, &self.srv.host);
+        // Since the last RESETSTAT, as INFO's totals.
+        let net = (
+            host.total_net_input_bytes.saturating_sub(st.net_input_bytes_base),
+            host.total_net_output_bytes.saturating_sub(st.net_output_bytes_base),
+        );
+        self.srv.observe.instant.sample(now_ms, st.total_commands_processed, net.0, net.1);
     }
 
     /// The driver's latest facts about the host process (memory, pid, ...),
@@ -361,10 +390,32 @@ impl Executor {
         self.srv.host = HostStats { used_memory_peak_bytes: peak, ..host };
     }
 
+    /// The driver's monotonic microsecond clock, read before and after each
+    /// command to time it (INFO commandstats, SLOWLOG, LATENCY; see
+    /// `observe/`). Without one, durations are 0.
+    pub fn set_clock_us(&mut self, clock: fn() -> u64) {
+        self.srv.observe.set_clock_us(clock);
+    }
+
     /// When [`Executor::handle_tick`] next has work, Unix ms.
     pub fn poll_deadline(&self) -> u64 {
         let at = self.blocking.next_deadline_ms().map_or(self.next_tick_ms, |at| at.min(self.next_tick_ms));
-        self.pause_deadline().map_or(at, |p| p.min(at))
+        let at = self.pause_deadline().map_or(at, |p| p.min(at));
+        self.srv.debug.sleep.map_or(at, |(_, until)| until.min(at))
+    }
+
+    /// DEBUG SLEEP's end: its `+OK` once the deadline has passed (until
+    /// then [`Executor::is_waiting`] holds every request back).
+    fn end_debug_sleep(&mut self, now_ms: u64) {
+        let Some((conn, until_ms)) = self.srv.debug.sleep else { return };
+        if now_ms < until_ms {
+            return;
+        }
+        self.srv.debug.sleep = None;
+        if let Some(slot) = self.clients.slot_of(&conn) {
+            self.reply.ok();
+            self.finish_reply(conn, slot);
+        }
     }
 
     /// Clients blocked now (BLPOP...), for tests and INFO.

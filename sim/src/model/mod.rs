@@ -609,6 +609,7 @@ pub static SPEC_GROUPS: &[&[Spec]] =
 /// Every family's [`NOT_MODELLED`] list.
 pub static NOT_MODELLED_GROUPS: &[&[(&str, &str)]] = &[
     NOT_MODELLED,
+    server::NOT_MODELLED,
     list::NOT_MODELLED,
     hash::NOT_MODELLED,
     set::NOT_MODELLED,

@@ -6,6 +6,30 @@
 use super::{eq_ic, subcommand, Exec, Model, Out, Sub};
 use crate::cmd::Cmd;
 
+/// Server observation and facts the model leaves out (see
+/// [`super::NOT_MODELLED`]), with the reason for each.
+pub static NOT_MODELLED: &[(&str, &str)] = &[
+    ("config|rewrite", "writes the config file through the driver, which the simulator has none of (no config file: an error)"),
+    ("slowlog|get", "lists commands by their measured duration; the simulator's clock gives every command 0 µs"),
+    ("slowlog|len", "counts commands by their measured duration, which the model does not keep"),
+    ("slowlog|reset", "clears the slow log, which the model does not keep"),
+    ("slowlog|help", "fixed text: compared with Redis's by the differential suite"),
+    ("latency|latest", "reports latency spikes by wall-clock duration, which the simulator's commands do not have"),
+    ("latency|history", "reports latency spikes by wall-clock duration, which the simulator's commands do not have"),
+    ("latency|reset", "clears latency events, which the model does not keep"),
+    ("latency|doctor", "a report over latency events, which the model does not keep"),
+    ("latency|help", "fixed text: compared with Redis's by the differential suite"),
+    ("latency|histogram", "reports measured command durations; the simulator's clock gives every command 0 µs"),
+    ("monitor", "turns the connection into a feed of every client's commands; checked by engine tests and redis-cli"),
+    ("debug", "refused unless enable-debug-command is set; DEBUG SLEEP stops the whole server for wall-clock time"),
+    ("memory|usage", "an estimate of Redis's allocation sizes, which the model does not keep; checked against Redis's figures in engine tests"),
+    ("memory|stats", "reports the driver's allocator figures, which the simulator does not have"),
+    ("lastsave", "the engine's start time, which the model does not keep"),
+    ("wait", "replication acknowledgements: always 0 (no replicas), compared with Redis's by the differential suite"),
+    ("role", "fixed reply (a master, offset 0, no replicas): compared with Redis's by the differential suite"),
+    ("lolwut", "fixed text: compared with Redis's by the differential suite"),
+];
+
 /// `TIME`: `[seconds, microseconds]` of the simulated clock, which has
 /// millisecond resolution (so the microseconds are a multiple of 1000).
 pub fn time(_m: &mut Model, _cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {

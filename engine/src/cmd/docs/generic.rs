@@ -238,3 +238,11 @@ pub static UNLINK: Docs = Docs::new(
         deleted objects where composed of.",
 )
 .args(&[Arg::key("key", 0).multiple()]);
+
+pub static WAIT: Docs = Docs::new(
+    "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+    "3.0.0",
+    "generic",
+)
+.complexity("O(1)")
+.args(&[Arg::integer("numreplicas"), Arg::integer("timeout")]);

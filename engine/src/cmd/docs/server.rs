@@ -131,3 +131,68 @@ pub static ACL_WHOAMI: Docs =
 
 pub static ACL_HELP: Docs =
     Docs::new("Show helpful text about the different subcommands", "6.0.0", "server").complexity("O(1)");
+
+pub static CONFIG_REWRITE: Docs =
+    Docs::new("Rewrite the configuration file with the in memory configuration", "2.8.0", "server").complexity("O(1)");
+
+pub static SLOWLOG: Docs =
+    Docs::new("A container for slow log commands", "2.2.12", "server").complexity("Depends on subcommand.");
+
+pub static SLOWLOG_GET: Docs = Docs::new("Get the slow log's entries", "2.2.12", "server")
+    .complexity("O(N) where N is the number of entries returned")
+    .history(&[("4.0.0", "Added client IP address, port and name to the reply.")])
+    .args(&[Arg::integer("count").optional()]);
+
+pub static SLOWLOG_LEN: Docs = Docs::new("Get the slow log's length", "2.2.12", "server").complexity("O(1)");
+
+pub static SLOWLOG_RESET: Docs = Docs::new("Clear all entries from the slow log", "2.2.12", "server")
+    .complexity("O(N) where N is the number of entries in the slowlog");
+
+pub static SLOWLOG_HELP: Docs =
+    Docs::new("Show helpful text about the different subcommands", "6.2.0", "server").complexity("O(1)");
+
+pub static LATENCY: Docs =
+    Docs::new("A container for latency diagnostics commands", "2.8.13", "server").complexity("Depends on subcommand.");
+
+pub static LATENCY_LATEST: Docs =
+    Docs::new("Return the latest latency samples for all events.", "2.8.13", "server").complexity("O(1)");
+
+pub static LATENCY_HISTORY: Docs = Docs::new("Return timestamp-latency samples for the event.", "2.8.13", "server")
+    .complexity("O(1)")
+    .args(&[Arg::string("event")]);
+
+pub static LATENCY_RESET: Docs = Docs::new("Reset latency data for one or more events.", "2.8.13", "server")
+    .complexity("O(1)")
+    .args(&[Arg::string("event").optional().multiple()]);
+
+pub static LATENCY_HELP: Docs =
+    Docs::new("Show helpful text about the different subcommands.", "2.8.13", "server").complexity("O(1)");
+
+pub static LATENCY_HISTOGRAM: Docs =
+    Docs::new("Return the cumulative distribution of latencies of a subset of commands or all.", "7.0.0", "server")
+        .complexity("O(N) where N is the number of commands with latency information being retrieved.")
+        .args(&[Arg::string("command").optional().multiple()]);
+
+pub static LATENCY_DOCTOR: Docs =
+    Docs::new("Return a human readable latency analysis report.", "2.8.13", "server").complexity("O(1)");
+
+pub static MONITOR: Docs = Docs::new("Listen for all requests received by the server in real time", "1.0.0", "server");
+
+pub static DEBUG: Docs = Docs::new("A container for debugging commands", "1.0.0", "server")
+    .complexity("Depends on subcommand.")
+    .doc_flags(&["syscmd"]);
+
+pub static MEMORY_USAGE: Docs = Docs::new("Estimate the memory usage of a key", "4.0.0", "server")
+    .complexity("O(N) where N is the number of samples.")
+    .args(&[Arg::key("key", 0), Arg::integer("count").token("SAMPLES").optional()]);
+
+pub static MEMORY_STATS: Docs = Docs::new("Show memory usage details", "4.0.0", "server").complexity("O(1)");
+
+pub static LASTSAVE: Docs =
+    Docs::new("Get the UNIX time stamp of the last successful save to disk", "1.0.0", "server").complexity("O(1)");
+
+pub static ROLE: Docs =
+    Docs::new("Return the role of the instance in the context of replication", "2.8.12", "server").complexity("O(1)");
+
+pub static LOLWUT: Docs = Docs::new("Display some computer art and the Redis version", "5.0.0", "server")
+    .args(&[Arg::integer("version").token("VERSION").optional()]);
