@@ -141,6 +141,9 @@ pub struct Effects {
     /// Clients (id, slot) whose output went from empty to not empty by
     /// [`Ctx::deliver`]; the executor schedules them for output.
     pub delivered: Vec<(ConnId, usize)>,
+    /// Set by the executor while a command runs inside EXEC (Redis
+    /// `CLIENT_DENY_BLOCKING`): MONITOR and SSUBSCRIBE refuse to run there.
+    pub deny_blocking: bool,
     /// Clients whose output held here reached their hard
     /// `client-output-buffer-limit` by [`Ctx::deliver`]; the executor cuts
     /// them after the command (see `obuf.rs`).

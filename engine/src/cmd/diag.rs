@@ -291,6 +291,9 @@ fn latency_help(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
 /// `observe/monitor.rs`). A client already monitoring gets no reply, as
 /// in Redis. RESET leaves the mode.
 fn monitor(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult {
+    if ctx.effects.deny_blocking {
+        return Err(CmdError::msg("ERR MONITOR isn't allowed for DENY BLOCKING client"));
+    }
     let conn = ctx.conn;
     let client = ctx.client();
     if client.monitor {

@@ -281,6 +281,7 @@ impl Executor {
         // New keys take the command's time as their access time (OBJECT IDLETIME).
         self.srv.dbs[db_index].set_clock(self.srv.now_ms);
         let dirty_before = self.srv.stats.dirty;
+        self.blocking.effects.deny_blocking = in_exec;
         let mut ctx = Ctx {
             srv: &mut self.srv,
             clients: &mut self.clients,
@@ -306,6 +307,7 @@ impl Executor {
             crate::observe::after_call(&mut ctx, args, flags, failed);
         }
         if in_exec {
+            self.blocking.effects.deny_blocking = false;
             self.deny_block(args);
         }
         // Output delivered to clients with none pending (pub/sub, MONITOR).

@@ -196,6 +196,10 @@ pub fn psubscribe(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>
 }
 
 pub fn ssubscribe(m: &mut Model, cmd: &Cmd, cx: &mut Exec<'_>, out: &mut Out<'_>) {
+    // Inside EXEC (Redis CLIENT_DENY_BLOCKING); SUBSCRIBE is allowed there.
+    if m.deny_blocking {
+        return out.w.err("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    }
     subscribe_kind(m, Kind::Shard, cmd, cx, out)
 }
 

@@ -161,6 +161,10 @@ fn punsubscribe(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
 /// Redis 7.0 refuses it inside EXEC ("isn't allowed for a DENY BLOCKING
 /// client"); transactions are not here yet, so that case does not arise.
 fn ssubscribe(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult {
+    // Inside EXEC (SUBSCRIBE stays allowed there, for old clients).
+    if ctx.effects.deny_blocking {
+        return Err(CmdError::msg("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client"));
+    }
     subscribe_to(ctx, Kind::Shard, &args[1..]);
     Ok(())
 }
