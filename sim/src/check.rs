@@ -57,6 +57,24 @@ impl Checker {
         &self.inbox[self.inbox_pos..]
     }
 
+    /// How many replies the items still awaited stand for: one per
+    /// property item, and every whole reply in an exact item's bytes (an
+    /// UNSUBSCRIBE of two channels expects two).
+    pub fn awaited_replies(&self) -> usize {
+        let mut pos = self.exp_pos;
+        let mut n = 0;
+        for item in &self.items {
+            match &item.expect {
+                Expect::Prop(_) => n += 1,
+                Expect::Exact(len) => {
+                    n += count_replies(&self.exp[pos..pos + len]);
+                    pos += len;
+                }
+            }
+        }
+        n
+    }
+
     /// Checks the next reply if it has arrived whole. `Err` describes a mismatch.
     pub fn next_reply(&mut self) -> Result<Option<Checked>, String> {
         let avail = &self.inbox[self.inbox_pos..];
@@ -304,4 +322,14 @@ pub fn scan_reply(v: &Val) -> Option<(u64, Vec<&[u8]>)> {
     };
     let cursor = std::str::from_utf8(cursor).ok()?.parse().ok()?;
     Some((cursor, bulk_items(keys)?))
+}
+
+/// Whole replies at the start of `buf`.
+pub fn count_replies(mut buf: &[u8]) -> usize {
+    let mut n = 0;
+    while let crate::resp::Parsed::Done(_, used) = crate::resp::parse(buf) {
+        buf = &buf[used..];
+        n += 1;
+    }
+    n
 }

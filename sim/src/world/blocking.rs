@@ -84,15 +84,17 @@ impl World {
         self.stats.commands += 1;
         self.commands_seen += 1;
         let keep = p.clone_for_rerun();
-        if let Some(ci) = self.clients.iter().position(|c| c.conn == Some(conn)) {
-            self.execute(ci, p);
+        let replies = if let Some(ci) = self.clients.iter().position(|c| c.conn == Some(conn)) {
+            self.execute(ci, p)
         } else {
-            self.execute_gone(conn, p);
-        }
+            self.execute_gone(conn, p)
+        };
         // Split, each command's state gets its exact AOF offset.
         self.record_end();
         let Some(on) = self.model.block_request.take() else {
-            self.count_exec_reply(conn);
+            for _ in 0..replies {
+                self.count_exec_reply(conn);
+            }
             return true;
         };
         if !rerun {
@@ -122,21 +124,24 @@ impl World {
     }
 
     /// A gone connection's command: run in its old session, reply dropped.
-    fn execute_gone(&mut self, conn: ConnId, p: Pending) {
+    fn execute_gone(&mut self, conn: ConnId, p: Pending) -> usize {
         let observed = if crate::model::observes(&p.cmd) { self.observe_exec(conn) } else { None };
         let Some(g) = self.gone.get_mut(&conn) else {
             self.pool.push(p.cmd);
-            return;
+            return 0;
         };
         let mut discarded = Vec::new();
         let mut out = Out { w: Writer { buf: &mut discarded }, prop: None, time_sensitive: false, close: false };
         let mut cx = Exec { sess: g.session_mut(), now_ms: self.now_ms, scan: None, observed };
         self.model.apply(&p.cmd, &mut cx, &mut out);
-        let close = out.close;
+        let (close, by_prop) = (out.close, out.prop.is_some());
         g.set_closing(close);
+        // A reply checked by property writes no bytes: it is still one.
+        let replies = if by_prop { 1 } else { crate::check::count_replies(&discarded) };
         self.pool.push(p.cmd);
         self.deliver_outbox();
         self.record_state();
+        replies
     }
 
     /// The executor's `after_command`: ready keys, CLIENT UNBLOCK, serving.

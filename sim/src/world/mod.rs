@@ -530,7 +530,9 @@ impl World {
 
     /// The model executes `p`, the next command of client `ci`'s
     /// connection, now, and queues the reply it must produce.
-    fn execute(&mut self, ci: usize, p: Pending) {
+    /// Returns how many replies it produced (0 if it blocked; UNSUBSCRIBE
+    /// of two channels produces two).
+    fn execute(&mut self, ci: usize, p: Pending) -> usize {
         let now = self.now_ms;
         let c = &mut self.clients[ci];
         let scan_ctx = match (p.scan, c.scan.as_mut()) {
@@ -553,21 +555,22 @@ impl World {
             c.checker.exp.truncate(mark);
             self.pool.push(p.cmd);
             self.record_state();
-            return;
+            return 0;
         }
         let (prop, time_sensitive, close) = (out.prop.take(), out.time_sensitive, out.close);
-        let expect = match prop {
+        let (expect, replies) = match prop {
             Some(prop) => {
                 c.checker.exp.truncate(mark);
-                Expect::Prop(Box::new(prop))
+                (Expect::Prop(Box::new(prop)), 1)
             }
-            None => Expect::Exact(c.checker.exp.len() - mark),
+            None => (Expect::Exact(c.checker.exp.len() - mark), crate::check::count_replies(&c.checker.exp[mark..])),
         };
         let seq = self.model.seq;
         c.checker.items.push_back(Item { expect, cmd: p.cmd, step: self.step, time_sensitive, scan: p.scan, seq });
         c.closing |= close;
         self.deliver_outbox();
         self.record_state();
+        replies
     }
 
     /// AOF runs: the model executes, in queue order, the delivered
@@ -587,7 +590,7 @@ impl World {
                 self.pool.push(p.cmd);
                 continue;
             }
-            self.execute(ci, p);
+            let _ = self.execute(ci, p);
             self.commands_seen += 1;
             executed += 1;
         }

@@ -29,7 +29,7 @@ impl World {
             stream.extend_from_slice(self.held_output(conn));
         }
         let mut rest = &stream[..];
-        for _ in 0..c.checker.items.len() {
+        for _ in 0..c.checker.awaited_replies() {
             match crate::resp::parse(rest) {
                 crate::resp::Parsed::Done(_, used) => rest = &rest[used..],
                 _ => return None,
@@ -52,7 +52,7 @@ impl World {
         let client = exec.clients.at(exec.clients.slot_of(&conn)?);
         let skip = self.exec_replies.get(&conn).copied().unwrap_or(0);
         // Both buffers hold whole replies: `out` first, then `held`.
-        let in_out = count_replies(&client.out);
+        let in_out = crate::check::count_replies(&client.out);
         let (buf, skip) = if skip < in_out { (&client.out, skip) } else { (&client.held, skip - in_out) };
         let mut rest = &buf[..];
         for _ in 0..skip {
@@ -77,7 +77,7 @@ impl World {
         self.exec_replies.retain(|conn, n| {
             let Some(slot) = exec.clients.slot_of(conn) else { return false };
             let c = exec.clients.at(slot);
-            *n = count_replies(&c.out) + count_replies(&c.held);
+            *n = crate::check::count_replies(&c.out) + crate::check::count_replies(&c.held);
             *n > 0
         });
     }
@@ -184,14 +184,4 @@ impl World {
             self.pool.push(checked.item.cmd);
         }
     }
-}
-
-/// Whole replies at the start of `buf`.
-fn count_replies(mut buf: &[u8]) -> usize {
-    let mut n = 0;
-    while let crate::resp::Parsed::Done(_, used) = crate::resp::parse(buf) {
-        buf = &buf[used..];
-        n += 1;
-    }
-    n
 }
