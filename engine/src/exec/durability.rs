@@ -146,6 +146,7 @@ impl Executor {
     /// Keys removed by expiry are logged only while the AOF is on.
     fn set_expired_logs(&mut self) {
         let on = self.srv.aof.is_on();
+        self.expired_logs_on = on;
         for db in &mut self.srv.dbs {
             match (on, db.expired_log.is_some()) {
                 (true, false) => db.expired_log = Some(Vec::new()),
@@ -179,6 +180,11 @@ impl Executor {
 
     /// DEL for every key expiry removed since the last call.
     pub(super) fn propagate_expired(&mut self) {
+        // Without the AOF no database logs expiries (`set_expired_logs`):
+        // skip the walk over every database before every command.
+        if !self.expired_logs_on {
+            return;
+        }
         for (i, db) in self.srv.dbs.iter_mut().enumerate() {
             let Some(log) = db.expired_log.as_mut() else { continue };
             for key in log.drain(..) {

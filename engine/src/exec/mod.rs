@@ -66,6 +66,9 @@ pub struct Executor {
     gated: Vec<ConnId>,
     /// Log lines for the driver.
     log: Vec<String>,
+    /// Whether the databases log expired keys for the AOF (see
+    /// `durability.rs`): false while the AOF is off.
+    expired_logs_on: bool,
 }
 
 impl Executor {
@@ -121,6 +124,7 @@ impl Executor {
             blocking: Default::default(),
             gated: Vec::new(),
             log: Vec::new(),
+            expired_logs_on: false,
         }
     }
 
@@ -452,6 +456,9 @@ impl Executor {
             assert!(!self.clients.at(slot).out.is_empty(), "pending client without output");
         }
         assert_eq!(self.srv.dbs.len(), self.srv.config.databases);
+        for db in &self.srv.dbs {
+            assert_eq!(db.expired_log.is_some(), self.expired_logs_on, "expiry log out of step with the AOF");
+        }
         self.check_gate_invariants();
         self.check_tx_invariants();
         self.check_ctl_invariants();
