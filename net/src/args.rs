@@ -111,7 +111,7 @@ pub fn parse_command_line(
                 handled_last_arg = true;
             }
         } else {
-            options.push_str(&repr(a));
+            options.push_str(&ferrodis_engine::config_rewrite::repr(a));
             options.push(' ');
             handled_last_arg = true;
         }
@@ -181,28 +181,6 @@ pub fn load_config_text(config: &mut Config, text: &str) -> Result<(), StartupEr
 pub fn split_args(line: &str) -> Option<Vec<String>> {
     let args = inline::split_args_owned(line.as_bytes()).ok()?;
     Some(args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect())
-}
-
-/// Quotes like Redis `sdscatrepr`.
-pub fn repr(s: &str) -> String {
-    let mut out = String::from("\"");
-    for &c in s.as_bytes() {
-        match c {
-            b'\\' | b'"' => {
-                out.push('\\');
-                out.push(c as char);
-            }
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            0x20..=0x7e => out.push(c as char),
-            _ => out.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

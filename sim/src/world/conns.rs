@@ -206,18 +206,8 @@ impl World {
     pub(super) fn forget_client(&mut self, ci: usize) {
         let c = &mut self.clients[ci];
         c.conn = None;
-        self.pool.extend(c.pending.drain(..).map(|p| p.cmd));
         self.pool.extend(c.parsed.drain(..).map(|p| p.cmd));
-        c.checker.reset(&mut self.pool);
-        c.sendbuf.clear();
-        c.delivered = 0;
-        // Its watches go with the connection (ids restart after a crash).
-        self.model.unwatch_session(c.sess.id);
-        c.sess = Session::default();
-        c.quit_sent = false;
-        c.closing = false;
-        c.scan = None;
-        c.tx = None;
+        self.reset_client(ci);
         self.pool.extend(self.unexec.drain(..).map(|(_, p)| p.cmd));
     }
 
@@ -243,12 +233,18 @@ impl World {
             self.forget_blocked(conn);
             self.model.pubsub.forget(conn.0 as i64);
         }
+        self.reset_client(ci);
+    }
+
+    /// What a closed connection leaves of client `ci`: nothing in flight,
+    /// nothing awaited, a fresh session (its watches go with it: ids
+    /// restart after a crash).
+    fn reset_client(&mut self, ci: usize) {
         let c = &mut self.clients[ci];
         self.pool.extend(c.pending.drain(..).map(|p| p.cmd));
         c.checker.reset(&mut self.pool);
         c.sendbuf.clear();
         c.delivered = 0;
-        // Its watches go with the connection (ids restart after a crash).
         self.model.unwatch_session(c.sess.id);
         c.sess = Session::default();
         c.quit_sent = false;
